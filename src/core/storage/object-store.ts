@@ -1,0 +1,71 @@
+/**
+ * The ObjectStore contract: the only way delta-edge code touches bytes. Keys are relative to the
+ * store's root (normally a table root) and use "/" separators; the store owns URL encoding.
+ * Every backend (memory, http, s3, r2-binding, azure, local files) implements this and passes the
+ * shared storage conformance suite in test/storage.
+ */
+
+/** A byte range: `{offset, length?}` (length absent = to the end) or `{suffix}` (last N bytes). */
+export type ByteRange = { offset: number; length?: number } | { suffix: number };
+
+/** Metadata of one stored object. */
+export interface ObjectMeta {
+  /** Key relative to the store root. */
+  key: string;
+  /** Size in bytes. */
+  size: number;
+  /** Last-modified time in milliseconds since the epoch (0 when the backend cannot tell). */
+  lastModified: number;
+  /** Opaque entity tag when the backend has one. */
+  etag?: string;
+}
+
+/** Options of `get`. */
+export interface GetOptions {
+  range?: ByteRange;
+  signal?: AbortSignal;
+}
+
+/** Options of `list`. */
+export interface ListOptions {
+  /** Only keys strictly greater than this one (lexicographic, by UTF-8 bytes / code units). */
+  startAfter?: string;
+  signal?: AbortSignal;
+}
+
+/** The body of a put: bytes or a string (UTF-8). */
+export type PutBody = Uint8Array | string;
+
+/**
+ * One object store. `list` yields objects sorted by key, paginating internally. `putIfAbsent`
+ * throws AlreadyExistsError when the key exists (atomically: exactly one of N racing callers wins).
+ * `get` and `head` throw NotFoundError for a missing key; `delete` is idempotent.
+ */
+export interface ObjectStore {
+  /** Human-readable root of this store (a URL), used in error messages. */
+  readonly root: string;
+  /** Whether this store can write (http stores are read-only). */
+  readonly writable: boolean;
+  /** Whether this store can list keys (plain http hosting cannot). */
+  readonly listable: boolean;
+  get(key: string, options?: GetOptions): Promise<Uint8Array>;
+  head(key: string): Promise<ObjectMeta>;
+  list(prefix: string, options?: ListOptions): AsyncIterable<ObjectMeta>;
+  put(key: string, body: PutBody): Promise<void>;
+  putIfAbsent(key: string, body: PutBody): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** Encodes a put body to bytes. */
+export function bodyBytes(body: PutBody): Uint8Array {
+  return typeof body === "string" ? new TextEncoder().encode(body) : body;
+}
+
+/** Resolves a range against an object size to [start, end) (end exclusive), clamped. */
+export function resolveRange(range: ByteRange | undefined, size: number): [number, number] {
+  if (range === undefined) return [0, size];
+  if ("suffix" in range) return [Math.max(0, size - range.suffix), size];
+  const start = Math.min(range.offset, size);
+  const end = range.length === undefined ? size : Math.min(size, range.offset + range.length);
+  return [start, Math.max(start, end)];
+}
