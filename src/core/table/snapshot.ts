@@ -1,0 +1,99 @@
+/**
+ * A Snapshot: the state of a table at one version, the result of log replay. It holds the
+ * protocol, metadata, live files, tombstones, app transactions and domain metadata, and answers
+ * the questions `info` and a scan planner ask (schema, partition columns, properties, sizes).
+ */
+import type { AddFile, CommitInfo, DomainMetadata, Metadata, Protocol, RemoveFile, SetTransaction } from "../log/actions.js";
+import type { LogSegment } from "../log/segment.js";
+import type { ReplayState } from "../log/replay.js";
+
+/** Table state at one version. */
+export class Snapshot {
+  /** Table root (URL) for messages and for resolving file paths. */
+  readonly tableRoot: string;
+  readonly version: number;
+  readonly protocol: Protocol;
+  readonly metadata: Metadata;
+  /** Commit time of this version in ms since the epoch (in-commit timestamp where enabled). */
+  readonly timestamp: number;
+  /** commitInfo of this version's commit, when it had one. */
+  readonly commitInfo: CommitInfo | undefined;
+  /** The log files this snapshot was built from. */
+  readonly segment: LogSegment;
+  private readonly state: ReplayState;
+  private liveFiles: AddFile[] | undefined;
+
+  constructor(init: {
+    tableRoot: string;
+    version: number;
+    protocol: Protocol;
+    metadata: Metadata;
+    timestamp: number;
+    segment: LogSegment;
+    state: ReplayState;
+  }) {
+    this.tableRoot = init.tableRoot;
+    this.version = init.version;
+    this.protocol = init.protocol;
+    this.metadata = init.metadata;
+    this.timestamp = init.timestamp;
+    this.segment = init.segment;
+    this.state = init.state;
+    this.commitInfo = init.state.lastCommitInfo;
+  }
+
+  /** Live data files (add actions), in a stable order (by path). */
+  files(): readonly AddFile[] {
+    if (this.liveFiles === undefined) {
+      this.liveFiles = [...this.state.files.values()];
+    }
+    return this.liveFiles;
+  }
+
+  /** Number of live files. */
+  get numFiles(): number {
+    return this.state.files.size;
+  }
+
+  /** Total bytes of live files. */
+  get sizeBytes(): number {
+    let total = 0;
+    for (const f of this.state.files.values()) total += Number(f.size);
+    return total;
+  }
+
+  /** Remove actions still in the log's memory (for vacuum and checkpoints). */
+  tombstones(): readonly RemoveFile[] {
+    return [...this.state.tombstones.values()];
+  }
+
+  /** The last committed version of an application's idempotent writes, if any. */
+  appTransactionVersion(appId: string): number | undefined {
+    return this.state.txns.get(appId)?.version;
+  }
+
+  /** All app transactions (txn actions), newest per appId. */
+  appTransactions(): readonly SetTransaction[] {
+    return [...this.state.txns.values()];
+  }
+
+  /** Live domain metadata, by domain. */
+  domainMetadata(): ReadonlyMap<string, DomainMetadata> {
+    return this.state.domains;
+  }
+
+  /** Partition columns, in table order. */
+  get partitionColumns(): readonly string[] {
+    return this.metadata.partitionColumns;
+  }
+
+  /** Table properties (metaData.configuration). */
+  get properties(): Readonly<Record<string, string>> {
+    return this.metadata.configuration ?? {};
+  }
+
+  /** Whether in-commit timestamps are enabled at this version. */
+  get inCommitTimestampsEnabled(): boolean {
+    return this.properties["delta.enableInCommitTimestamps"] === "true";
+  }
+}
