@@ -1,0 +1,196 @@
+/**
+ * HttpStore: a read-only ObjectStore over plain HTTP(S) hosting (a CDN, a static site, a public
+ * bucket, the Worker's `/objects/` route). Uses only `fetch`. Keys are URL-encoded per path
+ * segment, reads use `Range` headers (206, or 200 from servers that ignore Range, sliced locally),
+ * and `head` falls back to a one-byte ranged GET where HEAD is refused. Static hosting cannot list,
+ * so `listable` is false and `list` throws; writes throw because the store is read-only.
+ */
+import { DeltaError, InvalidInputError, NotFoundError, StorageError } from "../errors.js";
+import {
+  resolveRange,
+  type ByteRange,
+  type GetOptions,
+  type ListOptions,
+  type ObjectMeta,
+  type ObjectStore,
+  type PutBody,
+} from "./object-store.js";
+
+/** Options of {@link HttpStore}. */
+export interface HttpStoreOptions {
+  /** Base URL of the table root (a trailing slash is added when missing). A query string is kept. */
+  url: string;
+  /** The fetch to use (inject for tests, signing or a Worker service binding); default globalThis.fetch. */
+  fetch?: typeof fetch;
+  /** Headers sent with every request (for example `Authorization`). */
+  headers?: Record<string, string>;
+  /** Extra RequestInit merged into every request (for example `credentials`, `cache`). */
+  requestInit?: RequestInit;
+}
+
+/** A read-only ObjectStore over HTTP(S) GET/HEAD requests. */
+export class HttpStore implements ObjectStore {
+  readonly root: string;
+  readonly writable = false;
+  readonly listable = false;
+  private readonly base: URL;
+  private readonly fetchFn: typeof fetch;
+  private readonly headers: Record<string, string>;
+  private readonly requestInit: RequestInit;
+
+  constructor(options: HttpStoreOptions) {
+    let base: URL;
+    try {
+      base = new URL(options.url);
+    } catch (cause) {
+      throw new InvalidInputError("invalid http store URL", { path: options.url, cause });
+    }
+    if (base.protocol !== "http:" && base.protocol !== "https:") {
+      throw new InvalidInputError(`http store needs an http: or https: URL, got ${base.protocol}`, { path: options.url });
+    }
+    if (!base.pathname.endsWith("/")) base.pathname += "/";
+    base.hash = "";
+    this.base = base;
+    this.root = `${base.origin}${base.pathname.slice(0, -1)}`;
+    this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.headers = { ...options.headers };
+    this.requestInit = options.requestInit ?? {};
+  }
+
+  /** The absolute URL of a key (each path segment percent-encoded). */
+  urlOf(key: string): string {
+    const segments = key.split("/");
+    if (key === "" || segments.some((s) => s === "" || s === "." || s === "..")) {
+      throw new InvalidInputError("invalid object key (empty, '.' or '..' segment)", { path: `${this.root}/${key}` });
+    }
+    const encoded = segments.map(encodeURIComponent).join("/");
+    return `${this.base.origin}${this.base.pathname}${encoded}${this.base.search}`;
+  }
+
+  async get(key: string, options: GetOptions = {}): Promise<Uint8Array> {
+    const { range, signal } = options;
+    if (range !== undefined && isEmptyRange(range)) {
+      await this.head(key); // nothing to read, but a missing key must still be NotFound
+      return new Uint8Array(0);
+    }
+    const headers: Record<string, string> = {};
+    if (range !== undefined) headers["Range"] = rangeHeader(range);
+    const res = await this.request(key, "GET", headers, signal);
+    if (res.status === 206) return new Uint8Array(await res.arrayBuffer());
+    if (res.status === 416) {
+      // Range starts at or beyond the end: the object exists, the clamped range is empty.
+      await res.body?.cancel();
+      return new Uint8Array(0);
+    }
+    if (res.ok) {
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      if (range === undefined) return bytes;
+      const [start, end] = resolveRange(range, bytes.byteLength); // server ignored Range
+      return bytes.slice(start, end);
+    }
+    throw await this.failure(key, res);
+  }
+
+  async head(key: string): Promise<ObjectMeta> {
+    const res = await this.request(key, "HEAD", {});
+    const length = res.headers.get("Content-Length");
+    if (res.ok && length !== null) return this.meta(key, Number(length), res.headers);
+    if (!res.ok && res.status !== 403 && res.status !== 405 && res.status !== 501) throw await this.failure(key, res);
+    // HEAD refused (some signed URLs and hosts) or no length: ask for one byte instead.
+    const probe = await this.request(key, "GET", { Range: "bytes=0-0" });
+    if (probe.status === 206 || probe.status === 416) {
+      const total = /\/(\d+)\s*$/.exec(probe.headers.get("Content-Range") ?? "")?.[1];
+      await probe.body?.cancel();
+      if (total !== undefined) return this.meta(key, Number(total), probe.headers);
+      if (probe.status === 416) return this.meta(key, 0, probe.headers);
+      throw new StorageError("ranged GET without a usable Content-Range", { path: this.urlOf(key), status: 206 });
+    }
+    if (probe.ok) {
+      const probeLength = probe.headers.get("Content-Length");
+      if (probeLength !== null) {
+        await probe.body?.cancel();
+        return this.meta(key, Number(probeLength), probe.headers);
+      }
+      return this.meta(key, (await probe.arrayBuffer()).byteLength, probe.headers);
+    }
+    throw await this.failure(key, probe);
+  }
+
+  list(prefix: string, _options?: ListOptions): AsyncIterable<ObjectMeta> {
+    throw new DeltaError(
+      "UNSUPPORTED",
+      `cannot list "${prefix}": static HTTP hosting has no listing; read through the log ` +
+        "(_delta_log/_last_checkpoint and numbered commits) or use a listable store",
+      { path: this.root },
+    );
+  }
+
+  async put(key: string, _body: PutBody): Promise<void> {
+    throw this.readOnly(key);
+  }
+
+  async putIfAbsent(key: string, _body: PutBody): Promise<void> {
+    throw this.readOnly(key);
+  }
+
+  async delete(key: string): Promise<void> {
+    throw this.readOnly(key);
+  }
+
+  private readOnly(key: string): DeltaError {
+    return new DeltaError("READ_ONLY", "the http store is read-only: use s3, r2, azure or a local store to write", {
+      path: `${this.root}/${key}`,
+    });
+  }
+
+  private async request(key: string, method: "GET" | "HEAD", extra: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+    const url = this.urlOf(key);
+    const headers = new Headers(this.requestInit.headers);
+    for (const [name, value] of Object.entries(this.headers)) headers.set(name, value);
+    for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+    const init: RequestInit = { ...this.requestInit, method, headers };
+    if (signal !== undefined) init.signal = signal;
+    try {
+      return await this.fetchFn(url, init);
+    } catch (cause) {
+      if (signal?.aborted) throw cause; // let callers see their own AbortError
+      throw new StorageError(`${method} request failed: ${describe(cause)}`, { path: url, cause });
+    }
+  }
+
+  private async failure(key: string, res: Response): Promise<DeltaError> {
+    await res.body?.cancel();
+    const path = `${this.root}/${key}`;
+    if (res.status === 404 || res.status === 410) return new NotFoundError("object not found", { path });
+    const text = `${res.status}${res.statusText ? ` ${res.statusText}` : ""}`;
+    return new StorageError(`HTTP ${text}`, { path, status: res.status });
+  }
+
+  private meta(key: string, size: number, headers: Headers): ObjectMeta {
+    const modified = headers.get("Last-Modified");
+    const parsed = modified === null ? NaN : Date.parse(modified);
+    const meta: ObjectMeta = { key, size, lastModified: Number.isNaN(parsed) ? 0 : parsed };
+    const etag = headers.get("ETag");
+    if (etag !== null) meta.etag = etag;
+    return meta;
+  }
+}
+
+/** The `Range` header value of a byte range (`bytes=a-b`, `bytes=a-` or suffix `bytes=-n`). */
+export function rangeHeader(range: ByteRange): string {
+  if ("suffix" in range) return `bytes=-${range.suffix}`;
+  if (range.length === undefined) return `bytes=${range.offset}-`;
+  return `bytes=${range.offset}-${range.offset + range.length - 1}`;
+}
+
+function isEmptyRange(range: ByteRange): boolean {
+  return "suffix" in range ? range.suffix <= 0 : range.length !== undefined && range.length <= 0;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return cause instanceof Error ? `${error.message}: ${cause.message}` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,24 @@
+/**
+ * The Node entry point ("delta-edge/node"): the local-file store and store selection that also
+ * understands `file://` URLs and plain paths. Importing this module registers LocalStore for the
+ * `file` scheme and for bare paths with the core URL registry, so `storeFromUrl` works on both.
+ */
+import { resolve } from "node:path";
+import { BARE_PATH_SCHEME, registerStoreFactory, storeFromUrl, type StoreFromUrlOptions } from "../core/storage/url.js";
+import type { ObjectStore } from "../core/storage/object-store.js";
+import { LocalStore } from "./storage/local.js";
+
+export { LocalStore, type LocalStoreOptions } from "./storage/local.js";
+export { storeFromUrl, registerStoreFactory, type StoreFromUrlOptions } from "../core/storage/url.js";
+
+registerStoreFactory("file", ({ url }) => new LocalStore({ root: url }));
+registerStoreFactory(BARE_PATH_SCHEME, ({ url }) => new LocalStore({ root: resolve(process.cwd(), url) }));
+
+/**
+ * Opens the store of a table location: a local path (relative to the working directory), a
+ * file:// URL, or any URL storeFromUrl understands (memory://, https://, registered schemes).
+ * Takes the URL or path itself, or the same options object as storeFromUrl.
+ */
+export function openStore(target: string | StoreFromUrlOptions): ObjectStore {
+  return storeFromUrl(typeof target === "string" ? { url: target } : target);
+}
