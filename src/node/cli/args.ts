@@ -1,0 +1,72 @@
+/**
+ * Command-line argument parsing for the delta-edge CLI: one positional command and table, then
+ * `--flag value` / `--flag=value` options (repeatable ones collect into arrays). Unknown flags are
+ * errors that name the flag, so typos never silently change what a command does.
+ */
+import { InvalidInputError } from "../../core/errors.js";
+
+/** How one flag is parsed. */
+export interface FlagSpec {
+  /** "string" takes a value; "boolean" takes none; "list" takes a value and repeats. */
+  kind: "string" | "boolean" | "list";
+}
+
+/** Parsed arguments. */
+export interface ParsedArgs {
+  positionals: string[];
+  flags: Record<string, string | boolean | string[]>;
+}
+
+/** Parses argv (without node and script) against the allowed flags. */
+export function parseArgs(argv: readonly string[], specs: Record<string, FlagSpec>): ParsedArgs {
+  const positionals: string[] = [];
+  const flags: ParsedArgs["flags"] = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith("--") || arg === "--") {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    const spec = specs[name];
+    if (!spec) {
+      const known = Object.keys(specs).map((k) => `--${k}`).join(", ");
+      throw new InvalidInputError(`unknown option --${name} (known: ${known})`);
+    }
+    if (spec.kind === "boolean") {
+      if (eq >= 0) throw new InvalidInputError(`option --${name} takes no value`);
+      flags[name] = true;
+      continue;
+    }
+    let value: string | undefined;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else {
+      value = argv[i + 1];
+      i++;
+    }
+    if (value === undefined) throw new InvalidInputError(`option --${name} needs a value`);
+    if (spec.kind === "list") {
+      const prev = flags[name];
+      flags[name] = Array.isArray(prev) ? [...prev, value] : [value];
+    } else {
+      if (flags[name] !== undefined) throw new InvalidInputError(`option --${name} given twice`);
+      flags[name] = value;
+    }
+  }
+  return { positionals, flags };
+}
+
+/** A flag as a non-negative integer, or undefined when absent. */
+export function intFlag(flags: ParsedArgs["flags"], name: string): number | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== "string" || !/^\d+$/.test(v)) throw new InvalidInputError(`--${name} must be a non-negative integer, got '${String(v)}'`);
+  return Number(v);
+}
+
+/** A flag as a string, or undefined when absent. */
+export function stringFlag(flags: ParsedArgs["flags"], name: string): string | undefined {
+  const v = flags[name];
+  return typeof v === "string" ? v : undefined;
+}

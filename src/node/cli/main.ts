@@ -1,0 +1,84 @@
+/**
+ * The delta-edge CLI (DESIGN.md "CLI"): parses the command line, opens the table's store from its
+ * URL or path plus storage options, runs the command and turns any failure into one line on
+ * stderr naming the table, the version and the cause, with a non-zero exit code.
+ */
+import { DeltaError } from "../../core/errors.js";
+import { openStore } from "../index.js";
+import { parseArgs, type FlagSpec } from "./args.js";
+import { openOutput } from "./output.js";
+import { filesCommand, historyCommand, infoCommand } from "./read-commands.js";
+import { storageOptions } from "./storage-options.js";
+
+const COMMON: Record<string, FlagSpec> = { option: { kind: "list" }, out: { kind: "string" }, help: { kind: "boolean" } };
+
+const COMMANDS: Record<string, { flags: Record<string, FlagSpec>; usage: string }> = {
+  info: { flags: { version: { kind: "string" }, timestamp: { kind: "string" } }, usage: "info <table> [--version N | --timestamp ISO]" },
+  history: { flags: { limit: { kind: "string" } }, usage: "history <table> [--limit N]" },
+  files: {
+    flags: { version: { kind: "string" }, timestamp: { kind: "string" } },
+    usage: "files <table> [--version N | --timestamp ISO]",
+  },
+};
+
+const USAGE = `usage: delta-edge <command> <table> [options]
+
+commands:
+${Object.values(COMMANDS)
+  .map((c) => `  delta-edge ${c.usage}`)
+  .join("\n")}
+
+<table> is a local path, file://, memory:// or https:// URL.
+common options: --option KEY=VALUE (storage settings, delta-rs names; also read from AWS_*, AZURE_* env),
+                --out FILE (write output to a file)`;
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: readonly string[], env: Record<string, string | undefined> = process.env): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "help" || command === "-h") {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined ? 1 : 0;
+  }
+  const spec = COMMANDS[command];
+  if (!spec) {
+    process.stderr.write(`delta-edge: unknown command '${command}'\n${USAGE}\n`);
+    return 2;
+  }
+  let table: string | undefined;
+  try {
+    const { positionals, flags } = parseArgs(rest, { ...COMMON, ...spec.flags });
+    if (flags.help) {
+      process.stdout.write(`usage: delta-edge ${spec.usage}\n`);
+      return 0;
+    }
+    table = positionals[0];
+    if (table === undefined || positionals.length > 1) {
+      process.stderr.write(`usage: delta-edge ${spec.usage}\n`);
+      return 2;
+    }
+    const options = storageOptions(env, (flags.option as string[] | undefined) ?? []);
+    const store = openStore({ url: table, options });
+    const out = openOutput(typeof flags.out === "string" ? flags.out : undefined);
+    try {
+      if (command === "info") await infoCommand(store, flags, out);
+      else if (command === "history") await historyCommand(store, flags, out);
+      else if (command === "files") await filesCommand(store, flags, out);
+    } finally {
+      await out.close();
+    }
+    return 0;
+  } catch (err) {
+    process.stderr.write(`${errorLine(command, table, err)}\n`);
+    return 1;
+  }
+}
+
+/** One line: command, table, version (when known), error code and message. */
+export function errorLine(command: string, table: string | undefined, err: unknown): string {
+  if (err instanceof DeltaError) {
+    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : "";
+    return `delta-edge ${command}: ${table ?? ""}: ${err.code}: ${err.message}${cause}`.replace(/\s*\n\s*/g, " ");
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return `delta-edge ${command}: ${table ?? ""}: ${message}`.replace(/\s*\n\s*/g, " ");
+}
