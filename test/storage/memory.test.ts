@@ -1,20 +1,25 @@
+/** MemoryStore: the shared conformance suite plus memory-specific behaviour (lastModified clock). */
 import { describe, expect, it } from "vitest";
 import { MemoryStore } from "../../src/core/storage/memory.js";
-import { AlreadyExistsError, NotFoundError } from "../../src/core/errors.js";
+import { putAll, storeConformance } from "./conformance.js";
 
-describe("MemoryStore basics", () => {
-  it("puts, gets ranges, lists sorted and refuses a second putIfAbsent", async () => {
-    const s = new MemoryStore();
-    await s.put("b", "hello");
-    await s.putIfAbsent("a", new Uint8Array([1, 2, 3]));
-    await expect(s.putIfAbsent("a", "x")).rejects.toBeInstanceOf(AlreadyExistsError);
-    expect(new TextDecoder().decode(await s.get("b", { range: { offset: 1, length: 3 } }))).toBe("ell");
-    expect(new TextDecoder().decode(await s.get("b", { range: { suffix: 2 } }))).toBe("lo");
-    const keys: string[] = [];
-    for await (const m of s.list("")) keys.push(m.key);
-    expect(keys).toEqual(["a", "b"]);
-    await s.delete("a");
-    await s.delete("a");
-    await expect(s.get("a")).rejects.toBeInstanceOf(NotFoundError);
+storeConformance("MemoryStore", async (seed) => {
+  const store = new MemoryStore({ name: "conformance" });
+  await putAll(store, seed);
+  return store;
+});
+
+describe("MemoryStore", () => {
+  it("uses the injected clock and allows setting lastModified", async () => {
+    let now = 1000;
+    const store = new MemoryStore({ name: "clock", now: () => now });
+    await store.put("a", "x");
+    now = 2000;
+    await store.put("b", "y");
+    expect((await store.head("a")).lastModified).toBe(1000);
+    expect((await store.head("b")).lastModified).toBe(2000);
+    store.setLastModified("a", 5);
+    expect((await store.head("a")).lastModified).toBe(5);
+    expect(store.root).toBe("memory://clock");
   });
 });
