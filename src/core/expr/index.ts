@@ -1,0 +1,42 @@
+/**
+ * The predicate module's public surface: parse and print the SQL-ish grammar, bind to a schema's
+ * columns, and evaluate on rows, partition values and file stats.
+ */
+export type {
+  BooleanLiteral,
+  ColumnRef,
+  CompareOp,
+  Comparison,
+  Expr,
+  InList,
+  IsNull,
+  Junction,
+  Literal,
+  Not,
+  NullLiteral,
+  NumberLiteral,
+  Operand,
+  SourceSpan,
+  StringLiteral,
+  TemporalLiteral,
+} from "./ast.js";
+export { columns, sourceSpan } from "./ast.js";
+export { parse } from "./parse.js";
+export { print, printColumn, printLiteral, printName } from "./print.js";
+export type { BoundColumn, BoundExpr, ColumnDef } from "./bound.js";
+export { boundColumns, toNegationNormalForm } from "./bound.js";
+export { bind, parsePredicate, type BindOptions } from "./bind.js";
+export { columnsOf } from "./columns-of.js";
+export { compareScalars, compareStrings, scalarsEqual } from "./compare.js";
+export { evalRow, rowMatches, type RowAccessor, type Truth } from "./eval-row.js";
+export {
+  OUTCOME_FALSE,
+  OUTCOME_NULL,
+  OUTCOME_TRUE,
+  partitionMayMatch,
+  partitionMustMatch,
+  partitionOutcomes,
+  partitionValuesAccessor,
+  type PartitionAccessor,
+} from "./eval-partition.js";
+export { statsMayMatch, TIMESTAMP_STATS_SLACK_MICROS, type ColumnStats, type StatsAccessor } from "./eval-stats.js";

@@ -1,0 +1,227 @@
+/**
+ * Recursive-descent parser for the predicate grammar (keywords are case-insensitive):
+ *
+ *   expr      := and (OR and)*
+ *   and       := not (AND not)*
+ *   not       := NOT not | primary
+ *   primary   := '(' expr ')' suffix? | operand suffix?
+ *   suffix    := op operand | [NOT] IN '(' literal (',' literal)* ')' | IS [NOT] NULL
+ *   operand   := column | literal            column := name ('.' name)*
+ *   literal   := NULL | TRUE | FALSE | ['-'] number | 'string'
+ *              | DATE 'YYYY-MM-DD' | TIMESTAMP '...' | TIMESTAMP_NTZ '...'
+ *
+ * So NOT binds tighter than AND, AND tighter than OR, and a comparison tighter than NOT
+ * (`NOT a = 1` is `NOT (a = 1)`). `date`, `timestamp` and `timestamp_ntz` are keywords only when a
+ * string follows, so they remain usable as column names. A bare operand is a predicate (a boolean
+ * column, TRUE, FALSE, NULL); binding checks its type. Errors are InvalidInputErrors naming the
+ * offending text and its 1-based position.
+ */
+import type { CompareOp, Expr, Literal, Operand } from "./ast.js";
+import { setSourceSpan } from "./ast.js";
+import { describeToken, RESERVED, syntaxError, tokenize, type Token } from "./lexer.js";
+import { parseDate, parseTimestamp } from "./temporal.js";
+
+const TEMPORAL_KEYWORDS = new Set(["date", "timestamp", "timestamp_ntz"]);
+
+/** Parses predicate text into an expression tree. Throws InvalidInputError on bad syntax. */
+export function parse(source: string): Expr {
+  return new Parser(source).parseAll();
+}
+
+class Parser {
+  private readonly tokens: Token[];
+  private pos = 0;
+
+  constructor(private readonly source: string) {
+    this.tokens = tokenize(source);
+  }
+
+  parseAll(): Expr {
+    if (this.peek().kind === "eof") throw syntaxError("empty predicate", this.source, 0);
+    const expr = this.parseOr();
+    const t = this.peek();
+    if (t.kind !== "eof") {
+      throw this.unexpected(t, t.value === ")" ? "unbalanced parenthesis" : "expected AND, OR or the end");
+    }
+    return expr;
+  }
+
+  private peek(offset = 0): Token {
+    return this.tokens[Math.min(this.pos + offset, this.tokens.length - 1)] as Token;
+  }
+
+  private next(): Token {
+    const t = this.peek();
+    if (this.pos < this.tokens.length - 1) this.pos++;
+    return t;
+  }
+
+  private isKeyword(t: Token, word: string): boolean {
+    return t.kind === "ident" && t.value.toLowerCase() === word;
+  }
+
+  private expectKeyword(word: string, hint: string): Token {
+    const t = this.next();
+    if (!this.isKeyword(t, word)) throw this.unexpected(t, hint);
+    return t;
+  }
+
+  private expectPunct(p: string, hint: string): Token {
+    const t = this.next();
+    if (t.kind !== "punct" || t.value !== p) throw this.unexpected(t, hint);
+    return t;
+  }
+
+  private unexpected(t: Token, hint?: string): Error {
+    const what = t.kind === "eof" ? "unexpected end of input" : `unexpected token ${describeToken(t, this.source)}`;
+    return syntaxError(what, this.source, t.start, hint);
+  }
+
+  private span<T extends object>(node: T, start: number): T {
+    const prev = this.tokens[this.pos - 1];
+    setSourceSpan(node, { source: this.source, start, end: prev === undefined ? start : prev.end });
+    return node;
+  }
+
+  private parseOr(): Expr {
+    const start = this.peek().start;
+    let left = this.parseAnd();
+    while (this.isKeyword(this.peek(), "or")) {
+      this.next();
+      left = this.span({ kind: "or", left, right: this.parseAnd() }, start);
+    }
+    return left;
+  }
+
+  private parseAnd(): Expr {
+    const start = this.peek().start;
+    let left = this.parseNot();
+    while (this.isKeyword(this.peek(), "and")) {
+      this.next();
+      left = this.span({ kind: "and", left, right: this.parseNot() }, start);
+    }
+    return left;
+  }
+
+  private parseNot(): Expr {
+    const t = this.peek();
+    if (this.isKeyword(t, "not")) {
+      this.next();
+      return this.span({ kind: "not", arg: this.parseNot() }, t.start);
+    }
+    return this.parsePrimary();
+  }
+
+  private parsePrimary(): Expr {
+    const t = this.peek();
+    let base: Expr;
+    if (t.kind === "punct" && t.value === "(") {
+      this.next();
+      base = this.parseOr();
+      this.expectPunct(")", "expected ')'");
+    } else {
+      base = this.parseOperand("expected a column, a literal, NOT or '('");
+    }
+    if (base.kind !== "column" && base.kind !== "literal") return base;
+    return this.parseSuffix(base, t.start);
+  }
+
+  private parseSuffix(value: Operand, start: number): Expr {
+    const t = this.peek();
+    if (t.kind === "op") {
+      this.next();
+      const right = this.parseOperand("expected a column or a literal");
+      return this.span({ kind: "compare", op: t.value as CompareOp, left: value, right }, start);
+    }
+    if (this.isKeyword(t, "is")) {
+      this.next();
+      const negated = this.isKeyword(this.peek(), "not");
+      if (negated) this.next();
+      this.expectKeyword("null", negated ? "expected NULL" : "expected NULL or NOT NULL");
+      return this.span({ kind: "isNull", value, negated }, start);
+    }
+    const negated = this.isKeyword(t, "not") && this.isKeyword(this.peek(1), "in");
+    if (negated || this.isKeyword(t, "in")) {
+      if (negated) this.next();
+      this.next();
+      this.expectPunct("(", "expected '(' after IN");
+      const list: Literal[] = [];
+      for (;;) {
+        const item = this.peek();
+        const operand = this.parseOperand("expected a literal in the IN list");
+        if (operand.kind !== "literal") throw this.unexpected(item, "IN lists hold literals only");
+        list.push(operand);
+        const sep = this.next();
+        if (sep.kind === "punct" && sep.value === ")") break;
+        if (sep.kind !== "punct" || sep.value !== ",") throw this.unexpected(sep, "expected ',' or ')'");
+      }
+      return this.span({ kind: "in", value, list, negated }, start);
+    }
+    return value;
+  }
+
+  private parseOperand(hint: string): Operand {
+    const t = this.next();
+    switch (t.kind) {
+      case "string":
+        return this.span({ kind: "literal", type: "string", value: t.value }, t.start);
+      case "number":
+        return this.span(numberLiteral(t.value), t.start);
+      case "quotedIdent":
+        return this.parseColumn(t);
+      case "punct":
+        if (t.value === "-" && this.peek().kind === "number") {
+          return this.span(numberLiteral("-" + this.next().value), t.start);
+        }
+        throw this.unexpected(t, hint);
+      case "ident": {
+        const word = t.value.toLowerCase();
+        if (word === "null") return this.span({ kind: "literal", type: "null" }, t.start);
+        if (word === "true" || word === "false") {
+          return this.span({ kind: "literal", type: "boolean", value: word === "true" }, t.start);
+        }
+        if (TEMPORAL_KEYWORDS.has(word) && this.peek().kind === "string") return this.temporal(t, word);
+        if (RESERVED.has(word)) throw this.unexpected(t, `${hint}; quote a column named ${t.value} as \`${t.value}\``);
+        return this.parseColumn(t);
+      }
+      default:
+        throw this.unexpected(t, hint);
+    }
+  }
+
+  private parseColumn(first: Token): Operand {
+    const path = [first.value];
+    while (this.peek().kind === "punct" && this.peek().value === ".") {
+      this.next();
+      const part = this.next();
+      const bare = part.kind === "ident" && !RESERVED.has(part.value.toLowerCase());
+      if (!bare && part.kind !== "quotedIdent") throw this.unexpected(part, "expected a field name after '.'");
+      path.push(part.value);
+    }
+    return this.span({ kind: "column", path }, first.start);
+  }
+
+  private temporal(keyword: Token, word: string): Operand {
+    const str = this.next();
+    const type = word as "date" | "timestamp" | "timestamp_ntz";
+    let ok: boolean;
+    if (type === "date") ok = parseDate(str.value) !== undefined;
+    else {
+      const ts = parseTimestamp(str.value);
+      ok = ts !== undefined && !(type === "timestamp_ntz" && ts.hasZone);
+    }
+    if (!ok) {
+      const form =
+        type === "date"
+          ? "expected YYYY-MM-DD"
+          : `expected YYYY-MM-DD[ HH:MM[:SS[.ffffff]]]${type === "timestamp" ? "[Z|+HH:MM]" : " without a zone"}`;
+      throw syntaxError(`invalid ${type.toUpperCase()} literal '${str.value}'`, this.source, str.start, form);
+    }
+    return this.span({ kind: "literal", type, text: str.value }, keyword.start);
+  }
+}
+
+function numberLiteral(text: string): Literal {
+  const type = /[eE]/.test(text) ? "float" : text.includes(".") ? "decimal" : "integer";
+  return { kind: "literal", type, text };
+}
