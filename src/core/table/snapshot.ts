@@ -6,6 +6,7 @@
 import type { AddFile, CommitInfo, DomainMetadata, Metadata, Protocol, RemoveFile, SetTransaction } from "../log/actions.js";
 import type { LogSegment } from "../log/segment.js";
 import type { ReplayState } from "../log/replay.js";
+import { txnRetentionMs } from "./properties.js";
 
 /** Table state at one version. */
 export class Snapshot {
@@ -67,14 +68,24 @@ export class Snapshot {
     return [...this.state.tombstones.values()];
   }
 
-  /** The last committed version of an application's idempotent writes, if any. */
-  appTransactionVersion(appId: string): number | undefined {
-    return this.state.txns.get(appId)?.version;
+  /**
+   * The last committed version of an application's idempotent writes, if any. With
+   * `delta.setTransactionRetentionDuration` set, a txn whose lastUpdated is older than now minus
+   * the retention has expired and is not returned.
+   */
+  appTransactionVersion(appId: string, now = Date.now()): number | undefined {
+    const txn = this.state.txns.get(appId);
+    return txn && !this.expired(txn, now) ? txn.version : undefined;
   }
 
-  /** All app transactions (txn actions), newest per appId. */
-  appTransactions(): readonly SetTransaction[] {
-    return [...this.state.txns.values()];
+  /** Live app transactions (txn actions), newest per appId, expired ones left out. */
+  appTransactions(now = Date.now()): readonly SetTransaction[] {
+    return [...this.state.txns.values()].filter((t) => !this.expired(t, now));
+  }
+
+  private expired(txn: SetTransaction, now: number): boolean {
+    const retention = txnRetentionMs(this.properties);
+    return retention !== undefined && typeof txn.lastUpdated === "number" && txn.lastUpdated < now - retention;
   }
 
   /** Live domain metadata, by domain. */
