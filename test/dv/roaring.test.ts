@@ -133,6 +133,45 @@ describe("decodeRoaring64 rejects malformed input", () => {
   });
 });
 
+describe("decodeRoaring64 with an expected cardinality", () => {
+  it("checks the total from the headers before materializing the values", () => {
+    // 65536 full run containers: 2^32 values in ~650 KB; must fail fast, not allocate 16 GB.
+    const size = 65536;
+    const headerBytes = 4 + size / 8 + size * 8;
+    const input = new Uint8Array(12 + headerBytes + size * 6);
+    const view = new DataView(input.buffer);
+    view.setUint32(0, 1, true); // one bucket (u64 LE), key 0
+    let at = 12;
+    view.setUint32(at, 12347 | ((size - 1) << 16), true);
+    input.fill(0xff, at + 4, at + 4 + size / 8); // every container is a run container
+    at += 4 + size / 8;
+    for (let k = 0; k < size; k++, at += 4) view.setUint32(at, k | (65535 << 16), true);
+    for (let k = 0; k < size; k++, at += 4) view.setUint32(at, headerBytes + k * 6, true);
+    for (let k = 0; k < size; k++, at += 6) {
+      view.setUint16(at, 1, true);
+      view.setUint16(at + 4, 65535, true);
+    }
+    expect(at).toBe(input.length);
+    expect(() => decodeRoaring64(input, { cardinality: 2 ** 32 - 1 })).toThrow(/holds 4294967296/);
+    expect(() => decodeRoaring64(input, { cardinality: 3 })).toThrow(/cardinality mismatch: expected 3, the bitmap holds 4294967296/);
+  });
+
+  it("accepts the right cardinality", () => {
+    expect(toList(decodeRoaring64(bytes(...simpleArray([1, 2])), { cardinality: 2 }))).toEqual([1, 2]);
+  });
+
+  it("decodes a million-row DV quickly", () => {
+    const values = Array.from({ length: 1_000_000 }, (_, i) => i * 3 + (i % 7 === 0 ? 1 : 0));
+    const encoded = encodeRoaring64(values, { runs: true });
+    const started = performance.now();
+    const out = decodeRoaring64(encoded, { cardinality: values.length });
+    const elapsed = performance.now() - started;
+    expect(out).toHaveLength(values.length);
+    expect(out[999_999]).toBe(values[999_999]);
+    expect(elapsed).toBeLessThan(1000);
+  });
+});
+
 describe("encodeRoaring64 / decodeRoaring64 round trips", () => {
   const sortedDistinct = <T extends number | bigint>(values: T[]): T[] =>
     [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

@@ -116,6 +116,7 @@ describe("Z85 UUIDs", () => {
   it("rejects paths too short to hold a UUID and malformed UUIDs", () => {
     expect(() => dvFileKeyFromPathOrInlineDv("vBn[lx{q8@P<9BNH/is")).toThrow(ProtocolError);
     expect(() => z85DecodeUuid("vBn[lx{q8@P<9BNH/isA0")).toThrow(ProtocolError);
+    expect(() => z85DecodeUuid("vBn[lx{q8@P<9BN#0isA")).toThrow(/16|bytes/);
     expect(() => z85EncodeUuid("not-a-uuid")).toThrow(ProtocolError);
   });
 });

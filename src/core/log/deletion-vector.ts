@@ -94,11 +94,7 @@ export async function loadDeletionVector(options: LoadDeletionVectorOptions): Pr
       const range = { offset, length: 4 + descriptor.sizeInBytes + 4 };
       bitmap = unframe(await readRange(options.read, location, range, where, tableRoot), descriptor.sizeInBytes);
     }
-    const rows = decodeDeletionVectorBitmap(bitmap);
-    if (rows.length !== descriptor.cardinality) {
-      throw new ProtocolError(`cardinality mismatch: the log says ${descriptor.cardinality}, the bitmap holds ${rows.length}`);
-    }
-    return rows;
+    return decodeDeletionVectorBitmap(bitmap, descriptor.cardinality);
   } catch (err) {
     if (err instanceof UnsupportedFeatureError) {
       throw new UnsupportedFeatureError(err.feature, `deletion vector ${where}: ${err.message}`, { path: tableRoot, cause: err });
@@ -112,13 +108,17 @@ export async function loadDeletionVector(options: LoadDeletionVectorOptions): Pr
 
 /**
  * Decodes a DV bitmap: magic 1681511377 (u32 LE), then the portable 64-bit Roaring format.
- * The native format (magic 1681511376) is refused with UnsupportedFeatureError.
+ * With `cardinality`, a different number of indexes is a ProtocolError (checked before the
+ * indexes are materialized). The native format (magic 1681511376) is refused with
+ * UnsupportedFeatureError.
  */
-export function decodeDeletionVectorBitmap(bytes: Uint8Array): SortedRowIndexes {
+export function decodeDeletionVectorBitmap(bytes: Uint8Array, cardinality?: number): SortedRowIndexes {
   if (bytes.length < 4) throw new ProtocolError(`bitmap of ${bytes.length} bytes has no magic number`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0, true);
-  if (magic === DV_PORTABLE_MAGIC) return decodeRoaring64(bytes.subarray(4));
+  if (magic === DV_PORTABLE_MAGIC) {
+    return decodeRoaring64(bytes.subarray(4), cardinality === undefined ? {} : { cardinality });
+  }
   if (magic === DV_NATIVE_MAGIC || view.getUint32(0, false) === DV_NATIVE_MAGIC) {
     throw new UnsupportedFeatureError(
       "deletionVectors",

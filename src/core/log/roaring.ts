@@ -35,13 +35,20 @@ interface Container {
   at: number;
 }
 
+/** Options of `decodeRoaring64`. */
+export interface RoaringDecodeOptions {
+  /** The number of values the caller expects; checked from the headers, before allocating. */
+  cardinality?: number;
+}
+
 /**
  * Decodes a portable 64-bit RoaringBitmap (without Delta's magic) that must span `bytes`
  * exactly. Returns the values sorted ascending. Throws ProtocolError on any structural error:
  * unknown cookie, truncation, trailing bytes, keys out of order, offsets that do not point at
- * the containers, unsorted values, and cardinalities that do not match the container contents.
+ * the containers, unsorted values, cardinalities that do not match the container contents, and
+ * a total that differs from `options.cardinality`.
  */
-export function decodeRoaring64(bytes: Uint8Array): SortedRowIndexes {
+export function decodeRoaring64(bytes: Uint8Array, options: RoaringDecodeOptions = {}): SortedRowIndexes {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const containers: Container[] = [];
   let total = 0;
@@ -63,6 +70,9 @@ export function decodeRoaring64(bytes: Uint8Array): SortedRowIndexes {
   }
   if (pos !== bytes.length) fail(`${bytes.length - pos} trailing bytes after the bitmap`);
   for (const c of containers) total += c.cardinality;
+  if (options.cardinality !== undefined && total !== options.cardinality) {
+    throw new ProtocolError(`cardinality mismatch: expected ${options.cardinality}, the bitmap holds ${total}`);
+  }
   const out = wide ? new BigUint64Array(total) : new Uint32Array(total);
   let n = 0;
   for (const c of containers) n = materialize(view, c, out, n);
@@ -215,29 +225,17 @@ function encodeBitmap32(lows: Uint32Array, allowRuns: boolean): Uint8Array {
   const headerBytes = 4 + flagsBytes + size * 4 + (hasOffsets ? size * 4 : 0);
   const header = new Uint8Array(headerBytes);
   const view = new DataView(header.buffer);
-  if (anyRun) {
-    view.setUint32(0, (COOKIE_RUNS | ((size - 1) << 16)) >>> 0, true);
-    containers.forEach((c, k) => {
-      if (c.run) header[4 + (k >>> 3)] = (header[4 + (k >>> 3)] ?? 0) | (1 << (k & 7));
-    });
-  } else {
-    view.setUint32(0, COOKIE_NO_RUNS, true);
-    view.setUint32(4, size, true);
-  }
-  let at = 4 + flagsBytes;
+  // With runs: cookie 12347 + (size - 1) << 16, then run flags. Without: cookie 12346, u32 size.
+  view.setUint32(0, anyRun ? (COOKIE_RUNS | ((size - 1) << 16)) >>> 0 : COOKIE_NO_RUNS, true);
+  if (!anyRun) view.setUint32(4, size, true);
   let offset = headerBytes;
-  for (const c of containers) {
-    view.setUint16(at, c.key, true);
-    view.setUint16(at + 2, c.cardinality - 1, true);
-    at += 4;
-  }
-  if (hasOffsets) {
-    for (const c of containers) {
-      view.setUint32(at, offset, true);
-      at += 4;
-      offset += c.data.length;
-    }
-  }
+  containers.forEach((c, k) => {
+    if (c.run) header[4 + (k >>> 3)] = (header[4 + (k >>> 3)] ?? 0) | (1 << (k & 7));
+    view.setUint16(4 + flagsBytes + k * 4, c.key, true);
+    view.setUint16(6 + flagsBytes + k * 4, c.cardinality - 1, true);
+    if (hasOffsets) view.setUint32(4 + flagsBytes + size * 4 + k * 4, offset, true);
+    offset += c.data.length;
+  });
   return concat([header, ...containers.map((c) => c.data)]);
 }
 
@@ -296,8 +294,7 @@ function distinct<T extends SortedRowIndexes>(arr: T): T {
 }
 
 function highOf(sorted: SortedRowIndexes, i: number): number {
-  const v = sorted[i] ?? 0;
-  return typeof v === "bigint" ? Number(v >> 32n) : 0;
+  return sorted instanceof Uint32Array ? 0 : Number((sorted[i] ?? 0n) >> 32n);
 }
 
 function lowsOf(sorted: SortedRowIndexes, i: number, j: number): Uint32Array {

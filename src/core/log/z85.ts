@@ -98,6 +98,7 @@ export function z85DecodeUuid(text: string): string {
     throw new ProtocolError(`invalid Z85 UUID "${text}": expected ${Z85_UUID_LENGTH} characters`);
   }
   const bytes = z85Decode(text);
+  if (bytes.length !== 16) throw new ProtocolError(`invalid Z85 UUID "${text}": decodes to ${bytes.length} bytes`);
   let hex = "";
   for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
