@@ -8,7 +8,7 @@ import { mkdtemp, readdir, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../src/core/errors.js";
+import { AlreadyExistsError, InvalidInputError, NotFoundError, StorageError } from "../../src/core/errors.js";
 import { LocalStore } from "../../src/node/storage/local.js";
 import { listAll, putAll, storeConformance } from "./conformance.js";
 
@@ -63,6 +63,14 @@ describe("LocalStore", () => {
     expect(await listAll(real, "")).toEqual([]);
     await expect(real.get("empty-dir")).rejects.toBeInstanceOf(NotFoundError);
     await expect(real.head("empty-dir")).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("reports a write under an existing file as a StorageError", async () => {
+    const store = new LocalStore({ root: await tempDir() });
+    await store.put("a", "file");
+    await expect(store.put("a/b", "x")).rejects.toBeInstanceOf(StorageError);
+    await expect(store.putIfAbsent("a/b", "x")).rejects.toBeInstanceOf(StorageError);
+    await expect(store.get("a/b")).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it("never lists in-progress temp files and leaves none behind", async () => {

@@ -212,7 +212,8 @@ export class LocalStore implements ObjectStore {
 
   private failure(error: unknown, key: string, action: string, cause: unknown = error): Error {
     const code = errno(error);
-    if (code === "ENOENT" || code === "ENOTDIR") return new NotFoundError("object not found", { path: this.where(key), cause: error });
+    const reading = action === "read" || action === "stat";
+    if (reading && (code === "ENOENT" || code === "ENOTDIR")) return new NotFoundError("object not found", { path: this.where(key), cause: error });
     if (error instanceof StorageError || error instanceof NotFoundError) return error;
     return new StorageError(`cannot ${action}${code ? ` (${code})` : ""}`, { path: this.where(key), cause });
   }
