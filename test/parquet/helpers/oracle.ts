@@ -1,0 +1,23 @@
+/**
+ * Runs pyarrow (helpers/pyarrow_dump.py) on Parquet files and returns their rows in the shared
+ * JSON encoding; `hasPyarrow` tells whether the oracle is available on this machine.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const SCRIPT = fileURLToPath(new URL("./pyarrow_dump.py", import.meta.url));
+const PYTHON = process.env.PYTHON ?? "python3";
+
+/** Whether python3 with pyarrow is installed. */
+export const hasPyarrow: boolean =
+  spawnSync(PYTHON, ["-c", "import pyarrow"], { stdio: "ignore" }).status === 0;
+
+/** The pyarrow reading of each file: rows, or the error pyarrow raised. */
+export type OracleResult = { rows: Record<string, unknown>[] } | { error: string };
+
+/** Reads files with pyarrow (one Python process for the whole list). */
+export function pyarrowRows(files: readonly string[]): Map<string, OracleResult> {
+  if (files.length === 0) return new Map();
+  const out = execFileSync(PYTHON, [SCRIPT, ...files], { maxBuffer: 1 << 30, encoding: "utf8" });
+  return new Map(Object.entries(JSON.parse(out) as Record<string, OracleResult>));
+}
