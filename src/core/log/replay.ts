@@ -4,7 +4,13 @@
  * an add with a new DV replaces the old add only through an explicit remove. The newest protocol
  * and metaData win; the newest txn per appId and domainMetadata per domain win (a removed domain
  * disappears). Unknown actions are ignored.
+ *
+ * Speed: replay is dominated by building objects the caller may never look at. Commit lines of
+ * the common shape `{"add":{"path":"...",...}` (no escapes in the path, no deletion vector) are
+ * reconciled from their text alone and kept as strings; they are parsed on first use
+ * (materialize). Any other line takes the exact path: JSON.parse.
  */
+import { ProtocolError } from "../errors.js";
 import type {
   Action,
   AddFile,
@@ -17,46 +23,136 @@ import type {
   SetTransaction,
 } from "./actions.js";
 
+/** A live file or tombstone: the parsed action, or its raw commit line awaiting a parse. */
+export type Pending<T> = T | string;
+
+const ADD_PREFIX = '{"add":{"path":"';
+const REMOVE_PREFIX = '{"remove":{"path":"';
+
 /** The reconciled state of a table at one version. */
 export class ReplayState {
   protocol: Protocol | undefined;
   metadata: Metadata | undefined;
   /** Live files by key. */
-  readonly files = new Map<string, AddFile>();
+  readonly files = new Map<string, Pending<AddFile>>();
   /** Tombstones (removes not followed by a re-add) by key; needed by vacuum and checkpoints. */
-  readonly tombstones = new Map<string, RemoveFile>();
+  readonly tombstones = new Map<string, Pending<RemoveFile>>();
   readonly txns = new Map<string, SetTransaction>();
   readonly domains = new Map<string, DomainMetadata>();
   /** commitInfo of the newest replayed commit, when it had one. */
   lastCommitInfo: CommitInfo | undefined;
 
-  /** Applies the actions of one checkpoint or commit, in file order. */
+  /** Applies already-parsed actions of one checkpoint or commit, in file order. */
   apply(actions: readonly Action[], isCommit: boolean): void {
     let commitInfo: CommitInfo | undefined;
     for (const a of actions) {
-      if (a.add !== undefined) {
-        const key = fileKey(a.add.path, a.add.deletionVector);
-        this.files.set(key, a.add);
-        this.tombstones.delete(key);
-      } else if (a.remove !== undefined) {
-        const key = fileKey(a.remove.path, a.remove.deletionVector);
-        this.files.delete(key);
-        this.tombstones.set(key, a.remove);
-      } else if (a.metaData !== undefined) {
-        this.metadata = a.metaData;
-      } else if (a.protocol !== undefined) {
-        this.protocol = a.protocol;
-      } else if (a.txn !== undefined) {
-        this.txns.set(a.txn.appId, a.txn);
-      } else if (a.domainMetadata !== undefined) {
-        if (a.domainMetadata.removed) this.domains.delete(a.domainMetadata.domain);
-        else this.domains.set(a.domainMetadata.domain, a.domainMetadata);
-      } else if (a.commitInfo !== undefined) {
-        commitInfo = a.commitInfo;
-      }
+      const info = this.applyAction(a);
+      if (info) commitInfo = info;
     }
     if (isCommit) this.lastCommitInfo = commitInfo;
   }
+
+  /** Applies the NDJSON text of one commit (or compaction file). */
+  applyText(text: string, isCommit: boolean, context: { path: string; version: number }): void {
+    let commitInfo: CommitInfo | undefined;
+    const n = text.length;
+    let start = 0;
+    let lineNo = 0;
+    while (start < n) {
+      let end = text.indexOf("\n", start);
+      if (end === -1) end = n;
+      lineNo++;
+      if (end > start) {
+        const line = text.slice(start, end);
+        if (!this.applyFastLine(line)) {
+          const action = parseLine(line, lineNo, context);
+          if (action) {
+            const info = this.applyAction(action);
+            if (info) commitInfo = info;
+          }
+        }
+      }
+      start = end + 1;
+    }
+    if (isCommit) this.lastCommitInfo = commitInfo;
+  }
+
+  /** Reconciles an add/remove line from its text; false when the line needs a real parse. */
+  private applyFastLine(line: string): boolean {
+    const isAdd = line.startsWith(ADD_PREFIX);
+    if (!isAdd && !line.startsWith(REMOVE_PREFIX)) return false;
+    const from = isAdd ? ADD_PREFIX.length : REMOVE_PREFIX.length;
+    const close = line.indexOf('"', from);
+    if (close < 0) return false;
+    const raw = line.slice(from, close);
+    if (raw.includes("\\") || line.includes('"deletionVector":{')) return false;
+    const key = canonicalPath(raw);
+    if (isAdd) {
+      this.files.set(key, line);
+      this.tombstones.delete(key);
+    } else {
+      this.files.delete(key);
+      this.tombstones.set(key, line);
+    }
+    return true;
+  }
+
+  private applyAction(a: Action): CommitInfo | undefined {
+    if (a.add !== undefined) {
+      const key = fileKey(a.add.path, a.add.deletionVector);
+      this.files.set(key, a.add);
+      this.tombstones.delete(key);
+    } else if (a.remove !== undefined) {
+      const key = fileKey(a.remove.path, a.remove.deletionVector);
+      this.files.delete(key);
+      this.tombstones.set(key, a.remove);
+    } else if (a.metaData !== undefined) {
+      this.metadata = a.metaData;
+    } else if (a.protocol !== undefined) {
+      this.protocol = a.protocol;
+    } else if (a.txn !== undefined) {
+      this.txns.set(a.txn.appId, a.txn);
+    } else if (a.domainMetadata !== undefined) {
+      if (a.domainMetadata.removed) this.domains.delete(a.domainMetadata.domain);
+      else this.domains.set(a.domainMetadata.domain, a.domainMetadata);
+    } else if (a.commitInfo !== undefined) {
+      return a.commitInfo;
+    }
+    return undefined;
+  }
+}
+
+function parseLine(line: string, lineNo: number, context: { path: string; version: number }): Action | undefined {
+  let action: unknown;
+  try {
+    action = JSON.parse(line);
+  } catch (cause) {
+    if (line.trim() === "") return undefined;
+    throw new ProtocolError(`corrupt log line ${lineNo}: not JSON`, { ...context, cause });
+  }
+  if (typeof action !== "object" || action === null) {
+    throw new ProtocolError(`corrupt log line ${lineNo}: not an object`, context);
+  }
+  return action as Action;
+}
+
+/** Parses a pending add (a raw commit line) into its AddFile. */
+export function materializeAdd(entry: Pending<AddFile>): AddFile {
+  return typeof entry === "string" ? (JSON.parse(entry) as { add: AddFile }).add : entry;
+}
+
+/** Parses a pending remove (a raw commit line) into its RemoveFile. */
+export function materializeRemove(entry: Pending<RemoveFile>): RemoveFile {
+  return typeof entry === "string" ? (JSON.parse(entry) as { remove: RemoveFile }).remove : entry;
+}
+
+const SIZE = /"size":(\d+)/;
+
+/** The size of a pending add without parsing the whole line. */
+export function pendingSize(entry: Pending<AddFile>): number {
+  if (typeof entry !== "string") return Number(entry.size);
+  const m = SIZE.exec(entry);
+  return m ? Number(m[1]) : materializeAdd(entry).size;
 }
 
 /** The replay key of a file: canonical path plus the DV's unique id. */

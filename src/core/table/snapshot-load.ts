@@ -7,7 +7,6 @@
 import { DeltaError, NotFoundError, ProtocolError } from "../errors.js";
 import type { Action } from "../log/actions.js";
 import { readCheckpoint } from "../log/checkpoint-read.js";
-import { parseActions } from "../log/commit-file.js";
 import { readLastCheckpoint, type LastCheckpointHint } from "../log/last-checkpoint.js";
 import { listLogFiles, probeLogFiles, type LogFile } from "../log/listing.js";
 import { ReplayState } from "../log/replay.js";
@@ -101,11 +100,13 @@ export async function replaySegment(args: {
         }
         throw err;
       }
-      return parseActions(bytes, { path: `${path}/${f.key}`, version });
+      return decoder.decode(bytes);
     }),
   ]);
   state.apply(checkpointActions, false);
-  segment.deltas.forEach((f, i) => state.apply(deltaActions[i] as Action[], f.info.kind === "commit"));
+  segment.deltas.forEach((f, i) =>
+    state.applyText(deltaActions[i] as string, f.info.kind === "commit", { path: `${path}/${f.key}`, version: f.info.version }),
+  );
   const version = segment.version;
   if (!state.protocol) throw new ProtocolError("no protocol action found in the log", { path, version });
   if (!state.metadata) throw new ProtocolError("no metaData action found in the log", { path, version });
@@ -119,6 +120,8 @@ export async function replaySegment(args: {
     throw new ProtocolError("cannot build snapshot", { path, version, cause: err });
   }
 }
+
+const decoder = new TextDecoder();
 
 /** The commit time of the newest replayed version: ICT when enabled, else file time, else commitInfo. */
 function commitTimestamp(state: ReplayState, lastFile: LogFile | undefined): number {

@@ -5,7 +5,7 @@
  */
 import type { AddFile, CommitInfo, DomainMetadata, Metadata, Protocol, RemoveFile, SetTransaction } from "../log/actions.js";
 import type { LogSegment } from "../log/segment.js";
-import type { ReplayState } from "../log/replay.js";
+import { materializeAdd, materializeRemove, pendingSize, type ReplayState } from "../log/replay.js";
 import { txnRetentionMs } from "./properties.js";
 
 /** Table state at one version. */
@@ -43,10 +43,13 @@ export class Snapshot {
     this.commitInfo = init.state.lastCommitInfo;
   }
 
-  /** Live data files (add actions), in a stable order (by path). */
+  /** Live data files (add actions), in log order. Parsed on first call, then cached. */
   files(): readonly AddFile[] {
     if (this.liveFiles === undefined) {
-      this.liveFiles = [...this.state.files.values()];
+      const out: AddFile[] = new Array<AddFile>(this.state.files.size);
+      let i = 0;
+      for (const entry of this.state.files.values()) out[i++] = materializeAdd(entry);
+      this.liveFiles = out;
     }
     return this.liveFiles;
   }
@@ -59,13 +62,14 @@ export class Snapshot {
   /** Total bytes of live files. */
   get sizeBytes(): number {
     let total = 0;
-    for (const f of this.state.files.values()) total += Number(f.size);
+    if (this.liveFiles) for (const f of this.liveFiles) total += Number(f.size);
+    else for (const f of this.state.files.values()) total += pendingSize(f);
     return total;
   }
 
   /** Remove actions still in the log's memory (for vacuum and checkpoints). */
   tombstones(): readonly RemoveFile[] {
-    return [...this.state.tombstones.values()];
+    return [...this.state.tombstones.values()].map(materializeRemove);
   }
 
   /**
