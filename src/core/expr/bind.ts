@@ -147,7 +147,7 @@ function describeColumn(c: BoundColumn): string {
 }
 
 function describe(l: Literal): string {
-  return l.type === "string" ? "a string literal" : `a ${l.type} literal`;
+  return `${/^[aeiou]/.test(l.type) ? "an" : "a"} ${l.type} literal`;
 }
 
 function isVoid(type: DataType): boolean {

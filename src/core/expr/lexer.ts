@@ -24,8 +24,8 @@ export const RESERVED = new Set(["and", "or", "not", "in", "is", "null", "true",
 /** Bare identifier syntax (a letter or `_`, then letters, digits and `_`). */
 export const BARE_IDENT = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 
-const IDENT_START = /[\p{L}_]/u;
-const IDENT_PART = /[\p{L}\p{N}_]/u;
+const IDENT = /[\p{L}_][\p{L}\p{N}_]*/uy;
+const IDENT_PART = /[\p{L}\p{N}_]/uy;
 const NUMBER = /\d+(?:\.\d*)?(?:[eE][+-]?\d+)?/y;
 
 /**
@@ -73,12 +73,12 @@ export function tokenize(source: string): Token[] {
       NUMBER.lastIndex = i;
       const m = NUMBER.exec(source) as RegExpExecArray;
       i += m[0].length;
-      if (i < source.length && IDENT_PART.test(source[i] as string)) {
+      if (matchEnd(IDENT_PART, source, i) !== -1) {
         throw syntaxError(`unexpected token '${source.slice(start, i + 1)}'`, source, start);
       }
       push("number", m[0], start);
-    } else if (IDENT_START.test(c)) {
-      while (i < source.length && IDENT_PART.test(source[i] as string)) i++;
+    } else if (matchEnd(IDENT, source, i) !== -1) {
+      i = matchEnd(IDENT, source, i);
       push("ident", source.slice(start, i), start);
     } else {
       const two = source.slice(i, i + 2);
@@ -92,12 +92,19 @@ export function tokenize(source: string): Token[] {
         i++;
         push("punct", c, start);
       } else {
-        throw syntaxError(`unexpected character '${c}'`, source, start);
+        const ch = String.fromCodePoint(source.codePointAt(i) as number);
+        throw syntaxError(`unexpected character '${ch}'`, source, start);
       }
     }
   }
   tokens.push({ kind: "eof", value: "", start: source.length, end: source.length });
   return tokens;
+}
+
+/** Where a sticky regex match starting at `at` ends, or -1 (works per code point, not per unit). */
+function matchEnd(sticky: RegExp, source: string, at: number): number {
+  sticky.lastIndex = at;
+  return sticky.test(source) ? sticky.lastIndex : -1;
 }
 
 /**
