@@ -1,0 +1,15 @@
+/**
+ * The browser entry ("delta-edge/browser"): the read side of the core library — opening tables
+ * over HTTP (static hosting, CORS-enabled buckets, the Worker's /objects endpoint), snapshots,
+ * time travel and history — without the write path, so bundles stay small.
+ */
+export * from "../core/errors.js";
+export { HttpStore, type HttpStoreOptions } from "../core/storage/http.js";
+export { MemoryStore } from "../core/storage/memory.js";
+export { CachingStore, type CachingStoreOptions } from "../core/storage/cache.js";
+export { CountingStore } from "../core/storage/counting.js";
+export { storeFromUrl } from "../core/storage/url.js";
+export type { ObjectStore } from "../core/storage/object-store.js";
+export { openTable, type OpenTableOptions } from "../core/table/open.js";
+export { Snapshot } from "../core/table/snapshot.js";
+export { readHistory, type HistoryEntry } from "../core/table/history.js";
