@@ -15,10 +15,8 @@ import type { DataType, Scalar, StructType } from "../../src/core/schema/types.j
 import { CONFORMANCE_ROOT, checkpointMetadata, conformanceTables } from "./conformance.js";
 
 const t = (name: string, extra: object = {}): DataType => ({ kind: "primitive", name, ...extra }) as DataType;
-const parse = (type: DataType, value: string | null, timeZone?: string): Scalar =>
-  parsePartitionValue(timeZone === undefined ? { column: "c", type, value } : { column: "c", type, value, timeZone });
-const write = (type: DataType, value: Scalar, timestampFormat?: "iso8601" | "space") =>
-  serializePartitionValue(timestampFormat === undefined ? { column: "c", type, value } : { column: "c", type, value, timestampFormat });
+const parse = (type: DataType, value: string | null, timeZone?: string): Scalar => parsePartitionValue({ column: "c", type, value, timeZone });
+const write = (type: DataType, value: Scalar, timestampFormat?: "iso8601" | "space") => serializePartitionValue({ column: "c", type, value, timestampFormat });
 
 describe("parsePartitionValue", () => {
   it("reads null and empty as null for every type", () => {
@@ -191,7 +189,7 @@ describe("conformance partitionValues", () => {
             schema,
             partitionColumns: meta?.partitionColumns,
             columnMapping: mode,
-            ...(timeZone === undefined ? {} : { timeZone }),
+            timeZone,
           });
           expect(Object.keys(parsed).sort()).toEqual([...(meta?.partitionColumns as string[])].sort());
           for (const [column, value] of Object.entries(parsed)) {

@@ -137,7 +137,7 @@ function toArrowType(type: DataType, nested: NestedIds | undefined): ArrowType {
 /** Options of {@link arrowSchemaToDelta}. */
 export interface ArrowToDeltaOptions {
   /** Receives warnings (e.g. Null columns becoming Delta `void`); default console.warn. */
-  onWarning?: (message: string) => void;
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /**

@@ -63,7 +63,7 @@ export interface PhysicalSchemaOptions {
    * arrow-schema turns into `PARQUET:field_id`. Default: true in id mode, false otherwise. Writers
    * should pass true in name mode too (the protocol asks writers to write field ids).
    */
-  fieldIds?: boolean;
+  fieldIds?: boolean | undefined;
 }
 
 /**

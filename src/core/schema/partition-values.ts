@@ -37,7 +37,7 @@ export interface ParsePartitionValueOptions {
   /** The serialized value from `partitionValues` (null/undefined/"" mean null). */
   value: string | null | undefined;
   /** IANA zone (or "+HH:MM") for zone-less `timestamp` values; default "UTC". */
-  timeZone?: string;
+  timeZone?: string | undefined;
 }
 
 const INTEGER_RE = /^[+-]?\d+$/;
@@ -139,9 +139,9 @@ export interface ParsePartitionValuesOptions {
   /** `metaData.partitionColumns` (logical names). */
   partitionColumns: readonly string[];
   /** Column mapping mode, or the table configuration to read it from. */
-  columnMapping?: ColumnMappingMode | Readonly<Record<string, string>>;
+  columnMapping?: ColumnMappingMode | Readonly<Record<string, string>> | undefined;
   /** Session zone for zone-less timestamps; default "UTC". */
-  timeZone?: string;
+  timeZone?: string | undefined;
 }
 
 /**
@@ -158,8 +158,7 @@ export function parsePartitionValues(options: ParsePartitionValuesOptions): Reco
     if (field === undefined) throw new ProtocolError(`partition column ${column} is not in the table schema`);
     const key = physicalName(field, mode);
     const raw = Object.hasOwn(partitionValues, key) ? partitionValues[key] : partitionValues[field.name];
-    const base = { column: field.name, type: field.type, value: raw };
-    out[field.name] = parsePartitionValue(options.timeZone === undefined ? base : { ...base, timeZone: options.timeZone });
+    out[field.name] = parsePartitionValue({ column: field.name, type: field.type, value: raw, timeZone: options.timeZone });
   }
   return out;
 }
@@ -173,7 +172,7 @@ export interface SerializePartitionValueOptions {
   /** The canonical scalar. */
   value: Scalar;
   /** `iso8601` (default): `YYYY-MM-DDTHH:MM:SS.ffffffZ`; `space`: `YYYY-MM-DD HH:MM:SS.ffffff` (UTC). */
-  timestampFormat?: "iso8601" | "space";
+  timestampFormat?: "iso8601" | "space" | undefined;
 }
 
 /**
