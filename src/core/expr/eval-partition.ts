@@ -1,11 +1,13 @@
 /**
- * Partition pruning: evaluate a bound predicate on a file's partition values, exactly, while
- * columns that are not partition columns are unknown (any row of the file may hold any value).
- * The result is the set of outcomes the predicate can take on the file's rows, a bitmask of
- * TRUE/FALSE/NULL: a leaf on known values has one outcome, a leaf touching an unknown column all
- * three, and NOT/AND/OR combine the sets pointwise (Kleene logic). So `p = 1 OR x > 5` with p = 1
- * is TRUE only (every row matches), and with p = 2 it is "maybe". A file may be skipped when TRUE
- * is not a possible outcome; it matches entirely when TRUE is the only one.
+ * Partition pruning: evaluate a bound predicate on a file's partition values with the same exact
+ * leaf semantics as rows (eval-row.ts), while columns that are not partition columns are unknown
+ * (any row of the file may hold any value). The result is a superset of the outcomes the
+ * predicate can take on the file's rows, as a bitmask of TRUE/FALSE/NULL: a leaf on known values
+ * has one outcome, a leaf touching an unknown column all three, and NOT/AND/OR combine the sets
+ * pointwise (Kleene logic; correlations between leaves are ignored, which only ever adds
+ * outcomes). So `p = 1 OR x > 5` with p = 1 is TRUE only (every row matches), and with p = 2 it
+ * is "maybe". A file may be skipped when TRUE is not possible; it matches entirely (e.g. can be
+ * removed whole by replaceWhere) when TRUE is the only outcome.
  */
 import type { Scalar } from "../schema/types.js";
 import type { BoundColumn, BoundExpr } from "./bound.js";

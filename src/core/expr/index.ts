@@ -22,6 +22,7 @@ export type {
 } from "./ast.js";
 export { columns, sourceSpan } from "./ast.js";
 export { parse } from "./parse.js";
+export { and, cmp, col, isIn, isNull, literalOf, not, or } from "./build.js";
 export { print, printColumn, printLiteral, printName } from "./print.js";
 export type { BoundColumn, BoundExpr, ColumnDef } from "./bound.js";
 export { boundColumns, toNegationNormalForm } from "./bound.js";

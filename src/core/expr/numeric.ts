@@ -26,20 +26,6 @@ export function parseRational(text: string): Rational | undefined {
   return shift >= 0 ? { num: num * 10n ** BigInt(shift), den: 1n } : { num, den: 10n ** BigInt(-shift) };
 }
 
-/** floor(r * 10^scale) */
-export function floorAtScale(r: Rational, scale: number): bigint {
-  const n = scale >= 0 ? r.num * 10n ** BigInt(scale) : r.num;
-  const d = scale >= 0 ? r.den : r.den * 10n ** BigInt(-scale);
-  return floorDiv(n, d);
-}
-
-/** Whether r * 10^scale is an integer. */
-export function exactAtScale(r: Rational, scale: number): boolean {
-  const n = scale >= 0 ? r.num * 10n ** BigInt(scale) : r.num;
-  const d = scale >= 0 ? r.den : r.den * 10n ** BigInt(-scale);
-  return n % d === 0n;
-}
-
 /** floor(n / d) for d > 0 (bigint division truncates toward zero). */
 export function floorDiv(n: bigint, d: bigint): bigint {
   const q = n / d;
