@@ -1,5 +1,6 @@
 // Column mapping: mode from configuration, physical schema (nested renames), path translation,
 // field ids, validation; and every name/id-mode schema in the conformance data.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InvalidInputError, ProtocolError, UnsupportedFeatureError } from "../../src/core/errors.js";
 import {
@@ -13,6 +14,7 @@ import {
 } from "../../src/core/schema/column-mapping.js";
 import { parseSchema } from "../../src/core/schema/schema-json.js";
 import type { DataType, StructField, StructType } from "../../src/core/schema/types.js";
+import { arbStruct } from "./arbitraries.js";
 import { conformanceTables } from "./conformance.js";
 
 const cm = (id: number, name: string, extra: Record<string, unknown> = {}) => ({ "delta.columnMapping.id": id, "delta.columnMapping.physicalName": name, ...extra });
@@ -126,6 +128,47 @@ function pairs(logical: DataType, physical: DataType, out: Array<[StructField, S
   }
   return out;
 }
+
+/** Gives every field at every depth a unique name among siblings, an id and a physical name. */
+function withColumnMapping(s: StructType): StructType {
+  let next = 1;
+  const mapType = (t: DataType): DataType =>
+    t.kind === "struct"
+      ? mapStruct(t)
+      : t.kind === "array"
+        ? { ...t, elementType: mapType(t.elementType) }
+        : t.kind === "map"
+          ? { ...t, keyType: mapType(t.keyType), valueType: mapType(t.valueType) }
+          : t;
+  const mapStruct = (st: StructType): StructType => ({
+    kind: "struct",
+    fields: st.fields.map((f, i) => {
+      const id = next++;
+      return { name: `${f.name}#${i}`, type: mapType(f.type), nullable: f.nullable, metadata: cm(id, `col-${id}`) };
+    }),
+  });
+  return mapStruct(s);
+}
+
+describe("column mapping properties", () => {
+  it("physical schemas rename every field and paths map back and forth (property)", () => {
+    fc.assert(
+      fc.property(arbStruct, fc.constantFrom<"name" | "id">("name", "id"), (generated, mode) => {
+        const logical = withColumnMapping(generated);
+        validateColumnMapping(logical, mode);
+        const physical = physicalSchema(logical, mode);
+        for (const [l, p] of pairs(logical, physical)) expect(p.name).toBe(l.metadata["delta.columnMapping.physicalName"]);
+        for (const path of collectPaths(logical)) {
+          const phys = logicalToPhysicalPath(logical, path, mode);
+          expect(collectPaths(physical).map((x) => x.join("\u0000"))).toContain(phys.join("\u0000"));
+          expect(physicalToLogicalPath(logical, phys, mode)).toEqual(path);
+          expect(fieldIdForPath(logical, path)).toBe(fieldAtPath(logical, path).field?.metadata["delta.columnMapping.id"]);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
 
 describe("conformance tables with column mapping", () => {
   it("every name/id-mode schema validates, and its physical schema renames every field", () => {
