@@ -190,6 +190,7 @@ describe("bind: errors", () => {
     ["bool = 'yes'", "cannot compare column bool of type boolean with 'yes'"],
     ["d = 'abc'", "cannot compare column d of type double with 'abc': not a number"],
     ["dt = '2021-13-01'", "cannot compare column dt of type date with '2021-13-01': expected YYYY-MM-DD"],
+    ["dt = '2021-01-01 10:00:00'", "expected YYYY-MM-DD (or use a TIMESTAMP literal)"],
     ["dt = 5", "cannot compare column dt of type date with 5"],
     ["ts = 'yesterday'", "cannot compare column ts of type timestamp with 'yesterday': expected YYYY-MM-DD[ HH:MM:SS[.ffffff]]"],
     ["bin = 1", "cannot compare column bin of type binary with 1"],

@@ -11,7 +11,8 @@
  * Accepted literals per column type (strings are parsed as the column type, Spark-style):
  *   byte/short/integer/long/decimal: numbers, numeric strings     float/double: numbers, numeric
  *   strings, 'NaN', 'Infinity', '-Infinity'     string: strings     boolean: TRUE/FALSE, 'true'/'false'
- *   binary: strings (UTF-8 bytes)     date: DATE, TIMESTAMP[_NTZ] (exact, in days), 'YYYY-MM-DD'
+ *   binary: strings (UTF-8 bytes)     date: DATE, 'YYYY-MM-DD', TIMESTAMP[_NTZ] (the date is taken
+ *   as midnight UTC and compared exactly: `dt = TIMESTAMP '2021-01-01 10:00'` is false, as in Spark)
  *   timestamp/timestamp_ntz: DATE (midnight UTC), TIMESTAMP[_NTZ], date or timestamp strings (UTC)
  */
 import type { DataType, Scalar } from "../schema/types.js";
@@ -76,12 +77,15 @@ export function toDomain(literal: Literal, column: BoundColumn): DomainValue {
       return lower === "true" || lower === "false" ? { kind: "exact", value: lower === "true" } : fail();
     }
     case "date": {
+      // Strings must be plain dates: Spark would cast '2021-01-01 10:00' to the date 2021-01-01,
+      // an exact comparison would not; rather than silently differ, ask for a TIMESTAMP literal.
       if (literal.type === "date" || literal.type === "string") {
         const days = parseDate(text ?? "");
         if (days !== undefined) return { kind: "discrete", r: { num: BigInt(days), den: 1n }, range: {}, make: Number };
+        return fail(literal.type === "string" ? "expected YYYY-MM-DD (or use a TIMESTAMP literal)" : undefined);
       }
       const micros = timestampMicros(literal);
-      if (micros === undefined) return fail(literal.type === "string" ? "expected YYYY-MM-DD" : undefined);
+      if (micros === undefined) return fail();
       return { kind: "discrete", r: { num: micros, den: MICROS_PER_DAY }, range: {}, make: Number };
     }
     case "timestamp":
