@@ -75,6 +75,18 @@ describe("delta-edge read commands", () => {
     expect(v0.stdout.trim().split("\n").length).toBe(1);
   });
 
+  it("files --where keeps only files that may match (partition pruning)", async () => {
+    const partitioned = join(CONFORMANCE, "delta-rs/delta-0.8.0-partitioned");
+    const r = await runCli(["files", partitioned, "--where", "year = '2021' AND month = '12'"]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { partitionValues: Record<string, string> });
+    expect(lines.length).toBe(2);
+    for (const l of lines) expect(l.partitionValues).toMatchObject({ year: "2021", month: "12" });
+    const bad = await runCli(["files", partitioned, "--where", "year = "]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/INVALID_INPUT/);
+  });
+
   it("errors are one line on stderr naming the table and the version, with a non-zero exit", async () => {
     const bad = join(CONFORMANCE, "golden/deltalog-invalid-protocol-version/delta");
     const r = await runCli(["info", bad]);

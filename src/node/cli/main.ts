@@ -16,8 +16,8 @@ const COMMANDS: Record<string, { flags: Record<string, FlagSpec>; usage: string 
   info: { flags: { version: { kind: "string" }, timestamp: { kind: "string" } }, usage: "info <table> [--version N | --timestamp ISO]" },
   history: { flags: { limit: { kind: "string" } }, usage: "history <table> [--limit N]" },
   files: {
-    flags: { version: { kind: "string" }, timestamp: { kind: "string" } },
-    usage: "files <table> [--version N | --timestamp ISO]",
+    flags: { version: { kind: "string" }, timestamp: { kind: "string" }, where: { kind: "string" } },
+    usage: "files <table> [--version N | --timestamp ISO] [--where EXPR]",
   },
 };
 

@@ -6,6 +6,7 @@ import type { ObjectStore } from "../../core/storage/object-store.js";
 import { openTable } from "../../core/table/open.js";
 import { readHistory } from "../../core/table/history.js";
 import type { Snapshot } from "../../core/table/snapshot.js";
+import { planScan } from "../../core/scan/plan.js";
 import type { AddFile } from "../../core/log/actions.js";
 import { canonicalPath } from "../../core/log/replay.js";
 import { intFlag, stringFlag, type ParsedArgs } from "./args.js";
@@ -46,16 +47,16 @@ export async function historyCommand(store: ObjectStore, flags: ParsedArgs["flag
   await out.write(`${JSON.stringify(rows, null, 2)}\n`);
 }
 
-/** `files`: one NDJSON line per live file: path (decoded, relative), size, partitionValues, numRecords. */
-export async function filesCommand(
-  store: ObjectStore,
-  flags: ParsedArgs["flags"],
-  out: Output,
-  select: (s: Snapshot) => readonly AddFile[] = (s) => s.files(),
-): Promise<void> {
+/**
+ * `files`: one NDJSON line per live file: path (decoded, relative), size, partitionValues,
+ * numRecords. With --where, only files that may hold matching rows (partition pruning and stats).
+ */
+export async function filesCommand(store: ObjectStore, flags: ParsedArgs["flags"], out: Output): Promise<void> {
   const s = await snapshotFromFlags(store, flags);
+  const where = stringFlag(flags, "where");
+  const selected: readonly AddFile[] = where === undefined ? s.files() : planScan(s, { where }).files.map((f) => f.add);
   const lines: string[] = [];
-  for (const f of select(s)) {
+  for (const f of selected) {
     lines.push(
       JSON.stringify({ path: canonicalPath(f.path), size: f.size, partitionValues: f.partitionValues, numRecords: numRecords(f) }),
     );
