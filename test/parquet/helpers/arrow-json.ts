@@ -48,7 +48,8 @@ function halfToNumber(bits: number): number {
 /** Encodes value `i` (logical index) of a Data. */
 export function encodeValue(data: Data, i: number): unknown {
   if (!data.getValid(i)) return null;
-  const j = data.offset + i;
+  // Arrow JS slices fixed-width values and offsets with the Data; bitmaps go by data.offset
+  const j = i;
   const type = data.type;
   const values = data.values as any;
   const offsets = data.valueOffsets as any;
@@ -56,7 +57,7 @@ export function encodeValue(data: Data, i: number): unknown {
     case Type.Null:
       return null;
     case Type.Bool:
-      return ((values[j >> 3] >> (j & 7)) & 1) === 1;
+      return ((values[(data.offset + i) >> 3] >> ((data.offset + i) & 7)) & 1) === 1;
     case Type.Int:
     case Type.Date:
     case Type.Timestamp:

@@ -1,6 +1,6 @@
 /**
- * Runs pyarrow (helpers/pyarrow_dump.py) on Parquet files and returns their rows in the shared
- * JSON encoding; `hasPyarrow` tells whether the oracle is available on this machine.
+ * Runs pyarrow (helpers/pyarrow_dump.py) on Parquet files and returns their columns in the
+ * shared JSON encoding; `hasPyarrow` tells whether the oracle is available on this machine.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -12,8 +12,8 @@ const PYTHON = process.env.PYTHON ?? "python3";
 export const hasPyarrow: boolean =
   spawnSync(PYTHON, ["-c", "import pyarrow"], { stdio: "ignore" }).status === 0;
 
-/** The pyarrow reading of each file: rows, or the error pyarrow raised. */
-export type OracleResult = { rows: Record<string, unknown>[] } | { error: string };
+/** The pyarrow reading of each file: its columns (name, encoded values), or pyarrow's error. */
+export type OracleResult = { numRows: number; columns: [string, unknown[]][] } | { error: string };
 
 /** Reads files with pyarrow (one Python process for the whole list). */
 export function pyarrowRows(files: readonly string[]): Map<string, OracleResult> {
