@@ -9,12 +9,25 @@ import { parseArgs, type FlagSpec } from "./args.js";
 import { openOutput } from "./output.js";
 import { filesCommand, historyCommand, infoCommand } from "./read-commands.js";
 import { storageOptions } from "./storage-options.js";
+import { scanCommand } from "./scan-command.js";
 
 const COMMON: Record<string, FlagSpec> = { option: { kind: "list" }, out: { kind: "string" }, help: { kind: "boolean" } };
 
 const COMMANDS: Record<string, { flags: Record<string, FlagSpec>; usage: string }> = {
   info: { flags: { version: { kind: "string" }, timestamp: { kind: "string" } }, usage: "info <table> [--version N | --timestamp ISO]" },
   history: { flags: { limit: { kind: "string" } }, usage: "history <table> [--limit N]" },
+  scan: {
+    flags: {
+      version: { kind: "string" },
+      timestamp: { kind: "string" },
+      columns: { kind: "string" },
+      where: { kind: "string" },
+      limit: { kind: "string" },
+      format: { kind: "string" },
+      "time-zone": { kind: "string" },
+    },
+    usage: "scan <table> [--version N | --timestamp ISO] [--columns a,b] [--where EXPR] [--limit N] [--format ndjson|json|csv|arrow|parquet] [--out FILE]",
+  },
   files: {
     flags: { version: { kind: "string" }, timestamp: { kind: "string" }, where: { kind: "string" } },
     usage: "files <table> [--version N | --timestamp ISO] [--where EXPR]",
@@ -63,6 +76,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
       if (command === "info") await infoCommand(store, flags, out);
       else if (command === "history") await historyCommand(store, flags, out);
       else if (command === "files") await filesCommand(store, flags, out);
+      else if (command === "scan") await scanCommand(store, flags, out);
     } finally {
       await out.close();
     }

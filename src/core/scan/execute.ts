@@ -1,0 +1,214 @@
+/**
+ * Scan execution: fetch and decode the planned files, apply deletion vectors, add partition
+ * columns, filter rows exactly with the predicate, and stream RecordBatches of the output
+ * columns (logical names). Memory stays bounded: at most `concurrency` files are in flight, and
+ * with a limit files are read one at a time and reading stops as soon as enough rows are out.
+ */
+import { Data, RecordBatch, Schema, Struct, Table, makeData, type Field } from "apache-arrow";
+import { DeltaError, NotFoundError, StorageError } from "../errors.js";
+import type { ObjectStore } from "../storage/object-store.js";
+import { loadDeletionVector, keepMask, type DvLocation } from "../log/deletion-vector.js";
+import { deltaSchemaToArrow, ARROW_PARQUET_FIELD_ID_KEY } from "../schema/arrow-schema.js";
+import { physicalSchema } from "../schema/column-mapping.js";
+import type { StructField } from "../schema/types.js";
+import { evalRow } from "../expr/eval-row.js";
+import type { BoundExpr } from "../expr/bound.js";
+import type { ParquetReader } from "./parquet/adapter.js";
+import { PARQUET_FIELD_ID_KEY } from "./parquet/adapter.js";
+import { createHyparquetReader } from "./parquet/hyparquet-reader.js";
+import { constantColumn } from "./partition-columns.js";
+import { valueReader } from "./arrow-values.js";
+import { dataFileKey } from "./data-path.js";
+import type { PlannedFile, ScanPlan } from "./plan.js";
+
+/** Options of scan execution. */
+export interface ExecuteOptions {
+  store: ObjectStore;
+  /** Parquet decoder (default: hyparquet). */
+  reader?: ParquetReader;
+  /** Stop after this many rows. */
+  limit?: number | undefined;
+  /** Maximum rows per batch read from a file. */
+  batchSize?: number | undefined;
+  /** Files read ahead (default 4; 1 when a limit is set). */
+  concurrency?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** The Arrow schema of a plan's output (logical names, table order or the requested order). */
+export function outputSchema(plan: ScanPlan): Schema {
+  return deltaSchemaToArrow({ kind: "struct", fields: plan.outputFields });
+}
+
+/** Streams the scan's rows as RecordBatches of the output schema. */
+export async function* scanBatches(plan: ScanPlan, options: ExecuteOptions): AsyncGenerator<RecordBatch> {
+  const schema = outputSchema(plan);
+  const limit = options.limit;
+  if (limit !== undefined && limit <= 0) return;
+  const reader = options.reader ?? createHyparquetReader();
+  const ahead = limit !== undefined ? 1 : Math.max(1, options.concurrency ?? 4);
+  const ctx = new FileContext(plan, schema, reader, options);
+  let emitted = 0;
+  const inFlight: Promise<RecordBatch[]>[] = [];
+  let next = 0;
+  const fill = (): void => {
+    while (inFlight.length < ahead && next < plan.files.length) inFlight.push(ctx.readFile(plan.files[next++] as PlannedFile));
+  };
+  fill();
+  while (inFlight.length > 0) {
+    const batches = await (inFlight.shift() as Promise<RecordBatch[]>);
+    for (const b of batches) {
+      if (limit !== undefined && emitted + b.numRows >= limit) {
+        yield b.slice(0, limit - emitted);
+        return;
+      }
+      emitted += b.numRows;
+      yield b;
+    }
+    fill();
+  }
+}
+
+/** Reads the whole scan into an Arrow Table. */
+export async function scanTable(plan: ScanPlan, options: ExecuteOptions): Promise<Table> {
+  const batches: RecordBatch[] = [];
+  for await (const b of scanBatches(plan, options)) if (b.numRows > 0) batches.push(b);
+  return batches.length > 0 ? new Table(batches) : new Table(outputSchema(plan));
+}
+
+/** Per-scan state shared by the file reads. */
+class FileContext {
+  private readonly physicalRead: Schema;
+  private readonly workFields: StructField[];
+
+  constructor(
+    private readonly plan: ScanPlan,
+    private readonly schema: Schema,
+    private readonly reader: ParquetReader,
+    private readonly options: ExecuteOptions,
+  ) {
+    const physical = physicalSchema(plan.schema, plan.columnMapping, { fieldIds: plan.columnMapping === "id" });
+    const physicalFields = plan.readFields.map((f) => physical.fields[plan.schema.fields.indexOf(f)] as StructField);
+    this.physicalRead = withAdapterFieldIds(deltaSchemaToArrow({ kind: "struct", fields: physicalFields }));
+    // Columns the predicate needs beyond the output ones.
+    const out = new Set(plan.outputFields.map((f) => f.name));
+    this.workFields = [...plan.outputFields, ...plan.schema.fields.filter((f) => !out.has(f.name) && plan.readFields.includes(f))];
+  }
+
+  async readFile(file: PlannedFile): Promise<RecordBatch[]> {
+    const { plan, options } = this;
+    const { store } = options;
+    const context = { path: plan.snapshot.tableRoot, version: plan.snapshot.version };
+    const key = dataFileKey(file.add.path, store.root, context);
+    const source = {
+      byteLength: Number(file.add.size),
+      path: `${store.root}/${key}`,
+      read: (start: number, end: number) => store.get(key, { range: { offset: start, length: end - start } }),
+    };
+    try {
+      const deleted = file.add.deletionVector
+        ? await loadDeletionVector({ descriptor: file.add.deletionVector, tableRoot: plan.snapshot.tableRoot, read: (loc, r) => readDv(store, loc, r, context) })
+        : undefined;
+      const metadata = await this.reader.readMetadata(source, options.signal ? { signal: options.signal } : {});
+      const out: RecordBatch[] = [];
+      let rowStart = 0;
+      if (plan.readFields.length === 0) {
+        for (let start = 0; start < metadata.numRows; start += options.batchSize ?? 65536) {
+          const n = Math.min(options.batchSize ?? 65536, metadata.numRows - start);
+          this.emit(file, [], n, rowStart, deleted, out);
+          rowStart += n;
+        }
+        return out;
+      }
+      const stream = this.reader.read({
+        source,
+        metadata,
+        targetSchema: this.physicalRead,
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      for await (const batch of stream) {
+        this.emit(file, batch.data.children as Data[], batch.numRows, rowStart, deleted, out);
+        rowStart += batch.numRows;
+      }
+      return out;
+    } catch (err) {
+      if (err instanceof DeltaError) throw err;
+      throw new StorageError(`cannot read data file ${key}: ${err instanceof Error ? err.message : String(err)}`, { ...context, cause: err });
+    }
+  }
+
+  /** Builds output batches from one decoded batch: partition columns, DV and predicate masks. */
+  private emit(file: PlannedFile, dataColumns: Data[], length: number, rowStart: number, deleted: ArrayLike<number | bigint> | undefined, out: RecordBatch[]): void {
+    const { plan } = this;
+    const columns = new Map<string, Data>();
+    plan.readFields.forEach((f, i) => columns.set(f.name, dataColumns[i] as Data));
+    const work = this.workFields.map((f) => {
+      const existing = columns.get(f.name);
+      if (existing) return existing;
+      const arrowField = deltaSchemaToArrow({ kind: "struct", fields: [f] }).fields[0] as Field;
+      return constantColumn(arrowField, f.type, file.partitionValues[f.name] ?? null, length);
+    });
+    let mask: Uint8Array | undefined = deleted ? keepMask(deleted as never, rowStart, rowStart + length) : undefined;
+    if (plan.predicate) mask = applyPredicate(plan.predicate, this.workFields, work, length, mask);
+    const outputData = work.slice(0, plan.outputFields.length);
+    const batch = new RecordBatch(this.schema, makeData({ type: new Struct(this.schema.fields), length, nullCount: 0, children: outputData }));
+    if (!mask) {
+      out.push(batch);
+      return;
+    }
+    // Keep runs of selected rows as zero-copy slices.
+    let i = 0;
+    while (i < length) {
+      while (i < length && mask[i] === 0) i++;
+      const start = i;
+      while (i < length && mask[i] !== 0) i++;
+      if (i > start) out.push(start === 0 && i === length ? batch : batch.slice(start, i));
+    }
+  }
+}
+
+/** Evaluates the predicate per row (SQL semantics: only TRUE keeps a row). */
+function applyPredicate(predicate: BoundExpr, fields: StructField[], data: Data[], length: number, mask: Uint8Array | undefined): Uint8Array {
+  const readers = new Map<string, (i: number) => unknown>();
+  fields.forEach((f, j) => readers.set(f.name, valueReader(data[j] as Data, f.type)));
+  const out = mask ?? new Uint8Array(length).fill(1);
+  let row = 0;
+  const accessor = (path: readonly string[]): never => {
+    let v = readers.get(path[0] as string)?.(row);
+    for (let k = 1; k < path.length && v !== null && v !== undefined; k++) v = (v as Record<string, unknown>)[path[k] as string];
+    return (v ?? null) as never;
+  };
+  for (row = 0; row < length; row++) {
+    if (out[row] === 0) continue;
+    if (evalRow(predicate, accessor) !== true) out[row] = 0;
+  }
+  return out;
+}
+
+async function readDv(store: ObjectStore, loc: DvLocation, range: { offset: number; length: number }, context: { path: string; version: number }): Promise<Uint8Array> {
+  const key = loc.kind === "relative" ? loc.key : dataFileKey(loc.uri, store.root, context);
+  try {
+    return await store.get(key, { range });
+  } catch (err) {
+    if (err instanceof NotFoundError) throw new NotFoundError(`deletion vector file ${key} is missing`, { ...context, cause: err });
+    throw err;
+  }
+}
+
+/** The adapter matches field ids under its own metadata key; copy the Arrow/pyarrow one over. */
+function withAdapterFieldIds(schema: Schema): Schema {
+  const fix = (f: Field): Field => {
+    const id = f.metadata.get(ARROW_PARQUET_FIELD_ID_KEY);
+    const type = f.type as { children?: Field[] };
+    let newType = f.type;
+    if (type.children && type.children.length > 0) {
+      const children = type.children.map(fix);
+      newType = Object.assign(Object.create(Object.getPrototypeOf(f.type)), f.type, { children });
+    }
+    const metadata = new Map(f.metadata);
+    if (id !== undefined) metadata.set(PARQUET_FIELD_ID_KEY, id);
+    return f.clone({ type: newType, metadata });
+  };
+  return new Schema(schema.fields.map(fix), schema.metadata);
+}

@@ -1,0 +1,59 @@
+/**
+ * Partition columns are not stored in data files (PROTOCOL.md "Partition Values"): a scan adds
+ * them back as constant Arrow columns built from the file's typed partition values.
+ */
+import { Data, makeData, type DataType as ArrowType, type Field } from "apache-arrow";
+import type { DataType, Scalar, DecimalValue } from "../schema/types.js";
+import { nullData } from "./parquet/arrow-builders.js";
+
+/** A column of `length` copies of `value` (null gives an all-null column). */
+export function constantColumn(field: Field, type: DataType, value: Scalar, length: number): Data {
+  const arrowType = field.type as ArrowType;
+  if (value === null || type.kind !== "primitive") return nullData(arrowType, length);
+  switch (type.name) {
+    case "byte":
+      return makeData({ type: arrowType as never, length, data: new Int8Array(length).fill(value as number) });
+    case "short":
+      return makeData({ type: arrowType as never, length, data: new Int16Array(length).fill(value as number) });
+    case "integer":
+    case "date":
+      return makeData({ type: arrowType as never, length, data: new Int32Array(length).fill(value as number) });
+    case "float":
+      return makeData({ type: arrowType as never, length, data: new Float32Array(length).fill(value as number) });
+    case "double":
+      return makeData({ type: arrowType as never, length, data: new Float64Array(length).fill(value as number) });
+    case "long":
+    case "timestamp":
+    case "timestamp_ntz":
+      return makeData({ type: arrowType as never, length, data: new BigInt64Array(length).fill(BigInt(value as bigint)) as never });
+    case "boolean": {
+      const bits = new Uint8Array((length + 7) >> 3).fill(value ? 0xff : 0);
+      return makeData({ type: arrowType as never, length, data: bits });
+    }
+    case "string":
+    case "binary": {
+      const one = typeof value === "string" ? new TextEncoder().encode(value) : (value as Uint8Array);
+      const bytes = new Uint8Array(one.length * length);
+      const offsets = new Int32Array(length + 1);
+      for (let i = 0; i < length; i++) {
+        bytes.set(one, i * one.length);
+        offsets[i + 1] = (i + 1) * one.length;
+      }
+      return makeData({ type: arrowType as never, length, data: bytes, valueOffsets: offsets });
+    }
+    case "decimal": {
+      const words = new Uint32Array(4 * length);
+      const w = decimalWords((value as DecimalValue).unscaled);
+      for (let i = 0; i < length; i++) words.set(w, i * 4);
+      return makeData({ type: arrowType as never, length, data: words });
+    }
+    default:
+      return nullData(arrowType, length);
+  }
+}
+
+/** Little-endian 32-bit words of a signed 128-bit integer. */
+export function decimalWords(v: bigint): Uint32Array {
+  const u = BigInt.asUintN(128, v);
+  return new Uint32Array([Number(u & 0xffffffffn), Number((u >> 32n) & 0xffffffffn), Number((u >> 64n) & 0xffffffffn), Number((u >> 96n) & 0xffffffffn)]);
+}
