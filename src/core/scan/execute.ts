@@ -133,6 +133,9 @@ class FileContext {
       }
       return out;
     } catch (err) {
+      if (err instanceof NotFoundError && err.path === source.path) {
+        throw new NotFoundError(`data file ${key} is missing`, { ...context, cause: err });
+      }
       if (err instanceof DeltaError) throw err;
       throw new StorageError(`cannot read data file ${key}: ${err instanceof Error ? err.message : String(err)}`, { ...context, cause: err });
     }

@@ -4,7 +4,7 @@
  * skipping. Files without stats are never skipped. The predicate is kept for exact row filtering
  * after the data is read: pruning only ever removes files that cannot hold a matching row.
  */
-import { InvalidInputError } from "../errors.js";
+import { InvalidInputError, ProtocolError } from "../errors.js";
 import type { AddFile } from "../log/actions.js";
 import type { Snapshot } from "../table/snapshot.js";
 import type { Scalar, StructField, StructType } from "../schema/types.js";
@@ -59,6 +59,9 @@ const schemaCache = new WeakMap<Snapshot, StructType>();
 export function snapshotSchema(snapshot: Snapshot): StructType {
   let s = schemaCache.get(snapshot);
   if (!s) {
+    if (typeof snapshot.metadata.schemaString !== "string") {
+      throw new ProtocolError("the table's metaData has no schemaString", { path: snapshot.tableRoot, version: snapshot.version });
+    }
     s = parseSchema(snapshot.metadata.schemaString);
     schemaCache.set(snapshot, s);
   }
