@@ -1,0 +1,147 @@
+/**
+ * Splitting a batch by partition columns: one group per distinct tuple of partition values (null
+ * included; "" and null are the same partition, as Spark stores empty strings as null), with the
+ * partition columns dropped from the rows (Delta's default: partition values live in the log and
+ * the directory name, not in the file). Each group carries `partitionValues` serialized with
+ * schema/partition-values.ts and keyed by physical name, and its Hive directory
+ * `col=escaped/...` (null -> `__HIVE_DEFAULT_PARTITION__`), the literal on-disk directory; the log
+ * path of a file in it must be URI-encoded on top (encodeAddPath: `x=A%2FA` -> `x=A%252FA`).
+ * Input is canonical data (data-validate.ts); a batch holding a single partition is not copied.
+ */
+
+import { Data, RecordBatch, Schema, Struct, type Field } from "apache-arrow";
+import { InvalidInputError } from "../errors.js";
+import { physicalName, type ColumnMappingMode } from "../schema/column-mapping.js";
+import { partitionDirectory } from "../schema/partition-path.js";
+import { serializePartitionValue } from "../schema/partition-values.js";
+import type { Scalar, StructField, StructType } from "../schema/types.js";
+import { takeRows } from "./data-take.js";
+import { scalarAt } from "./data-values.js";
+
+/** The rows of one partition. */
+export interface PartitionGroup {
+  /** Identity of the partition tuple (stable across batches). */
+  key: string;
+  /** Partition values as canonical scalars, by logical column name. */
+  values: Record<string, Scalar>;
+  /** Serialized partition values for `add.partitionValues`, keyed by physical name. */
+  partitionValues: Record<string, string | null>;
+  /** Hive directory on disk (physical names), no trailing slash; "" when unpartitioned. */
+  directory: string;
+  /** The rows, without the partition columns. */
+  batch: RecordBatch;
+}
+
+/** Options of {@link splitByPartition}. */
+export interface SplitByPartitionOptions {
+  /** Canonical rows with every table column (logical names). */
+  batch: RecordBatch;
+  /** Table schema (logical). */
+  schema: StructType;
+  /** Partition columns (logical names), in table order. */
+  partitionColumns: readonly string[];
+  /** Column mapping mode; default "none". */
+  columnMapping?: ColumnMappingMode;
+  /** Timestamp partition value format (partition-values.ts); default "iso8601". */
+  timestampFormat?: "iso8601" | "space";
+}
+
+/**
+ * Resolves partition column names to schema fields (exact name, else a unique case-insensitive
+ * match).
+ * @throws InvalidInputError for an unknown, nested, non-primitive or duplicate partition column, or
+ *   when every column is a partition column.
+ */
+export function partitionFields(schema: StructType, partitionColumns: readonly string[]): StructField[] {
+  const out: StructField[] = [];
+  for (const name of partitionColumns) {
+    const lower = name.toLowerCase();
+    const matches = schema.fields.filter((f) => f.name.toLowerCase() === lower);
+    const field = schema.fields.find((f) => f.name === name) ?? (matches.length === 1 ? matches[0] : undefined);
+    if (field === undefined) throw new InvalidInputError(`partition column ${name} is not a top-level column of the table schema`);
+    if (field.type.kind !== "primitive" || field.type.name === "variant") {
+      throw new InvalidInputError(`partition column ${name} must have a primitive type, not ${field.type.kind === "primitive" ? field.type.name : field.type.kind}`);
+    }
+    if (out.includes(field)) throw new InvalidInputError(`partition column ${name} is listed twice`);
+    out.push(field);
+  }
+  if (out.length > 0 && out.length === schema.fields.length) throw new InvalidInputError("every column is a partition column: a table needs at least one data column");
+  return out;
+}
+
+/** The schema of the data files: the table schema without its partition columns. */
+export function dataSchemaOf(schema: StructType, partitionColumns: readonly string[]): StructType {
+  const parts = new Set(partitionFields(schema, partitionColumns));
+  return { kind: "struct", fields: schema.fields.filter((f) => !parts.has(f)) };
+}
+
+/** Splits canonical rows into partition groups (in order of first appearance). */
+export function splitByPartition(options: SplitByPartitionOptions): PartitionGroup[] {
+  const { batch, schema } = options;
+  const mode = options.columnMapping ?? "none";
+  const parts = partitionFields(schema, options.partitionColumns);
+  const columnOf = (name: string): Data => {
+    const i = batch.schema.fields.findIndex((f) => f.name === name);
+    const d = i < 0 ? undefined : batch.data.children[i];
+    if (d === undefined) throw new InvalidInputError(`column ${name} is missing from the rows to split`);
+    return d;
+  };
+  const partNames = new Set(parts.map((f) => f.name));
+  const kept = batch.schema.fields.map((f, i) => [f, i] as const).filter(([f]) => !partNames.has(f.name));
+  const dataSchema = new Schema(kept.map(([f]) => f), batch.schema.metadata);
+  const dataChildren = kept.map(([, i]) => batch.data.children[i] as Data);
+  const n = batch.numRows;
+  if (n === 0) return [];
+  const makeBatch = (children: Data[], length: number): RecordBatch =>
+    new RecordBatch(dataSchema, new Data(new Struct(dataSchema.fields as Field[]), 0, length, 0, [undefined, undefined, undefined, undefined] as never, children));
+
+  const columns = parts.map((f) => ({ field: f, physical: physicalName(f, mode), data: columnOf(f.name), cache: new Map<unknown, string | null>() }));
+  const groups: Array<Omit<PartitionGroup, "batch"> & { rows: number }> = [];
+  const byKey = new Map<string, number>();
+  const groupOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const scalars: Scalar[] = [];
+    const serialized = columns.map((c) => {
+      const value = scalarAt(c.data, c.field.type, i);
+      scalars.push(value);
+      const cacheKey = typeof value === "object" && value !== null ? (value instanceof Uint8Array ? `b:${value.join(",")}` : `d:${value.unscaled}`) : value;
+      let text = c.cache.get(cacheKey);
+      if (text === undefined && !c.cache.has(cacheKey)) {
+        const base = { column: c.field.name, type: c.field.type, value };
+        text = serializePartitionValue(options.timestampFormat === undefined ? base : { ...base, timestampFormat: options.timestampFormat });
+        c.cache.set(cacheKey, text);
+      }
+      return text ?? null;
+    });
+    const key = JSON.stringify(serialized);
+    let g = byKey.get(key);
+    if (g === undefined) {
+      g = groups.length;
+      byKey.set(key, g);
+      const values: Record<string, Scalar> = {};
+      const partitionValues: Record<string, string | null> = {};
+      columns.forEach((c, j) => {
+        values[c.field.name] = serialized[j] === null ? null : (scalars[j] as Scalar);
+        partitionValues[c.physical] = serialized[j] as string | null;
+      });
+      const directory = partitionDirectory(columns.map((c, j) => [c.physical, serialized[j] as string | null] as const));
+      groups.push({ key, values, partitionValues, directory, rows: 0 });
+    }
+    (groups[g] as { rows: number }).rows++;
+    groupOf[i] = g;
+  }
+  if (groups.length <= 1) {
+    const only = groups[0] ?? { key: "[]", values: {}, partitionValues: {}, directory: "", rows: n };
+    return [{ key: only.key, values: only.values, partitionValues: only.partitionValues, directory: only.directory, batch: makeBatch(dataChildren, n) }];
+  }
+  const indices = groups.map((g) => new Int32Array(g.rows));
+  const fill = new Int32Array(groups.length);
+  for (let i = 0; i < n; i++) {
+    const g = groupOf[i] as number;
+    (indices[g] as Int32Array)[fill[g]!++] = i;
+  }
+  return groups.map((g, k) => {
+    const idx = indices[k] as Int32Array;
+    return { key: g.key, values: g.values, partitionValues: g.partitionValues, directory: g.directory, batch: makeBatch(dataChildren.map((d) => takeRows(d, idx)), idx.length) };
+  });
+}
