@@ -13,3 +13,5 @@ export type { ObjectStore } from "../core/storage/object-store.js";
 export { openTable, type OpenTableOptions } from "../core/table/open.js";
 export { Snapshot } from "../core/table/snapshot.js";
 export { readHistory, type HistoryEntry } from "../core/table/history.js";
+export { readTable, readBatches, readRows, type ReadOptions } from "../core/scan/read.js";
+export { planScan } from "../core/scan/plan.js";

@@ -12,3 +12,9 @@ export { loadSnapshot, type LoadSnapshotOptions } from "./table/snapshot-load.js
 export { readHistory, type HistoryEntry, type HistoryOptions } from "./table/history.js";
 export { versionAtTimestamp, parseTimestamp } from "./table/time-travel.js";
 export { SUPPORTED_READER_FEATURES, REFUSED_READER_FEATURES, checkReadable } from "./table/protocol.js";
+export { readTable, readBatches, readRows, type ReadOptions } from "./scan/read.js";
+export { planScan, type ScanPlan, type ScanOptions, type PlannedFile } from "./scan/plan.js";
+export { scanBatches, scanTable, outputSchema, type ExecuteOptions } from "./scan/execute.js";
+export { formatValueJson, formatRowJson, batchRows } from "./scan/rows.js";
+export * as expr from "./expr/index.js";
+export * as schema from "./schema/index.js";
