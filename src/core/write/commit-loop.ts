@@ -63,11 +63,9 @@ export async function runCommitLoop(options: CommitLoopOptions): Promise<CommitL
       if (options.isCreate) {
         throw new CommitConflictError("the table was created concurrently by another writer", { path, version, cause: err });
       }
-      // Read the winners from `version` up to the newest commit, checking each.
-      let bytes: Uint8Array | undefined = err.winner;
-      for (;;) {
-        if (bytes === undefined) bytes = await readWinner(logStore, path, version, version === tried.at(-1));
-        if (bytes === undefined) break;
+      // Read the winners from `version` up to the newest commit, checking each in order.
+      const read = await readWinners(logStore, path, version, err.winner);
+      for (const bytes of read) {
         const actions = parseActions(bytes, { path: `${path}/${commitKey(version)}`, version });
         const outcome = checkWinner(footprint, { version, actions });
         winners.push(version);
@@ -76,7 +74,6 @@ export async function runCommitLoop(options: CommitLoopOptions): Promise<CommitL
         }
         previousIct = outcome.inCommitTimestamp;
         version++;
-        bytes = undefined;
       }
     }
   }
@@ -86,8 +83,27 @@ export async function runCommitLoop(options: CommitLoopOptions): Promise<CommitL
   );
 }
 
-/** The bytes of a winning commit, or undefined once past the newest (only a later version may be missing). */
-async function readWinner(logStore: LogStore, path: string, version: number, mustExist: boolean): Promise<Uint8Array | undefined> {
+/**
+ * The winning commits from `first` (which exists) to the newest, in order. Later versions are
+ * fetched in parallel windows that double while full (1, 2, 4, ... up to 32), so catching up with
+ * k winners costs about log2(k) round trips plus a few not-found reads.
+ */
+async function readWinners(logStore: LogStore, path: string, first: number, known: Uint8Array | undefined): Promise<Uint8Array[]> {
+  const firstBytes = known ?? (await readOne(logStore, path, first, true));
+  const out: Uint8Array[] = firstBytes === undefined ? [] : [firstBytes];
+  let next = first + 1;
+  for (let width = 1; ; width = Math.min(width * 2, 32)) {
+    const batch = await Promise.all(Array.from({ length: width }, (_, i) => readOne(logStore, path, next + i, false)));
+    for (const bytes of batch) {
+      if (bytes === undefined) return out;
+      out.push(bytes);
+      next++;
+    }
+  }
+}
+
+/** One commit's bytes; undefined when it does not exist (an error when it must). */
+async function readOne(logStore: LogStore, path: string, version: number, mustExist: boolean): Promise<Uint8Array | undefined> {
   try {
     return await logStore.readCommit({ version });
   } catch (err) {
