@@ -99,6 +99,7 @@ export function leafBuilder(element: SchemaElement, type: DataType, column: stri
       if (bitWidth === 64) {
         return build((values, valid, n) => {
           const out = isSigned ? new BigInt64Array(n) : new BigUint64Array(n);
+          if (copyTyped(values, out)) return out;
           for (let i = 0; i < n; i++) {
             if (!valid[i]) continue;
             const v = values[i] as number | bigint;
@@ -109,6 +110,7 @@ export function leafBuilder(element: SchemaElement, type: DataType, column: stri
       }
       return build((values, valid, n) => {
         const out = new (type.ArrayType as new (n: number) => Int32Array)(n);
+        if (copyTyped(values, out)) return out;
         for (let i = 0; i < n; i++) if (valid[i]) out[i] = Number(values[i]);
         return out;
       });
@@ -126,6 +128,7 @@ export function leafBuilder(element: SchemaElement, type: DataType, column: stri
       if (src.kind !== "float" && src.kind !== "int" && src.kind !== "float16") return fail();
       return build((values, valid, n) => {
         const out = new (type.ArrayType as new (n: number) => Float64Array)(n);
+        if (src.kind === "float" && copyTyped(values, out)) return out;
         for (let i = 0; i < n; i++) {
           if (!valid[i]) continue;
           const v = values[i];
@@ -196,8 +199,23 @@ export function leafBuilder(element: SchemaElement, type: DataType, column: stri
   }
 }
 
+/**
+ * Copies a typed array of decoded values into `out` when both hold the same kind of numbers
+ * (number or bigint); values at null positions are don't-care in Arrow. Returns false when a
+ * per-value conversion is needed.
+ */
+function copyTyped(values: ArrayLike<unknown>, out: Int32Array | Float64Array | BigInt64Array | BigUint64Array): boolean {
+  if (!ArrayBuffer.isView(values) || values.length !== out.length) return false;
+  const bigIn = values instanceof BigInt64Array || values instanceof BigUint64Array;
+  const bigOut = out instanceof BigInt64Array || out instanceof BigUint64Array;
+  if (bigIn !== bigOut) return false;
+  (out as Float64Array).set(values as unknown as Float64Array);
+  return true;
+}
+
 function copyInt32(values: ArrayLike<unknown>, valid: Uint8Array, n: number): Int32Array {
   const out = new Int32Array(n);
+  if (copyTyped(values, out)) return out;
   for (let i = 0; i < n; i++) if (valid[i]) out[i] = values[i] as number;
   return out;
 }
@@ -207,6 +225,16 @@ function rescale(values: ArrayLike<unknown>, valid: Uint8Array, n: number, from:
   const out = int32 ? new Int32Array(n) : new BigInt64Array(n);
   const mul = from >= to ? from / to : 1n;
   const div = from < to ? to / from : 1n;
+  if (mul === 1n && div === 1n) {
+    if (copyTyped(values, out)) return out;
+    for (let i = 0; i < n; i++) {
+      if (!valid[i]) continue;
+      const v = values[i] as number | bigint;
+      if (int32) out[i] = Number(v);
+      else out[i] = typeof v === "bigint" ? v : BigInt(v);
+    }
+    return out;
+  }
   for (let i = 0; i < n; i++) {
     if (!valid[i]) continue;
     let v = BigInt(values[i] as number | bigint) * mul;
