@@ -8,9 +8,15 @@ import { fileURLToPath } from "node:url";
 const SCRIPT = fileURLToPath(new URL("./pyarrow_dump.py", import.meta.url));
 const PYTHON = process.env.PYTHON ?? "python3";
 
-/** Whether python3 with pyarrow is installed. */
+/**
+ * Whether python3 with pyarrow is installed. Oracle tests skip without it on a developer
+ * machine, but fail under CI (CI=true), where a missing oracle must not pass silently.
+ */
 export const hasPyarrow: boolean =
   spawnSync(PYTHON, ["-c", "import pyarrow"], { stdio: "ignore" }).status === 0;
+if (!hasPyarrow && process.env.CI) {
+  throw new Error(`${PYTHON} cannot import pyarrow: the Parquet oracle tests need it (pip install pyarrow)`);
+}
 
 /** The pyarrow reading of each file: its columns (name, encoded values), or pyarrow's error. */
 export type OracleResult = { numRows: number; columns: [string, unknown[]][] } | { error: string };
