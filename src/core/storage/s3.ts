@@ -1,0 +1,333 @@
+/**
+ * S3Store: an ObjectStore over the S3 REST API with SigV4 signing by aws4fetch's signer (its own
+ * retry loop is never used: the Transport retries idempotent requests only). Works with AWS, R2,
+ * MinIO, moto and — through the GCS dialect — Google Cloud Storage's XML API. Reads use Range
+ * (suffix included), listing is ListObjectsV2 with continuation tokens and `start-after`, large
+ * puts go multipart, `putIfAbsent` is a conditional PUT (412 = exists, 409 = retry). For commit
+ * strategies it also offers `copy`, `copyIfAbsent` (CopyObject with a configurable create-only
+ * header) and `rename` (copy + delete, not atomic); it never chooses a strategy itself.
+ */
+import { AwsV4Signer } from "aws4fetch";
+import { AlreadyExistsError, InvalidInputError, NotFoundError, StorageError } from "../errors.js";
+import { rangeHeader } from "./http.js";
+import {
+  bodyBytes,
+  resolveRange,
+  type GetOptions,
+  type ListOptions,
+  type ObjectMeta,
+  type ObjectStore,
+  type PutBody,
+} from "./object-store.js";
+import type { S3Config } from "./s3-config.js";
+import { parseListPage } from "./s3-list.js";
+import { multipartUpload } from "./s3-multipart.js";
+import { errorFromResponse, parseErrorBody, readBytes, readText, Transport, type OutgoingRequest } from "./s3-transport.js";
+import { bucketEndpoint, encodeKey, normalizePrefix, queryString } from "./s3-url.js";
+
+/** A create-only condition for CopyObject: header, value, and the status that means "exists". */
+export interface CopyCondition {
+  header: string;
+  value: string;
+  /** Status meaning the destination exists (default 412). */
+  status?: number;
+}
+
+/** What differs between S3 proper and S3-compatible APIs that speak another dialect (GCS). */
+export interface S3Dialect {
+  /** URL scheme shown in `root` (`s3`, `gs`). */
+  scheme: string;
+  /** Header making PutObject create-only. */
+  createOnly: readonly [string, string];
+  /** Header naming the copy source. */
+  copySourceHeader: string;
+  /** Default create-only condition of `copyIfAbsent`. */
+  copyCreateOnly: CopyCondition;
+  /** Option names used in error messages. */
+  allowHttpKey: string;
+  credentialKeys: readonly [string, string];
+}
+
+/** S3 proper (AWS, R2, MinIO, moto). */
+export const S3_DIALECT: S3Dialect = {
+  scheme: "s3",
+  createOnly: ["If-None-Match", "*"],
+  copySourceHeader: "x-amz-copy-source",
+  copyCreateOnly: { header: "If-None-Match", value: "*" },
+  allowHttpKey: "AWS_ALLOW_HTTP",
+  credentialKeys: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
+};
+
+/** Options of {@link S3Store}: an {@link S3Config} plus where the table lives. */
+export interface S3StoreOptions extends S3Config {
+  bucket: string;
+  /** Key prefix of the table root inside the bucket (`path/to/table`). */
+  prefix?: string;
+  /** The fetch to use (inject for tests or a Worker); default globalThis.fetch. */
+  fetch?: typeof fetch;
+  /** API dialect (default {@link S3_DIALECT}). */
+  dialect?: S3Dialect;
+}
+
+/** One request of {@link S3Store.send}. */
+export interface S3Request {
+  method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
+  /** Key relative to the store root; absent for bucket-level requests (listing). */
+  key?: string;
+  query?: readonly (readonly [string, string | undefined])[];
+  headers?: Record<string, string>;
+  body?: Uint8Array | string;
+  idempotent: boolean;
+  signal?: AbortSignal | undefined;
+  retryStatuses?: readonly number[];
+}
+
+const MiB = 1024 * 1024;
+
+/** An ObjectStore over an S3 bucket (or S3-compatible service), rooted at a key prefix. */
+export class S3Store implements ObjectStore {
+  readonly root: string;
+  readonly writable = true;
+  readonly listable = true;
+  readonly bucket: string;
+  /** Normalized key prefix (`a/b/` or empty). */
+  readonly prefix: string;
+  readonly dialect: S3Dialect;
+  /** Base URL of the bucket (no trailing slash). */
+  readonly bucketUrl: string;
+  readonly region: string;
+  readonly multipartThreshold: number;
+  readonly partSize: number;
+  readonly listPageSize: number;
+  private readonly config: S3StoreOptions;
+  private readonly transport: Transport;
+  private readonly signingCache = new Map<string, ArrayBuffer>();
+
+  constructor(options: S3StoreOptions) {
+    this.config = options;
+    this.dialect = options.dialect ?? S3_DIALECT;
+    this.bucket = options.bucket;
+    this.prefix = normalizePrefix(options.prefix);
+    this.root = `${this.dialect.scheme}://${this.bucket}${this.prefix === "" ? "" : `/${this.prefix.slice(0, -1)}`}`;
+    const r2 = options.endpoint !== undefined && /\.r2\.cloudflarestorage\.com(:\d+)?(\/|$)/.test(options.endpoint);
+    this.region = options.region ?? (r2 ? "auto" : "us-east-1");
+    this.bucketUrl = bucketEndpoint({
+      bucket: this.bucket,
+      endpoint: options.endpoint,
+      region: this.region,
+      virtualHostedStyle: options.virtualHostedStyle,
+      allowHttp: options.client?.allowHttp ?? false,
+      allowHttpKey: this.dialect.allowHttpKey,
+    });
+    if (options.skipSignature !== true) {
+      const [idKey, secretKey] = this.dialect.credentialKeys;
+      if (options.accessKeyId === undefined || options.secretAccessKey === undefined) {
+        const missing = options.accessKeyId === undefined ? idKey : secretKey;
+        throw new InvalidInputError(
+          `no credentials for ${this.root}: set ${idKey} and ${secretKey} (${missing} is missing), or skip signing for a public bucket`,
+          { path: this.root },
+        );
+      }
+    }
+    this.multipartThreshold = options.multipartThresholdBytes ?? 16 * MiB;
+    this.partSize = options.multipartPartSizeBytes ?? 8 * MiB;
+    if (this.partSize < 5 * MiB) throw new InvalidInputError("multipartPartSizeBytes must be at least 5 MiB", { path: this.root });
+    this.listPageSize = options.client?.listPageSize ?? 1000;
+    this.transport = new Transport({ fetch: options.fetch, client: options.client });
+  }
+
+  /** The request URL of a key. */
+  urlOf(key: string): string {
+    return `${this.bucketUrl}/${encodeKey(this.prefix + key, this.root)}`;
+  }
+
+  async get(key: string, options: GetOptions = {}): Promise<Uint8Array> {
+    const { range, signal } = options;
+    if (range !== undefined && ("suffix" in range ? range.suffix <= 0 : range.length !== undefined && range.length <= 0)) {
+      await this.head(key); // nothing to read, but a missing key must still be NotFound
+      return new Uint8Array(0);
+    }
+    const headers: Record<string, string> = range === undefined ? {} : { Range: rangeHeader(range) };
+    const res = await this.send({ method: "GET", key, headers, idempotent: true, signal });
+    const path = this.pathOf(key);
+    if (res.status === 206) return readBytes(res, path);
+    if (res.status === 416) {
+      await res.body?.cancel();
+      return new Uint8Array(0); // range starts at or past the end: the clamped range is empty
+    }
+    if (res.ok) {
+      const bytes = await readBytes(res, path);
+      if (range === undefined) return bytes;
+      const [start, end] = resolveRange(range, bytes.byteLength);
+      return bytes.slice(start, end);
+    }
+    throw await errorFromResponse(res, path, "GET");
+  }
+
+  async head(key: string): Promise<ObjectMeta> {
+    const res = await this.send({ method: "HEAD", key, idempotent: true });
+    if (!res.ok) throw await errorFromResponse(res, this.pathOf(key), "HEAD");
+    await res.body?.cancel();
+    const modified = Date.parse(res.headers.get("Last-Modified") ?? "");
+    const meta: ObjectMeta = { key, size: Number(res.headers.get("Content-Length") ?? 0), lastModified: Number.isNaN(modified) ? 0 : modified };
+    const etag = res.headers.get("ETag");
+    if (etag !== null) meta.etag = etag;
+    return meta;
+  }
+
+  async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ObjectMeta> {
+    let token: string | undefined;
+    const startAfter = options.startAfter === undefined ? undefined : this.prefix + options.startAfter;
+    for (;;) {
+      const query: [string, string | undefined][] = [
+        ["list-type", "2"],
+        ["prefix", this.prefix + prefix],
+        ["max-keys", String(this.listPageSize)],
+        ["encoding-type", "url"],
+        token === undefined ? ["start-after", startAfter] : ["continuation-token", token],
+      ];
+      const res = await this.send({ method: "GET", query, idempotent: true, signal: options.signal });
+      if (!res.ok) throw await errorFromResponse(res, `${this.root}/${prefix}`, "LIST");
+      const page = parseListPage(await readText(res, this.root), this.root);
+      for (const meta of page.objects) {
+        if (!meta.key.startsWith(this.prefix)) continue;
+        yield { ...meta, key: meta.key.slice(this.prefix.length) };
+      }
+      if (!page.truncated) return;
+      if (page.nextToken === undefined) throw new StorageError("truncated listing without a continuation token", { path: this.root });
+      token = page.nextToken;
+    }
+  }
+
+  async put(key: string, body: PutBody): Promise<void> {
+    const bytes = bodyBytes(body);
+    if (bytes.byteLength >= this.multipartThreshold && bytes.byteLength > 0) {
+      await multipartUpload(this, key, bytes);
+      return;
+    }
+    const res = await this.send({ method: "PUT", key, body: bytes, idempotent: true });
+    if (!res.ok) throw await errorFromResponse(res, this.pathOf(key), "PUT");
+    await res.body?.cancel();
+  }
+
+  /**
+   * Creates `key` only if it does not exist (one PUT with the dialect's create-only header).
+   * 412 means it exists: AlreadyExistsError. 409 (a concurrent conditional write in flight) is
+   * retried a bounded number of times. Never retried on 5xx or network errors: the caller must
+   * read the object back to learn whether its own write landed.
+   */
+  async putIfAbsent(key: string, body: PutBody): Promise<void> {
+    const [name, value] = this.dialect.createOnly;
+    const res = await this.send({
+      method: "PUT",
+      key,
+      body: bodyBytes(body),
+      headers: { [name]: value },
+      idempotent: false,
+      retryStatuses: [409],
+    });
+    if (res.status === 412) {
+      await res.body?.cancel();
+      throw new AlreadyExistsError("object already exists", { path: this.pathOf(key) });
+    }
+    if (!res.ok) throw await errorFromResponse(res, this.pathOf(key), "conditional PUT");
+    await res.body?.cancel();
+  }
+
+  async delete(key: string): Promise<void> {
+    const res = await this.send({ method: "DELETE", key, idempotent: true });
+    if (!res.ok && res.status !== 404) throw await errorFromResponse(res, this.pathOf(key), "DELETE");
+    await res.body?.cancel();
+  }
+
+  /** Copies `from` to `to` server-side (CopyObject), overwriting `to`. */
+  async copy(from: string, to: string): Promise<void> {
+    await this.copyObject(from, to, undefined);
+  }
+
+  /**
+   * Copies `from` to `to` only if `to` does not exist, using `condition` (default: the dialect's,
+   * e.g. `If-None-Match: *`; R2 wants `cf-copy-destination-if-none-match: *`). The condition's
+   * status (412 by default) means "exists": AlreadyExistsError. Not retried on 5xx or network errors.
+   */
+  async copyIfAbsent(from: string, to: string, condition: CopyCondition = this.dialect.copyCreateOnly): Promise<void> {
+    await this.copyObject(from, to, condition);
+  }
+
+  /** Moves `from` to `to` by copy then delete. Not atomic: a reader may see both or, on failure, both remain. */
+  async rename(from: string, to: string): Promise<void> {
+    await this.copy(from, to);
+    await this.delete(from);
+  }
+
+  private async copyObject(from: string, to: string, condition: CopyCondition | undefined): Promise<void> {
+    const source = `/${encodeURIComponent(this.bucket)}/${encodeKey(this.prefix + from, this.root)}`;
+    const headers: Record<string, string> = { [this.dialect.copySourceHeader]: source };
+    if (condition !== undefined) headers[condition.header] = condition.value;
+    const res = await this.send({
+      method: "PUT",
+      key: to,
+      headers,
+      idempotent: condition === undefined,
+      ...(condition === undefined ? {} : { retryStatuses: [409] }),
+    });
+    const path = this.pathOf(to);
+    if (condition !== undefined && res.status === (condition.status ?? 412)) {
+      await res.body?.cancel();
+      throw new AlreadyExistsError("copy destination already exists", { path });
+    }
+    if (res.status === 404) {
+      await res.body?.cancel();
+      throw new NotFoundError("copy source not found", { path: this.pathOf(from) });
+    }
+    if (!res.ok) throw await errorFromResponse(res, path, "COPY");
+    // CopyObject can fail after answering 200: the error is then in the body.
+    const { code, message } = parseErrorBody(await readText(res, path));
+    if (code !== undefined) throw new StorageError(`COPY failed: ${code}${message ? `: ${message}` : ""}`, { path });
+  }
+
+  /** The display path of a key (for error messages). */
+  pathOf(key: string): string {
+    return `${this.root}/${key}`;
+  }
+
+  /** Signs (unless skipSignature) and sends one request through the retrying transport. */
+  send(request: S3Request): Promise<Response> {
+    const query = request.query === undefined ? "" : queryString(request.query);
+    const base = request.key === undefined ? `${this.bucketUrl}/` : this.urlOf(request.key);
+    const url = query === "" ? base : `${base}?${query}`;
+    return this.transport.send(() => this.sign(request, url), {
+      idempotent: request.idempotent,
+      signal: request.signal,
+      path: request.key === undefined ? this.root : this.pathOf(request.key),
+      ...(request.retryStatuses ? { retryStatuses: request.retryStatuses } : {}),
+    });
+  }
+
+  /** The transport's retry budget (multipart uses it for completion checks). */
+  get retries(): number {
+    return this.transport.retries;
+  }
+
+  private async sign(request: S3Request, url: string): Promise<OutgoingRequest> {
+    const headers = new Headers(request.headers);
+    if (this.config.requestPayer === true) headers.set("x-amz-request-payer", "requester");
+    const body = request.body;
+    const init: RequestInit = { method: request.method };
+    if (body !== undefined) init.body = body as BodyInit;
+    if (this.config.skipSignature === true) return { url, init: { ...init, headers } };
+    const signer = new AwsV4Signer({
+      method: request.method,
+      url,
+      headers,
+      accessKeyId: this.config.accessKeyId as string,
+      secretAccessKey: this.config.secretAccessKey as string,
+      ...(this.config.sessionToken !== undefined ? { sessionToken: this.config.sessionToken } : {}),
+      service: "s3",
+      region: this.region,
+      cache: this.signingCache,
+    });
+    const signed = await signer.sign();
+    return { url: signed.url.toString(), init: { ...init, headers: signed.headers } };
+  }
+}
