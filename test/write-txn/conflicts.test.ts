@@ -85,7 +85,7 @@ describe("conflicts that fail the transaction", () => {
 
   it("a concurrent write of the same domain fails the transaction", async () => {
     const { store, snapshot } = await table();
-    const protocol = { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["domainMetadata"] };
+    const protocol = { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["appendOnly", "invariants", "domainMetadata"] };
     await txn(store, snapshot).setProtocol(protocol).commit();
     const s = await loadSnapshot({ store });
     await txn(store, s).setDomainMetadata({ domain: "app.settings", configuration: "1" }).commit();

@@ -201,3 +201,17 @@ describe("gate helpers", () => {
     expect(() => checkWritable({ protocol: { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["mystery"], writerFeatures: ["mystery"] }, metadata: METADATA })).toThrow(UnsupportedFeatureError);
   });
 });
+
+describe("protocol changes", () => {
+  it("upgrades keep every feature; dropping one is refused", async () => {
+    const store = await foreignTable({ minReaderVersion: 2, minWriterVersion: 5 });
+    const before = await logKeys(store);
+    const dropped = await tryWrite(store, (t) => t.setProtocol({ minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["appendOnly", "invariants", "checkConstraints", "changeDataFeed", "generatedColumns", "columnMapping"] }));
+    expect((dropped as Error).message).toMatch(/drops reader feature 'columnMapping'/);
+    const droppedWriter = await tryWrite(store, (t) => t.setProtocol({ minReaderVersion: 2, minWriterVersion: 4 }));
+    expect((droppedWriter as Error).message).toMatch(/drops writer feature 'columnMapping'/);
+    expect(await logKeys(store)).toEqual(before);
+    const upgrade = { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["columnMapping", "timestampNtz"], writerFeatures: ["appendOnly", "invariants", "checkConstraints", "changeDataFeed", "generatedColumns", "columnMapping", "timestampNtz"] };
+    expect(await tryWrite(store, (t) => t.setProtocol(upgrade))).toMatchObject({ status: "committed" });
+  });
+});

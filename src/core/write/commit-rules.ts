@@ -38,6 +38,29 @@ export function effectiveState(path: string, snapshot: Snapshot | undefined, sta
   return { protocol, metadata, deletionVectorsEnabled };
 }
 
+/**
+ * Refuses a protocol action that would drop support for a feature the table has (features are
+ * only ever added; dropping one is a separate, multi-step procedure delta-edge does not do).
+ * @throws InvalidInputError naming the dropped feature.
+ */
+export function checkNoDowngrade(prior: Protocol, next: Protocol, context: { path: string; version: number }): void {
+  const priorReader = readerFeaturesOf(prior);
+  const nextReader = readerFeaturesOf(next);
+  const nextWriter = writerFeaturesOf(next);
+  for (const f of writerFeaturesOf(prior)) {
+    if (!nextWriter.has(f)) throw new InvalidInputError(`the new protocol drops writer feature '${f}'`, context);
+  }
+  for (const f of priorReader) {
+    if (!nextReader.has(f)) throw new InvalidInputError(`the new protocol drops reader feature '${f}'`, context);
+  }
+}
+
+/** Reader features of a protocol, legacy reader version 2 expanded to columnMapping. */
+function readerFeaturesOf(protocol: Protocol): Set<string> {
+  if (protocol.minReaderVersion >= 3) return new Set(protocol.readerFeatures ?? []);
+  return new Set(protocol.minReaderVersion === 2 ? ["columnMapping"] : []);
+}
+
 /** What the writer gate needs to know about the commit. */
 export function commitShape(staged: StagedActions, rewritesRows: boolean, changesColumnTypes: boolean): CommitShape {
   return { addsRows: staged.adds.some((a) => a.dataChange), rewritesRows, hasCdc: staged.cdc.length > 0, changesColumnTypes };

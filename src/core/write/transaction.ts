@@ -18,7 +18,7 @@ import { emptyActions, removeFor, serializeCommit, validateActions, type StagedA
 import { runPostCommitHooks, type PostCommitOptions, type PostCommitReport } from "./commit-hooks.js";
 import { buildCommitInfo, type CommitInfoInput } from "./commit-info.js";
 import { runCommitLoop } from "./commit-loop.js";
-import { columnTypesChanged, commitShape, effectiveState, ictState, checkAppendOnly } from "./commit-rules.js";
+import { checkAppendOnly, checkNoDowngrade, columnTypesChanged, commitShape, effectiveState, ictState, type EffectiveState } from "./commit-rules.js";
 import type { IsolationLevel, TransactionFootprint } from "./conflict.js";
 import { checkWritable, validateNewProtocol } from "./protocol-writer.js";
 
@@ -155,9 +155,7 @@ export class Transaction {
     this.committed = true;
     const o = this.options;
     const { store, snapshot } = o;
-    const path = store.root;
-    if (!store.writable) throw new InvalidInputError("the store is read-only", { path });
-    const logStore = o.logStore ?? new PutIfAbsentLogStore({ store });
+    if (!store.writable) throw new InvalidInputError("the store is read-only", { path: store.root });
     // Idempotent writes: nothing to do if the snapshot already has our batch.
     for (const t of this.staged.txns) {
       const seen = snapshot?.appTransactionVersion(t.appId, this.now());
@@ -165,45 +163,20 @@ export class Transaction {
         return { status: "skipped", version: snapshot?.version ?? 0, attempts: 0, winners: [], txnId: this.txnId, skippedFor: { appId: t.appId, version: seen } };
       }
     }
-    const state = effectiveState(path, snapshot, this.staged);
-    const version = (snapshot?.version ?? -1) + 1;
-    if (this.staged.protocol) validateNewProtocol(this.staged.protocol, { path, version });
-    const shape = commitShape(this.staged, o.rewritesRows ?? false, columnTypesChanged(snapshot?.metadata, this.staged.metadata));
-    if (snapshot) checkWritable({ protocol: snapshot.protocol, metadata: snapshot.metadata, commit: shape, validated: o.validated, path, version: snapshot.version });
-    checkWritable({ protocol: state.protocol, metadata: state.metadata, priorMetadata: snapshot?.metadata, commit: shape, validated: o.validated, path, version });
-    checkAppendOnly(this.staged, [snapshot?.metadata, state.metadata], path);
-    const live = snapshot && this.staged.removes.length > 0 ? liveFileMaps(snapshot) : undefined;
-    validateActions(this.staged, {
-      path,
-      metadata: state.metadata,
-      deletionVectorsEnabled: state.deletionVectorsEnabled,
-      liveFiles: live?.byKey,
-      liveByPath: live?.byPath,
-    });
-    for (const r of this.staged.removes) if (r.deletionTimestamp === undefined || r.deletionTimestamp === null) r.deletionTimestamp = this.now();
+    const state = this.validate();
+    const footprint = this.footprint();
     const ict = ictState(snapshot, state);
     const isBlindAppend = this.readPredicate === undefined && this.staged.removes.length === 0 && this.staged.adds.every((a) => a.dataChange);
-    let readFiles: Map<string, AddFile> | undefined;
-    const footprint: TransactionFootprint = {
-      path,
-      isolationLevel: o.isolationLevel ?? "Serializable",
-      readPredicate: this.readPredicate,
-      readFile: (key) => (readFiles ??= snapshot ? liveFileMaps(snapshot).byKey : new Map()).get(key),
-      removedKeys: new Set(this.staged.removes.map((r) => fileKey(r.path, r.deletionVector))),
-      appTransactions: new Map(this.staged.txns.map((t) => [t.appId, t.version])),
-      domains: new Set(this.staged.domains.map((d) => d.domain)),
-      changesMetadata: this.staged.metadata !== undefined,
-    };
     const result = await runCommitLoop({
-      logStore,
-      path,
-      firstVersion: version,
+      logStore: o.logStore ?? new PutIfAbsentLogStore({ store }),
+      path: store.root,
+      firstVersion: (snapshot?.version ?? -1) + 1,
       isCreate: snapshot === undefined,
       maxAttempts: o.maxAttempts ?? 15,
       footprint,
       ict: ict.enabled ? { now: () => this.now(), previous: ict.previous } : undefined,
-      buildBody: ({ version: v, inCommitTimestamp }) => {
-        const actions = ict.enabling && inCommitTimestamp !== undefined ? withIctEnablement(this.staged, v, inCommitTimestamp) : this.staged;
+      buildBody: ({ version, inCommitTimestamp }) => {
+        const actions = ict.enabling && inCommitTimestamp !== undefined ? withIctEnablement(this.staged, version, inCommitTimestamp) : this.staged;
         const info = buildCommitInfo(o, {
           txnId: this.txnId,
           timestamp: this.now(),
@@ -216,21 +189,58 @@ export class Transaction {
         return serializeCommit(info, actions);
       },
     });
-    if (result.kind === "skipped") {
-      return {
-        status: "skipped",
-        version: result.version,
-        attempts: result.attempts,
-        winners: result.winners,
-        txnId: this.txnId,
-        skippedFor: { appId: result.appId, version: result.winnerTxnVersion },
-      };
-    }
+    const base = { version: result.version, attempts: result.attempts, winners: result.winners, txnId: this.txnId };
+    if (result.kind === "skipped") return { status: "skipped", ...base, skippedFor: { appId: result.appId, version: result.winnerTxnVersion } };
     const postCommit =
       o.postCommit === false
         ? undefined
         : await runPostCommitHooks({ ...(o.postCommit ?? {}), store, version: result.version, metadata: state.metadata, now: () => this.now(), onWarning: o.onWarning });
-    return { status: "committed", version: result.version, attempts: result.attempts, winners: result.winners, txnId: this.txnId, postCommit };
+    return { status: "committed", ...base, postCommit };
+  }
+
+  /** Runs every pre-commit check; fills in missing deletion timestamps. */
+  private validate(): EffectiveState {
+    const { store, snapshot, validated } = this.options;
+    const path = store.root;
+    const state = effectiveState(path, snapshot, this.staged);
+    const version = (snapshot?.version ?? -1) + 1;
+    if (this.staged.protocol) {
+      validateNewProtocol(this.staged.protocol, { path, version });
+      if (snapshot) checkNoDowngrade(snapshot.protocol, this.staged.protocol, { path, version });
+    }
+    const commit = commitShape(this.staged, this.options.rewritesRows ?? false, columnTypesChanged(snapshot?.metadata, this.staged.metadata));
+    if (snapshot) checkWritable({ protocol: snapshot.protocol, metadata: snapshot.metadata, commit, validated, path, version: snapshot.version });
+    checkWritable({ protocol: state.protocol, metadata: state.metadata, priorMetadata: snapshot?.metadata, commit, validated, path, version });
+    checkAppendOnly(this.staged, [snapshot?.metadata, state.metadata], path);
+    const live = snapshot && this.staged.removes.length > 0 ? liveFileMaps(snapshot) : undefined;
+    validateActions(this.staged, {
+      path,
+      metadata: state.metadata,
+      deletionVectorsEnabled: state.deletionVectorsEnabled,
+      liveFiles: live?.byKey,
+      liveByPath: live?.byPath,
+    });
+    const removedAt = this.now();
+    this.staged.removes = this.staged.removes.map((r) =>
+      r.deletionTimestamp === undefined || r.deletionTimestamp === null ? { ...r, deletionTimestamp: removedAt } : r,
+    );
+    return state;
+  }
+
+  /** What the conflict checker needs to know about this transaction. */
+  private footprint(): TransactionFootprint {
+    const snapshot = this.options.snapshot;
+    let readFiles: Map<string, AddFile> | undefined;
+    return {
+      path: this.options.store.root,
+      isolationLevel: this.options.isolationLevel ?? "Serializable",
+      readPredicate: this.readPredicate,
+      readFile: (key) => (readFiles ??= snapshot ? liveFileMaps(snapshot).byKey : new Map()).get(key),
+      removedKeys: new Set(this.staged.removes.map((r) => fileKey(r.path, r.deletionVector))),
+      appTransactions: new Map(this.staged.txns.map((t) => [t.appId, t.version])),
+      domains: new Set(this.staged.domains.map((d) => d.domain)),
+      changesMetadata: this.staged.metadata !== undefined,
+    };
   }
 
   private now(): number {
