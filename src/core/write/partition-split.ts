@@ -95,38 +95,66 @@ export function splitByPartition(options: SplitByPartitionOptions): PartitionGro
   const makeBatch = (children: Data[], length: number): RecordBatch =>
     new RecordBatch(dataSchema, new Data(new Struct(dataSchema.fields as Field[]), 0, length, 0, [undefined, undefined, undefined, undefined] as never, children));
 
-  const columns = parts.map((f) => ({ field: f, physical: physicalName(f, mode), data: columnOf(f.name), cache: new Map<unknown, string | null>() }));
+  const serialize = (f: StructField, value: Scalar): string | null => {
+    const base = { column: f.name, type: f.type, value };
+    return serializePartitionValue(options.timestampFormat === undefined ? base : { ...base, timestampFormat: options.timestampFormat });
+  };
+  // Per column: a code per row, one per distinct raw value, serialized once.
+  const columns = parts.map((f) => {
+    const data = columnOf(f.name);
+    const codes = new Int32Array(n);
+    const distinct: { value: Scalar; text: string | null }[] = [];
+    const byValue = new Map<unknown, number>();
+    for (let i = 0; i < n; i++) {
+      const value = scalarAt(data, f.type, i);
+      const cacheKey = typeof value === "object" && value !== null ? (value instanceof Uint8Array ? `b:${value.join(",")}` : `d:${value.unscaled}`) : value;
+      let code = byValue.get(cacheKey);
+      if (code === undefined) {
+        code = distinct.length;
+        byValue.set(cacheKey, code);
+        distinct.push({ value, text: serialize(f, value) });
+      }
+      codes[i] = code;
+    }
+    return { field: f, physical: physicalName(f, mode), codes, distinct };
+  });
   const groups: Array<Omit<PartitionGroup, "batch"> & { rows: number }> = [];
   const byKey = new Map<string, number>();
+  const byCodes = new Map<string, number>();
   const groupOf = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const scalars: Scalar[] = [];
-    const serialized = columns.map((c) => {
-      const value = scalarAt(c.data, c.field.type, i);
-      scalars.push(value);
-      const cacheKey = typeof value === "object" && value !== null ? (value instanceof Uint8Array ? `b:${value.join(",")}` : `d:${value.unscaled}`) : value;
-      let text = c.cache.get(cacheKey);
-      if (text === undefined && !c.cache.has(cacheKey)) {
-        const base = { column: c.field.name, type: c.field.type, value };
-        text = serializePartitionValue(options.timestampFormat === undefined ? base : { ...base, timestampFormat: options.timestampFormat });
-        c.cache.set(cacheKey, text);
-      }
-      return text ?? null;
-    });
-    const key = JSON.stringify(serialized);
-    let g = byKey.get(key);
+  const single = columns.length === 1 ? (columns[0] as { codes: Int32Array }).codes : undefined;
+  const bySingleCode: number[] = [];
+  const groupFor = (i: number): number => {
+    if (single !== undefined) {
+      const known = bySingleCode[single[i] as number];
+      if (known !== undefined) return known;
+    }
+    const codeKey = columns.map((c) => c.codes[i]).join(",");
+    let g = byCodes.get(codeKey);
+    if (g !== undefined) return g;
+    const picked = columns.map((c) => c.distinct[c.codes[i] as number] as { value: Scalar; text: string | null });
+    const key = JSON.stringify(picked.map((x) => x.text));
+    g = byKey.get(key);
     if (g === undefined) {
       g = groups.length;
       byKey.set(key, g);
       const values: Record<string, Scalar> = {};
       const partitionValues: Record<string, string | null> = {};
       columns.forEach((c, j) => {
-        values[c.field.name] = serialized[j] === null ? null : (scalars[j] as Scalar);
-        partitionValues[c.physical] = serialized[j] as string | null;
+        const { value, text } = picked[j] as { value: Scalar; text: string | null };
+        values[c.field.name] = text === null ? null : value;
+        partitionValues[c.physical] = text;
       });
-      const directory = partitionDirectory(columns.map((c, j) => [c.physical, serialized[j] as string | null] as const));
+      const directory = partitionDirectory(columns.map((c, j) => [c.physical, (picked[j] as { text: string | null }).text] as const));
       groups.push({ key, values, partitionValues, directory, rows: 0 });
     }
+    byCodes.set(codeKey, g);
+    if (single !== undefined) bySingleCode[single[i] as number] = g;
+    return g;
+  };
+  if (columns.length === 0) groupFor(0);
+  for (let i = 0; i < (columns.length === 0 ? 0 : n); i++) {
+    const g = groupFor(i);
     (groups[g] as { rows: number }).rows++;
     groupOf[i] = g;
   }
