@@ -9,7 +9,10 @@ import { CommitExistsError, PutIfAbsentLogStore } from "../../src/core/logstore/
 import { CountingStore } from "../../src/core/storage/counting.js";
 import { MemoryStore } from "../../src/core/storage/memory.js";
 import type { GetOptions } from "../../src/core/storage/object-store.js";
-import { FaultyStore } from "./helpers.js";
+import { loadSnapshot } from "../../src/core/table/snapshot-load.js";
+import { createTable } from "../../src/core/write/table-create.js";
+import { Transaction } from "../../src/core/write/transaction.js";
+import { FaultyStore, SCHEMA, commitLines, fakeAdd, logKeys } from "./helpers.js";
 
 const KEY0 = "_delta_log/00000000000000000000.json";
 
@@ -79,5 +82,29 @@ describe("PutIfAbsentLogStore", () => {
     const err = await new PutIfAbsentLogStore({ store }).writeCommit({ version: 0, body: "x" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StorageError);
     expect(String((err as Error).message)).toMatch(/outcome unknown/);
+  });
+});
+
+describe("transactions over an uncertain commit PUT", () => {
+  it("a commit whose PUT reported failure but landed is recognized as ours, once", async () => {
+    const inner = new MemoryStore();
+    await createTable({ store: inner, schema: SCHEMA });
+    const store = new CountingStore(new FaultyStore(inner, { failAfterPut: (k) => k.endsWith("1.json") }));
+    const result = await new Transaction({ store, snapshot: await loadSnapshot({ store }), operation: "WRITE" }).addFiles([fakeAdd("a.parquet")]).commit();
+    expect(result).toMatchObject({ status: "committed", version: 1, attempts: 1, winners: [] });
+    expect(store.stats().putIfAbsent).toBe(1);
+    expect((await commitLines(inner, 1))[0]?.commitInfo?.txnId).toBe(result.txnId);
+    expect(await logKeys(inner)).toEqual(["_delta_log/00000000000000000000.json", "_delta_log/00000000000000000001.json"]);
+  });
+
+  it("a lost response while another writer won moves on to the next version", async () => {
+    const inner = new MemoryStore();
+    await createTable({ store: inner, schema: SCHEMA });
+    const stale = await loadSnapshot({ store: inner });
+    await new Transaction({ store: inner, snapshot: stale, operation: "WRITE" }).addFiles([fakeAdd("winner.parquet")]).commit();
+    const store = new FaultyStore(inner, { failBeforePut: (k) => k.endsWith("1.json") });
+    const result = await new Transaction({ store, snapshot: stale, operation: "WRITE" }).addFiles([fakeAdd("mine.parquet")]).commit();
+    expect(result).toMatchObject({ status: "committed", version: 2, winners: [1] });
+    expect((await loadSnapshot({ store: inner })).files().map((f) => f.path)).toEqual(["winner.parquet", "mine.parquet"]);
   });
 });
