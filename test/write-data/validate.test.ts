@@ -89,6 +89,18 @@ describe("lossless casts", () => {
     expect(await roundTrip(input("nested"), schema)).toEqual(expectRows(schema, rows));
   });
 
+  it("writes variant columns as a struct of value and metadata binaries, and drops void columns", async () => {
+    const variantShape = struct(field("v", struct(field("value", p("binary"), false), field("metadata", p("binary"), false))), field("gone", p("void")), field("n", p("integer")));
+    const bytes = (...b: number[]) => new Uint8Array(b);
+    const data = buildTable(variantShape, [{ v: { value: bytes(12, 1), metadata: bytes(1, 0, 0) }, n: 1 }, { v: null, n: 2 }]);
+    const schema = struct(field("v", p("variant")), field("gone", p("void")), field("n", p("integer")));
+    const adds = await writeDataFiles({ store: tmp.store, data, schema });
+    const [report] = readWithPyarrow([join(tmp.dir, adds[0]!.path)]);
+    expect(report!.columns).toEqual(["v", "n"]);
+    expect(report!.rows).toEqual([{ v: { value: "0c01", metadata: "010000" }, n: "1" }, { v: null, n: "2" }]);
+    expect(adds[0]!.stats).toBe('{"numRecords":2,"minValues":{"n":1},"maxValues":{"n":2},"nullCount":{"v":1,"gone":2,"n":0}}');
+  });
+
   it("drops extra columns when told to", async () => {
     const schema = struct(field("large", p("string")));
     const conformer = validateDataSchema({ arrowSchema: input("strings").schema, schema, extraColumns: "ignore" });

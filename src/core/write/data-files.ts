@@ -86,7 +86,7 @@ export async function writeDataFiles(options: WriteDataFilesOptions): Promise<Ad
   const mode = columnMappingMode(properties);
   const target = positive(options.targetFileSize ?? DEFAULT_TARGET_FILE_SIZE, "targetFileSize");
   const maxBuffered = positive(options.maxBufferedBytes ?? target, "maxBufferedBytes");
-  const dataSchema = dataSchemaOf(schema, partitionColumns);
+  const dataSchema = dataSchemaOf({ schema, partitionColumns });
   const compression = options.compression ?? "snappy";
   const suffix = parquetFileSuffix(compression);
   const now = options.now ?? Date.now;

@@ -93,10 +93,3 @@ function takeRanges(srcOffsets: Int32Array, indices: Int32Array): { offsets: Int
   }
   return { offsets, childIndices };
 }
-
-/** Indices `start, start+1, ..., start+length-1`. */
-export function rangeIndices(start: number, length: number): Int32Array {
-  const out = new Int32Array(length);
-  for (let k = 0; k < length; k++) out[k] = start + k;
-  return out;
-}

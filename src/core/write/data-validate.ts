@@ -15,7 +15,7 @@
 
 import { Data, DataType as ArrowType, Null, RecordBatch, Struct, type Field, type Schema } from "apache-arrow";
 import { InvalidInputError } from "../errors.js";
-import { nullData } from "../scan/parquet/arrow-builders.js";
+import { nullData, packValidity } from "../scan/parquet/arrow-builders.js";
 import { deltaSchemaToArrow, deltaTypeToArrow } from "../schema/arrow-schema.js";
 import { primitiveTypeName } from "../schema/schema-json.js";
 import type { DataType, StructType } from "../schema/types.js";
@@ -23,7 +23,6 @@ import { leafCast, type Cast } from "./data-cast.js";
 import { checkNullability } from "./data-nulls.js";
 import { takeRows } from "./data-take.js";
 import { isValid } from "./data-values.js";
-import { packValidity } from "../scan/parquet/arrow-builders.js";
 
 /** Options of {@link validateDataSchema}. */
 export interface ValidateDataSchemaOptions {

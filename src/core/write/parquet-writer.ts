@@ -163,7 +163,7 @@ function cleanType(type: ArrowType): ArrowType {
 }
 
 /** Relabels one canonical batch (logical names) to the physical file schema `target`. */
-export function toPhysicalBatch(batch: RecordBatch, schema: StructType, target: Schema): RecordBatch {
+function toPhysicalBatch(batch: RecordBatch, schema: StructType, target: Schema): RecordBatch {
   const fields = schema.fields.filter((f) => !isVoid(f.type));
   const children = fields.map((f, i) => {
     const index = batch.schema.fields.findIndex((x) => x.name === f.name);

@@ -46,13 +46,22 @@ export interface SplitByPartitionOptions {
   timestampFormat?: "iso8601" | "space";
 }
 
+/** Options of {@link partitionFields} and {@link dataSchemaOf}. */
+export interface PartitionColumnsOptions {
+  /** Table schema (logical). */
+  schema: StructType;
+  /** Partition columns (logical names). */
+  partitionColumns: readonly string[];
+}
+
 /**
  * Resolves partition column names to schema fields (exact name, else a unique case-insensitive
  * match).
  * @throws InvalidInputError for an unknown, nested, non-primitive or duplicate partition column, or
  *   when every column is a partition column.
  */
-export function partitionFields(schema: StructType, partitionColumns: readonly string[]): StructField[] {
+export function partitionFields(options: PartitionColumnsOptions): StructField[] {
+  const { schema, partitionColumns } = options;
   const out: StructField[] = [];
   for (const name of partitionColumns) {
     const lower = name.toLowerCase();
@@ -69,17 +78,20 @@ export function partitionFields(schema: StructType, partitionColumns: readonly s
   return out;
 }
 
-/** The schema of the data files: the table schema without its partition columns. */
-export function dataSchemaOf(schema: StructType, partitionColumns: readonly string[]): StructType {
-  const parts = new Set(partitionFields(schema, partitionColumns));
-  return { kind: "struct", fields: schema.fields.filter((f) => !parts.has(f)) };
+/**
+ * The schema of the data files: the table schema without its partition columns.
+ * @throws InvalidInputError as {@link partitionFields}.
+ */
+export function dataSchemaOf(options: PartitionColumnsOptions): StructType {
+  const parts = new Set(partitionFields(options));
+  return { kind: "struct", fields: options.schema.fields.filter((f) => !parts.has(f)) };
 }
 
 /** Splits canonical rows into partition groups (in order of first appearance). */
 export function splitByPartition(options: SplitByPartitionOptions): PartitionGroup[] {
   const { batch, schema } = options;
   const mode = options.columnMapping ?? "none";
-  const parts = partitionFields(schema, options.partitionColumns);
+  const parts = partitionFields({ schema, partitionColumns: options.partitionColumns });
   const columnOf = (name: string): Data => {
     const i = batch.schema.fields.findIndex((f) => f.name === name);
     const d = i < 0 ? undefined : batch.data.children[i];

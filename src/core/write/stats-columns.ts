@@ -8,7 +8,7 @@
  */
 
 import { InvalidInputError } from "../errors.js";
-import type { DataType, StructField, StructType } from "../schema/types.js";
+import type { StructField, StructType } from "../schema/types.js";
 
 /** Table property: number of leaf columns to collect stats for. */
 export const NUM_INDEXED_COLS_KEY = "delta.dataSkippingNumIndexedCols";
@@ -119,9 +119,4 @@ export function parseStatsColumnNames(text: string): string[][] {
   endPart();
   out.push(path);
   return out;
-}
-
-/** Number of leaf columns of a type, counted as for dataSkippingNumIndexedCols. */
-export function leafCount(type: DataType): number {
-  return type.kind === "struct" ? type.fields.reduce((n, f) => n + leafCount(f.type), 0) : 1;
 }
