@@ -4,8 +4,8 @@ A minimal Parquet writer (Thrift compact footer, one uncompressed PLAIN v1 data 
 RLE levels) plus a Dremel shredder over rows given in the file's physical shape (groups as
 dicts, repeated fields as lists). Layouts: 2-level lists of primitives and of structs (including
 the `array` and `<name>_tuple` element rules), REPEATED fields outside LIST/MAP (primitive and
-group), MAP_KEY_VALUE-annotated maps with unusual key/value names, and a 3-level list for
-reference. pyarrow reads them back as the oracle. Prints the written paths as JSON.
+group), MAP_KEY_VALUE-annotated maps with unusual key/value names, a 3-level list for reference,
+and a DECIMAL stored as variable-length BYTE_ARRAY. pyarrow reads them back as the oracle. Prints the written paths as JSON.
 """
 import json
 import os
@@ -16,7 +16,7 @@ OUT = sys.argv[1]
 # Parquet enums
 BOOLEAN, INT32, INT64, INT96, FLOAT, DOUBLE, BYTE_ARRAY = 0, 1, 2, 3, 4, 5, 6
 REQUIRED, OPTIONAL, REPEATED = 0, 1, 2
-UTF8, MAP, MAP_KEY_VALUE, LIST = 0, 1, 2, 3
+UTF8, MAP, MAP_KEY_VALUE, LIST, DECIMAL = 0, 1, 2, 3, 5
 
 
 class Thrift:
@@ -86,8 +86,9 @@ class Thrift:
         self.last.pop()
 
 
-def node(name, rep, ptype=None, children=None, converted=None):
-    return {"name": name, "rep": rep, "type": ptype, "children": children or [], "converted": converted}
+def node(name, rep, ptype=None, children=None, converted=None, scale=None, precision=None):
+    return {"name": name, "rep": rep, "type": ptype, "children": children or [], "converted": converted,
+            "scale": scale, "precision": precision}
 
 
 def leaves(n, path=()):
@@ -158,7 +159,8 @@ def plain(ptype, values):
     if ptype == DOUBLE:
         return b"".join(struct.pack("<d", v) for v in values)
     if ptype == BYTE_ARRAY:
-        return b"".join(struct.pack("<I", len(v.encode())) + v.encode() for v in values)
+        raw = [v if isinstance(v, bytes) else v.encode() for v in values]
+        return b"".join(struct.pack("<I", len(v)) + v for v in raw)
     raise ValueError(ptype)
 
 
@@ -222,6 +224,9 @@ def write_file(name, fields, rows):
                 md.i32(5, len(n["children"]))
             if n["converted"] is not None:
                 md.i32(6, n["converted"])
+            if n["scale"] is not None:
+                md.i32(7, n["scale"])
+                md.i32(8, n["precision"])
         md.list_struct_item(fields_)
     md.list_of(2, 12, schema_items(), write_element)
     md.i64(3, len(rows))
@@ -276,6 +281,18 @@ fields = [
         node("key_value", REPEATED, converted=MAP_KEY_VALUE, children=[
             I32("key", REQUIRED), node("value", OPTIONAL, converted=LIST, children=[I32("element", REPEATED)])])]),
 ]
+fields.append(node("dec_bytes", OPTIONAL, BYTE_ARRAY, converted=DECIMAL, scale=3, precision=30))
+
+
+def be_bytes(v):
+    """Minimal big-endian two's complement bytes of an int (how BYTE_ARRAY decimals are stored)."""
+    n = 1
+    while not -(1 << (8 * n - 1)) <= v < (1 << (8 * n - 1)):
+        n += 1
+    return v.to_bytes(n, "big", signed=True)
+
+
+DECIMALS = [None, -(10 ** 29) + 7, -1, 123456789012345678901234567890 % (10 ** 30)]
 rows = [
     {"id": 0},
     {"id": 1, "two_level": {"element": []}, "two_level_struct": {"item": []}, "named_array": {"array": []},
@@ -290,5 +307,8 @@ rows = [
                                     {"key": 3, "value": {"element": []}}]}},
     {"id": 3, "two_level": None, "s": None, "bare": [42]},
 ]
+for i, row in enumerate(rows):
+    v = DECIMALS[i % len(DECIMALS)]
+    row["dec_bytes"] = None if v is None else be_bytes(v)
 written = [write_file("legacy-nested.parquet", fields, rows)]
 print(json.dumps(written))
