@@ -85,7 +85,8 @@ export interface ParquetReadOptions {
    * from the file come back as all-null vectors of the target type; narrower file types are
    * widened (int8/16 -> int32 -> int64, float -> double, int -> double or decimal, date ->
    * timestamp, decimal scale/precision increase; timestamps of any unit and INT96 -> the target
-   * unit).
+   * unit). Top-level names must be unique (Arrow JS merges fields of the same name); to read one
+   * file column twice, give distinct target names and use `columns`.
    */
   targetSchema: Schema;
   /** Row group indexes to read (file order is kept); all when absent. */
