@@ -1,19 +1,10 @@
 /**
- * Stats JSON from Arrow data: the exact string for rows with every type and edge value, agreement
- * with the stats Spark wrote for the same rows (conformance table stats-writing-all-types, column
- * mapping name mode), the column selection properties, and physical names.
+ * Stats JSON from Arrow data: the exact string for rows with every type and edge value, the column
+ * selection properties, and physical names (agreement with Spark: stats-spark.test.ts).
  */
 import { describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
-import { tableFromIPC } from "apache-arrow";
-import { parseSchema } from "../../src/core/schema/schema-json.js";
-import { physicalSchema } from "../../src/core/schema/column-mapping.js";
-import { validateDataSchema } from "../../src/core/write/data-validate.js";
 import { computeStats, StatsCollector } from "../../src/core/write/stats.js";
 import { parseStatsColumnNames, statsColumnsSchema } from "../../src/core/write/stats-columns.js";
-import { CONFORMANCE } from "../helpers/conformance.js";
 import { buildBatch } from "./helpers/arrow-build.js";
 import { ALL_TYPES, ALL_TYPES_ROWS, dec, field, p, struct } from "./fixtures.js";
 
@@ -118,32 +109,5 @@ describe("stats column selection", () => {
     const collector = new StatsCollector({ schema, columnMapping: "name" });
     collector.add(buildBatch(schema, [{ a: 1, s: { x: "q" } }]));
     expect(collector.statsJson()).toBe('{"numRecords":1,"minValues":{"col-a":1,"col-s":{"col-x":"q"}},"maxValues":{"col-a":1,"col-s":{"col-x":"q"}},"nullCount":{"col-a":0,"col-s":{"col-x":0}}}');
-  });
-});
-
-describe("agreement with Spark (conformance table stats-writing-all-types)", () => {
-  const dir = join(CONFORMANCE, "kernel/stats-writing-all-types/delta");
-  const log = readFileSync(join(dir, "_delta_log/00000000000000000001.json"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, any>);
-  const meta = readFileSync(join(dir, "_delta_log/00000000000000000000.json"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, any>).find((a) => a.metaData)!.metaData;
-  const add = log.find((a) => a.add)!.add as { path: string; stats: string };
-
-  it("computes the same stats JSON from the same rows", () => {
-    const file = readdirSync(dir).find((f) => f === add.path)!;
-    const py = `
-import sys, pyarrow as pa, pyarrow.parquet as pq
-t = pq.read_table(sys.argv[1])
-fields = [pa.field(f.name, pa.timestamp("us", "UTC") if pa.types.is_timestamp(f.type) and f.type.unit == "ns" else f.type, f.nullable) for f in t.schema]
-t = t.cast(pa.schema(fields))
-sink = pa.BufferOutputStream()
-with pa.ipc.new_stream(sink, t.schema) as w:
-    w.write_table(t)
-sys.stdout.buffer.write(sink.getvalue().to_pybytes())
-`;
-    const ipc = execFileSync("python3", ["-c", py, join(dir, file)], { maxBuffer: 64 << 20 });
-    const table = tableFromIPC(ipc);
-    const schema = physicalSchema(parseSchema(meta.schemaString), "name");
-    const conformer = validateDataSchema({ arrowSchema: table.schema, schema });
-    const stats = computeStats({ batches: table.batches.map((b) => conformer.conform(b)), schema });
-    expect(JSON.parse(stats)).toEqual(JSON.parse(add.stats));
   });
 });
