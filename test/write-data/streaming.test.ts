@@ -104,6 +104,23 @@ describe("streaming writes", () => {
     await expect(writeDataFiles({ store: new MemoryStore(), data: produce(), schema: SCHEMA, signal: controller.signal })).rejects.toThrow(/stop now/);
   });
 
+  it("shows every conformed batch to onBatch, whose error aborts the write", async () => {
+    const seen: number[] = [];
+    const store = new MemoryStore();
+    const adds = await writeDataFiles({ store, data: [batchOf(0, 3), batchOf(3, 2)], schema: SCHEMA, onBatch: (b) => void seen.push(b.numRows) });
+    expect(seen).toEqual([3, 2]);
+    expect(adds).toHaveLength(1);
+    const failing = writeDataFiles({
+      store: new MemoryStore(),
+      data: [batchOf(0, 3)],
+      schema: SCHEMA,
+      onBatch: (b) => {
+        if ((b.getChild("id")!.get(2) as bigint) === 2n) throw new Error("row 2 violates the predicate");
+      },
+    });
+    await expect(failing).rejects.toThrow(/violates/);
+  });
+
   it("rejects bad sizes", async () => {
     await expect(writeDataFiles({ store: new MemoryStore(), data: [], schema: SCHEMA, targetFileSize: 0 })).rejects.toThrow(/targetFileSize/);
   });

@@ -61,6 +61,12 @@ export interface WriteDataFilesOptions {
   extraColumns?: "error" | "ignore";
   /** Timestamp partition value format (partition-values.ts); default "iso8601". */
   timestampPartitionFormat?: "iso8601" | "space";
+  /**
+   * Sees every batch after validation (table schema, logical names, canonical layout) before it is
+   * split and buffered; throwing aborts the write. For row checks such as replaceWhere predicates
+   * or CHECK constraints, without reading the data twice.
+   */
+  onBatch?: (batch: RecordBatch) => void | Promise<void>;
   /** Aborts between batches. */
   signal?: AbortSignal;
 }
@@ -167,6 +173,7 @@ export async function writeDataFiles(options: WriteDataFilesOptions): Promise<Ad
         conformers.set(input.schema, conformer);
       }
       const batch = conformer.conform(input);
+      await options.onBatch?.(batch);
       const groups = splitByPartition({
         batch,
         schema,
