@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { decodeAddPath } from "../../src/core/schema/partition-path.js";
 import { writeDataFiles } from "../../src/core/write/data-files.js";
-import { PARQUET_COMPRESSIONS, parquetFileSuffix } from "../../src/core/write/parquet-writer.js";
+import { arrowToParquet, PARQUET_COMPRESSIONS, parquetFileSuffix } from "../../src/core/write/parquet-writer.js";
 import { buildTable } from "./helpers/arrow-build.js";
 import { oracleValue, readWithPyarrow, tempStore, useNodeParquetWasm } from "./helpers/oracle.js";
 import { ALL_TYPES, ALL_TYPES_ROWS, field, p, struct } from "./fixtures.js";
@@ -65,6 +65,20 @@ describe("writeDataFiles round trip through pyarrow", () => {
     const adds = await writeDataFiles({ store: tmp.store, data: buildTable(schema, rows), schema, maxRowGroupSize: 300 });
     const [report] = readWithPyarrow([join(tmp.dir, adds[0]!.path)]);
     expect(report!.rowGroupRows).toEqual([300, 300, 300, 100]);
+  });
+
+  it("turns dictionary encoding and parquet statistics on and off", async () => {
+    const schema = struct(field("k", p("string")));
+    const rows = Array.from({ length: 100 }, (_, i) => ({ k: `k${i % 3}` }));
+    const write = async (options: { dictionary?: boolean; statistics?: boolean | "chunk" | "page" }) => {
+      const data = await arrowToParquet({ data: buildTable(schema, rows), schema, ...options });
+      const path = join(tmp.dir, `opts-${String(options.dictionary)}-${String(options.statistics)}.parquet`);
+      await tmp.store.put(path.slice(tmp.dir.length + 1), data);
+      return readWithPyarrow([path])[0]!;
+    };
+    expect(await write({})).toMatchObject({ dictionary: true, statistics: true, createdBy: "delta-edge (parquet-wasm)" });
+    expect(await write({ dictionary: false, statistics: false })).toMatchObject({ dictionary: false, statistics: false });
+    expect(await write({ statistics: "chunk" })).toMatchObject({ statistics: true });
   });
 
   it("writes nothing for empty input", async () => {

@@ -29,6 +29,9 @@ export interface ParquetReport {
   rowGroupRows: number[];
   codecs: string[];
   numRows: number;
+  dictionary: boolean;
+  statistics: boolean;
+  createdBy: string;
 }
 
 const SCRIPT = fileURLToPath(new URL("./read_parquet.py", import.meta.url));

@@ -86,6 +86,9 @@ def describe(path):
         "rowGroupRows": [meta.row_group(r).num_rows for r in range(meta.num_row_groups)],
         "codecs": codecs,
         "numRows": meta.num_rows,
+        "dictionary": any(meta.row_group(r).column(c).has_dictionary_page for r in range(meta.num_row_groups) for c in range(meta.num_columns)),
+        "statistics": any(meta.row_group(r).column(c).is_stats_set for r in range(meta.num_row_groups) for c in range(meta.num_columns)),
+        "createdBy": meta.created_by,
     }
 
 
