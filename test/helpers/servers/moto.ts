@@ -1,0 +1,63 @@
+/**
+ * moto_server for tests: one python moto server (S3 and DynamoDB on the same port) on 127.0.0.1
+ * with an ephemeral port, found as `moto_server` on PATH or as `python3 -m moto.server`. Buckets
+ * are created with a signed request (aws4fetch). moto accepts any credentials unless told to
+ * enforce IAM auth (`enforceAuth`), in which case signatures are really checked.
+ */
+import { AwsClient } from "aws4fetch";
+import { findOnPath, requireServer, runsOk, startProcess, type Availability, type ServerProcess } from "./process.js";
+
+/** Credentials and region to use against moto. */
+export const MOTO_CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "testing", region: "us-east-1" } as const;
+
+/** A running moto server. */
+export interface MotoServer {
+  /** Endpoint URL, e.g. http://127.0.0.1:41234 (S3 and DynamoDB). */
+  endpoint: string;
+  /** Creates a bucket (path-style, signed with {@link MOTO_CREDENTIALS} unless other keys are given). */
+  createBucket(name: string, credentials?: { accessKeyId: string; secretAccessKey: string }): Promise<void>;
+  /** Signed request helper for test setup (IAM, DynamoDB, raw S3 calls). */
+  client(credentials?: { accessKeyId: string; secretAccessKey: string }, service?: string): AwsClient;
+  process: ServerProcess;
+  stop(): Promise<void>;
+}
+
+let command: [string, string[]] | undefined;
+
+/** Whether moto can run here; throws under CI=true when it cannot. */
+export function motoAvailability(): Availability {
+  let reason: string | undefined;
+  const onPath = findOnPath("moto_server");
+  if (onPath !== undefined) command = [onPath, []];
+  else if (runsOk("python3", ["-c", "import moto.server, flask"])) command = ["python3", ["-m", "moto.server"]];
+  else reason = "neither moto_server nor python3 -m moto.server found (pip install 'moto[server]')";
+  return requireServer("moto_server (S3 + DynamoDB)", reason);
+}
+
+/** Starts moto on 127.0.0.1 with an ephemeral port. `enforceAuth` turns on IAM signature checks after `n` unauthenticated calls. */
+export async function startMoto(options: { enforceAuthAfter?: number } = {}): Promise<MotoServer> {
+  if (command === undefined && !motoAvailability().available) throw new Error("moto is not available");
+  const [cmd, prefix] = command as [string, string[]];
+  const env: Record<string, string> = { PYTHONUNBUFFERED: "1", MOTO_CALL_RESET_API: "false" };
+  if (options.enforceAuthAfter !== undefined) env.INITIAL_NO_AUTH_ACTION_COUNT = String(options.enforceAuthAfter);
+  const process = await startProcess({
+    name: "moto_server",
+    command: cmd,
+    args: [...prefix, "-H", "127.0.0.1", "-p", "0"],
+    env,
+    ready: /Running on (http:\/\/127\.0\.0\.1:\d+)/,
+  });
+  const endpoint = process.url;
+  const client = (credentials: { accessKeyId: string; secretAccessKey: string } = MOTO_CREDENTIALS, service = "s3"): AwsClient =>
+    new AwsClient({ ...credentials, service, region: MOTO_CREDENTIALS.region, retries: 0 });
+  return {
+    endpoint,
+    client,
+    process,
+    async createBucket(name, credentials) {
+      const res = await client(credentials).fetch(`${endpoint}/${name}`, { method: "PUT" });
+      if (!res.ok) throw new Error(`creating bucket ${name} failed: ${res.status} ${await res.text()}`);
+    },
+    stop: () => process.stop(),
+  };
+}
