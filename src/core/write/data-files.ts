@@ -209,10 +209,19 @@ function largest(buffers: Map<string, Buffer>): Buffer {
   return best as Buffer;
 }
 
+/** The batches of the input (duck-typed too, in case the caller has another apache-arrow copy). */
 async function* batchesOf(data: WriteDataFilesOptions["data"]): AsyncGenerator<RecordBatch> {
-  if (data instanceof Table) yield* data.batches;
-  else if (data instanceof RecordBatch) yield data;
-  else yield* data;
+  if (data instanceof Table || isTableLike(data)) yield* (data as Table).batches;
+  else if (data instanceof RecordBatch || isBatchLike(data)) yield data as RecordBatch;
+  else yield* data as Iterable<RecordBatch> | AsyncIterable<RecordBatch>;
+}
+
+function isTableLike(x: unknown): boolean {
+  return typeof x === "object" && x !== null && Array.isArray((x as { batches?: unknown }).batches) && "schema" in x;
+}
+
+function isBatchLike(x: unknown): boolean {
+  return typeof x === "object" && x !== null && "schema" in x && "data" in x && typeof (x as { numRows?: unknown }).numRows === "number";
 }
 
 /** Length of random file-prefix directories: under column mapping or delta.randomizeFilePrefixes. */

@@ -79,7 +79,8 @@ export async function arrowToParquet(options: ArrowToParquetOptions): Promise<Ui
   const wasm = await loadParquetWasm();
   const mode = options.columnMapping ?? "none";
   const target = physicalArrowSchema({ schema: options.schema, columnMapping: mode });
-  const batches = options.data instanceof Table ? options.data.batches : options.data instanceof RecordBatch ? [options.data] : options.data;
+  const data = options.data as Table | RecordBatch | readonly RecordBatch[];
+  const batches: readonly RecordBatch[] = Array.isArray(data) ? data : "batches" in data ? (data as Table).batches : [data as RecordBatch];
   const table = new Table(target, batches.map((b) => toPhysicalBatch(b, options.schema, target)));
   const codec = options.compression ?? "snappy";
   const stats = options.statistics ?? true;
