@@ -4,17 +4,16 @@
  * columns (logical names). Memory stays bounded: at most `concurrency` files are in flight, and
  * with a limit files are read one at a time and reading stops as soon as enough rows are out.
  */
-import { Data, RecordBatch, Schema, Struct, Table, makeData, type Field } from "apache-arrow";
+import { Data, RecordBatch, Struct, Table, makeData, type Field, type Schema } from "apache-arrow";
 import { DeltaError, NotFoundError, StorageError } from "../errors.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import { loadDeletionVector, keepMask, type DvLocation } from "../log/deletion-vector.js";
-import { deltaSchemaToArrow, ARROW_PARQUET_FIELD_ID_KEY } from "../schema/arrow-schema.js";
+import { deltaSchemaToArrow } from "../schema/arrow-schema.js";
 import { physicalSchema } from "../schema/column-mapping.js";
 import type { StructField } from "../schema/types.js";
 import { evalRow } from "../expr/eval-row.js";
 import type { BoundExpr } from "../expr/bound.js";
 import type { ParquetReader } from "./parquet/adapter.js";
-import { PARQUET_FIELD_ID_KEY } from "./parquet/adapter.js";
 import { createHyparquetReader } from "./parquet/hyparquet-reader.js";
 import { constantColumn } from "./partition-columns.js";
 import { valueReader } from "./arrow-values.js";
@@ -89,7 +88,7 @@ class FileContext {
   ) {
     const physical = physicalSchema(plan.schema, plan.columnMapping, { fieldIds: plan.columnMapping === "id" });
     const physicalFields = plan.readFields.map((f) => physical.fields[plan.schema.fields.indexOf(f)] as StructField);
-    this.physicalRead = withAdapterFieldIds(deltaSchemaToArrow({ kind: "struct", fields: physicalFields }));
+    this.physicalRead = deltaSchemaToArrow({ kind: "struct", fields: physicalFields });
     // Columns the predicate needs beyond the output ones.
     const out = new Set(plan.outputFields.map((f) => f.name));
     this.workFields = [...plan.outputFields, ...plan.schema.fields.filter((f) => !out.has(f.name) && plan.readFields.includes(f))];
@@ -197,21 +196,4 @@ async function readDv(store: ObjectStore, loc: DvLocation, range: { offset: numb
     if (err instanceof NotFoundError) throw new NotFoundError(`deletion vector file ${key} is missing`, { ...context, cause: err });
     throw err;
   }
-}
-
-/** The adapter matches field ids under its own metadata key; copy the Arrow/pyarrow one over. */
-function withAdapterFieldIds(schema: Schema): Schema {
-  const fix = (f: Field): Field => {
-    const id = f.metadata.get(ARROW_PARQUET_FIELD_ID_KEY);
-    const type = f.type as { children?: Field[] };
-    let newType = f.type;
-    if (type.children && type.children.length > 0) {
-      const children = type.children.map(fix);
-      newType = Object.assign(Object.create(Object.getPrototypeOf(f.type)), f.type, { children });
-    }
-    const metadata = new Map(f.metadata);
-    if (id !== undefined) metadata.set(PARQUET_FIELD_ID_KEY, id);
-    return f.clone({ type: newType, metadata });
-  };
-  return new Schema(schema.fields.map(fix), schema.metadata);
 }

@@ -9,9 +9,10 @@ import type { RecordBatch, Schema } from "apache-arrow";
 
 /**
  * Metadata key on an Arrow field holding the Parquet field_id to match by (column mapping id
- * mode). The value is the decimal id as a string.
+ * mode): the Arrow / pyarrow / arrow-rs convention, the same key schema/arrow-schema.ts writes.
+ * The value is the decimal id as a string.
  */
-export const PARQUET_FIELD_ID_KEY = "parquet.field.id";
+export const PARQUET_FIELD_ID_KEY = "PARQUET:field_id";
 
 /** A random-access byte source of known size: one Parquet file. */
 export interface ParquetSource {
@@ -57,7 +58,7 @@ export interface ParquetMetadata {
   createdBy: string | undefined;
   /** Key-value metadata of the file. */
   keyValueMetadata: ReadonlyMap<string, string>;
-  /** The file's own schema as Arrow (physical names; field ids in `parquet.field.id`). */
+  /** The file's own schema as Arrow (physical names; field ids in `PARQUET:field_id`). */
   schema: Schema;
   /** Implementation-specific parsed footer. */
   readonly native: unknown;
@@ -81,7 +82,7 @@ export interface ParquetReadOptions {
   columns?: readonly ColumnPath[];
   /**
    * The output schema. Fields carry physical names; a field (at any depth) with
-   * `parquet.field.id` metadata is matched by Parquet field_id instead of by name. Columns absent
+   * `PARQUET:field_id` metadata is matched by Parquet field_id instead of by name. Columns absent
    * from the file come back as all-null vectors of the target type; narrower file types are
    * widened (int8/16 -> int32 -> int64, float -> double, int -> double or decimal, date ->
    * timestamp, decimal scale/precision increase; timestamps of any unit and INT96 -> the target

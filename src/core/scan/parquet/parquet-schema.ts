@@ -2,7 +2,7 @@
  * The Arrow schema of a Parquet file, as Arrow C++ / pyarrow would infer it: physical names,
  * nullability from the repetition, logical and legacy converted types mapped to Arrow (INT96 ->
  * timestamp[ns], TIMESTAMP(isAdjustedToUTC) -> tz "UTC", LIST/MAP by the backward-compatibility
- * rules of parquet-shape.ts), and each field's Parquet field_id in `parquet.field.id`. Used to
+ * rules of parquet-shape.ts), and each field's Parquet field_id in `PARQUET:field_id`. Used to
  * read files whose schema is not known in advance (checkpoints, tests, `info` on a raw file).
  */
 import {

@@ -1,6 +1,6 @@
 /**
  * Matches a target Arrow schema against a Parquet schema tree and plans the read: for every
- * target field, which Parquet node feeds it (by `parquet.field.id` when the target field has
+ * target field, which Parquet node feeds it (by `PARQUET:field_id` when the target field has
  * one and the file records field ids, else by exact name, else by a unique case-insensitive
  * name), how that node's repetition wraps its values, how LIST/MAP/struct content maps onto the
  * Arrow type, and the conversion of each leaf. The union of the plans' leaves is exactly the set
