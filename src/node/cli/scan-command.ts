@@ -1,9 +1,12 @@
 /**
  * The CLI `scan` command: plan (columns, --where) then stream rows out in one of the formats of
  * DESIGN.md: ndjson, json, csv (values in the JSON value encoding; nested values as JSON text),
- * arrow (an IPC stream) and parquet. Output is written batch by batch, never the whole table.
+ * arrow (an IPC stream) and parquet. Output is written batch by batch, except parquet, whose
+ * footer needs every row group: that format gathers the result first.
  */
-import { RecordBatchStreamWriter } from "apache-arrow";
+import { RecordBatchStreamWriter, Table, type RecordBatch } from "apache-arrow";
+import type { StructType } from "../../core/schema/types.js";
+import { arrowToParquet } from "../../core/write/parquet-writer.js";
 import { InvalidInputError } from "../../core/errors.js";
 import type { ObjectStore } from "../../core/storage/object-store.js";
 import { planScan } from "../../core/scan/plan.js";
@@ -29,22 +32,24 @@ export async function scanCommand(store: ObjectStore, flags: ParsedArgs["flags"]
   const batches = scanBatches(plan, { store, limit: intFlag(flags, "limit") });
   const fields = plan.outputFields;
   if (format === "arrow") {
+    // The writer is an async iterable of IPC chunks: drain it while batches are written.
     const writer = new RecordBatchStreamWriter();
     writer.reset(undefined, outputSchema(plan));
-    const flush = async (): Promise<void> => {
-      const bytes = writer.toUint8Array(true);
-      if (bytes.byteLength > 0) await out.write(bytes);
-    };
-    for await (const b of batches) {
-      writer.write(b);
-      await flush();
-    }
-    writer.finish();
-    await flush();
+    const drained = (async () => {
+      for await (const chunk of writer) await out.write(chunk);
+    })();
+    for await (const b of batches) writer.write(b);
+    writer.close();
+    await drained;
     return;
   }
   if (format === "parquet") {
-    throw new InvalidInputError("--format parquet needs the Parquet writer, which is not built yet; use arrow, ndjson, json or csv");
+    // A Parquet file's footer describes all row groups, so this format gathers the result first.
+    const collected: RecordBatch[] = [];
+    for await (const b of batches) if (b.numRows > 0) collected.push(b);
+    const schema: StructType = { kind: "struct", fields };
+    await out.write(await arrowToParquet({ data: collected.length > 0 ? collected : new Table(outputSchema(plan)), schema }));
+    return;
   }
   if (format === "csv") await out.write(`${fields.map((f) => csvCell(f.name)).join(",")}\n`);
   if (format === "json") await out.write("[");
