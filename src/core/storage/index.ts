@@ -1,6 +1,7 @@
 /**
  * Public surface of the storage layer: the ObjectStore contract, the fetch-only backends (memory,
- * read-only http), the wrappers (request counting, range cache) and URL-based store selection.
+ * read-only http, S3/R2/MinIO, GCS, Azure Blob), their typed configs and delta-rs string options,
+ * the wrappers (request counting, range cache) and URL-based store selection.
  * Runtime-specific backends (local files, R2 bindings) live outside src/core and register
  * themselves through registerStoreFactory.
  */
@@ -20,3 +21,37 @@ export {
   type StoreFactory,
   type StoreFromUrlOptions,
 } from "./url.js";
+export { S3Store, S3_DIALECT, type CopyCondition, type S3Dialect, type S3Request, type S3StoreOptions } from "./s3.js";
+export {
+  parseCopyIfNotExists,
+  s3Config,
+  type CopyIfNotExists,
+  type DynamoConfig,
+  type S3CommitOptions,
+  type S3Config,
+} from "./s3-config.js";
+export { GcsStore, GCS_DIALECT, GCS_ENDPOINT, gcsConfig, type GcsConfig, type GcsStoreOptions } from "./gcs.js";
+export { AzureStore, AZURE_API_VERSION, type AzureRequest, type AzureStoreOptions } from "./azure.js";
+export {
+  AZURITE_ACCOUNT,
+  AZURITE_DEFAULT_URL,
+  AZURITE_KEY,
+  AZURE_SCHEMES,
+  azureConfig,
+  parseAzureUrl,
+  type AzureConfig,
+  type AzureLocation,
+} from "./azure-config.js";
+export { parseBucketUrl, type BucketLocation } from "./s3-url.js";
+export {
+  clientConfig,
+  isKnownStorageOption,
+  localConfig,
+  resolveOptions,
+  type ClientConfig,
+  type LocalConfig,
+  type OptionScope,
+  type OptionSources,
+  type ResolvedOption,
+  type ResolvedOptions,
+} from "./storage-options.js";

@@ -70,6 +70,7 @@ export class Transport {
   async send(build: () => Promise<OutgoingRequest> | OutgoingRequest, options: SendOptions): Promise<Response> {
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
+      options.signal?.throwIfAborted();
       const { url, init } = await build();
       const timeout = this.settings.timeoutMs > 0 ? AbortSignal.timeout(this.settings.timeoutMs) : undefined;
       const signal = combine(options.signal, timeout);

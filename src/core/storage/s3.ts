@@ -19,7 +19,7 @@ import {
   type ObjectStore,
   type PutBody,
 } from "./object-store.js";
-import type { S3Config } from "./s3-config.js";
+import type { S3CommitOptions, S3Config } from "./s3-config.js";
 import { parseListPage } from "./s3-list.js";
 import { multipartUpload } from "./s3-multipart.js";
 import { errorFromResponse, parseErrorBody, readBytes, readText, Transport, type OutgoingRequest } from "./s3-transport.js";
@@ -136,6 +136,11 @@ export class S3Store implements ObjectStore {
     this.transport = new Transport({ fetch: options.fetch, client: options.client });
   }
 
+  /** Commit-strategy options (AWS_CONDITIONAL_PUT, AWS_COPY_IF_NOT_EXISTS, ...) for the LogStore layer. */
+  get commit(): S3CommitOptions | undefined {
+    return this.config.commit;
+  }
+
   /** The request URL of a key. */
   urlOf(key: string): string {
     return `${this.bucketUrl}/${encodeKey(this.prefix + key, this.root)}`;
@@ -181,7 +186,7 @@ export class S3Store implements ObjectStore {
     for (;;) {
       const query: [string, string | undefined][] = [
         ["list-type", "2"],
-        ["prefix", this.prefix + prefix],
+        ["prefix", this.prefix + prefix === "" ? undefined : this.prefix + prefix],
         ["max-keys", String(this.listPageSize)],
         ["encoding-type", "url"],
         token === undefined ? ["start-after", startAfter] : ["continuation-token", token],
@@ -261,7 +266,7 @@ export class S3Store implements ObjectStore {
   }
 
   private async copyObject(from: string, to: string, condition: CopyCondition | undefined): Promise<void> {
-    const source = `/${encodeURIComponent(this.bucket)}/${encodeKey(this.prefix + from, this.root)}`;
+    const source = `${encodeURIComponent(this.bucket)}/${encodeKey(this.prefix + from, this.root)}`;
     const headers: Record<string, string> = { [this.dialect.copySourceHeader]: source };
     if (condition !== undefined) headers[condition.header] = condition.value;
     const res = await this.send({

@@ -65,6 +65,7 @@ const GCS_KEYS: Table = {
   GOOGLE_HMAC_ACCESS_ID: ["hmac_access_id", "google_access_key_id"],
   GOOGLE_HMAC_SECRET: ["hmac_secret", "google_secret_access_key"],
   GOOGLE_ENDPOINT_URL: ["endpoint_url", "endpoint"],
+  GOOGLE_SKIP_SIGNATURE: ["skip_signature"],
 };
 
 /** Local file system keys. */

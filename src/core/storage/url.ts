@@ -1,21 +1,30 @@
 /**
  * url.ts: picks an ObjectStore from a URL. Core knows `memory://name[/prefix]` (a process-wide
- * registry of named MemoryStores, so equal names share one store) and `http(s)://` (read-only
- * HttpStore). Everything else — `file://` and bare paths (registered by src/node), `s3://`,
- * `az://`, `gs://`, bindings — comes from factories registered with {@link registerStoreFactory};
- * an unregistered scheme is an UnsupportedFeatureError naming it.
+ * registry of named MemoryStores, so equal names share one store), `http(s)://` (read-only
+ * HttpStore), `s3://` and `s3a://` (S3Store), `gs://` (GcsStore) and `az://`, `azure://`, `adl://`,
+ * `abfs[s]://` (AzureStore), configured from delta-rs option names. Everything else — `file://`
+ * and bare paths (registered by src/node), bindings — comes from factories registered with
+ * {@link registerStoreFactory}; an unregistered scheme is an UnsupportedFeatureError naming it.
  */
 import { InvalidInputError, UnsupportedFeatureError } from "../errors.js";
+import { AzureStore } from "./azure.js";
+import { AZURE_SCHEMES, azureConfig, parseAzureUrl } from "./azure-config.js";
+import { GcsStore, gcsConfig } from "./gcs.js";
 import { HttpStore } from "./http.js";
 import { MemoryStore } from "./memory.js";
 import type { GetOptions, ListOptions, ObjectMeta, ObjectStore, PutBody } from "./object-store.js";
+import { S3Store } from "./s3.js";
+import { s3Config } from "./s3-config.js";
+import { parseBucketUrl } from "./s3-url.js";
 
 /** Options of {@link storeFromUrl} (also what a {@link StoreFactory} receives). */
 export interface StoreFromUrlOptions {
   /** `memory://name`, `https://host/table`, `s3://bucket/prefix`, `file:///tmp/t`, `/tmp/t`, ... */
   url: string;
-  /** Backend settings using delta-rs names (AWS_REGION, AZURE_STORAGE_ACCOUNT_NAME, ...). */
+  /** Backend settings using delta-rs names (AWS_REGION, AZURE_STORAGE_ACCOUNT_NAME, ...); unknown keys are errors. */
   options?: Record<string, string>;
+  /** Environment variables (e.g. process.env): known names are read, others ignored; `options` win. */
+  env?: Record<string, string | undefined>;
   /** The fetch used by HTTP-based backends. */
   fetch?: typeof fetch;
 }
@@ -56,6 +65,8 @@ export function storeFromUrl(options: StoreFromUrlOptions): ObjectStore {
   const factory = factories.get(scheme);
   if (factory !== undefined) return factory(options);
   if (scheme === "memory") return memoryStoreFromUrl(options.url);
+  const cloud = cloudStoreFromUrl(scheme, options);
+  if (cloud !== undefined) return cloud;
   if (scheme === "http" || scheme === "https") {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(options.options ?? {})) {
@@ -71,6 +82,39 @@ export function storeFromUrl(options: StoreFromUrlOptions): ObjectStore {
     `no object store for scheme "${scheme}://" in this runtime (register one with registerStoreFactory)`,
     { path: options.url },
   );
+}
+
+/** The S3, GCS and Azure stores of their URL schemes (undefined for other schemes). */
+function cloudStoreFromUrl(scheme: string, options: StoreFromUrlOptions): ObjectStore | undefined {
+  const sources = { options: options.options, env: options.env };
+  const fetchOption = options.fetch === undefined ? {} : { fetch: options.fetch };
+  if (scheme === "s3" || scheme === "s3a") {
+    const { bucket, prefix } = parseBucketUrl(options.url, ["s3", "s3a"]);
+    return new S3Store({ ...s3Config(sources), bucket, prefix, ...fetchOption });
+  }
+  if (scheme === "gs") {
+    const { bucket, prefix } = parseBucketUrl(options.url, ["gs"]);
+    return new GcsStore({ ...gcsConfig(sources), bucket, prefix, ...fetchOption });
+  }
+  if ((AZURE_SCHEMES as readonly string[]).includes(scheme)) {
+    const location = parseAzureUrl(options.url);
+    const config = azureConfig(sources);
+    if (location.account !== undefined && config.accountName !== undefined && location.account !== config.accountName) {
+      throw new InvalidInputError(
+        `the URL names account "${location.account}" but AZURE_STORAGE_ACCOUNT_NAME is "${config.accountName}"`,
+        { path: options.url },
+      );
+    }
+    const account = location.account ?? config.accountName;
+    return new AzureStore({
+      ...config,
+      ...(account !== undefined ? { accountName: account } : {}),
+      container: location.container,
+      prefix: location.prefix,
+      ...fetchOption,
+    });
+  }
+  return undefined;
 }
 
 /** The shared MemoryStore of a name (created on first use); `memory://<name>` URLs resolve to it. */
