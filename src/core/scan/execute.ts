@@ -11,12 +11,10 @@ import { loadDeletionVector, keepMask, type DvLocation } from "../log/deletion-v
 import { deltaSchemaToArrow } from "../schema/arrow-schema.js";
 import { physicalSchema } from "../schema/column-mapping.js";
 import type { StructField } from "../schema/types.js";
-import { evalRow } from "../expr/eval-row.js";
-import type { BoundExpr } from "../expr/bound.js";
 import type { ParquetReader } from "./parquet/adapter.js";
 import { createHyparquetReader } from "./parquet/hyparquet-reader.js";
 import { constantColumn } from "./partition-columns.js";
-import { valueReader } from "./arrow-values.js";
+import { predicateMask } from "./row-filter.js";
 import { dataFileKey } from "./data-path.js";
 import type { PlannedFile, ScanPlan } from "./plan.js";
 
@@ -152,7 +150,7 @@ class FileContext {
       return constantColumn(arrowField, f.type, file.partitionValues[f.name] ?? null, length);
     });
     let mask: Uint8Array | undefined = deleted ? keepMask(deleted as never, rowStart, rowStart + length) : undefined;
-    if (plan.predicate) mask = applyPredicate(plan.predicate, this.workFields, work, length, mask);
+    if (plan.predicate) mask = predicateMask(plan.predicate, this.workFields.map((f, j) => [f, work[j] as Data] as const), length, mask);
     const outputData = work.slice(0, plan.outputFields.length);
     const batch = new RecordBatch(this.schema, makeData({ type: new Struct(this.schema.fields), length, nullCount: 0, children: outputData }));
     if (!mask) {
@@ -168,24 +166,6 @@ class FileContext {
       if (i > start) out.push(start === 0 && i === length ? batch : batch.slice(start, i));
     }
   }
-}
-
-/** Evaluates the predicate per row (SQL semantics: only TRUE keeps a row). */
-function applyPredicate(predicate: BoundExpr, fields: StructField[], data: Data[], length: number, mask: Uint8Array | undefined): Uint8Array {
-  const readers = new Map<string, (i: number) => unknown>();
-  fields.forEach((f, j) => readers.set(f.name, valueReader(data[j] as Data, f.type)));
-  const out = mask ?? new Uint8Array(length).fill(1);
-  let row = 0;
-  const accessor = (path: readonly string[]): never => {
-    let v = readers.get(path[0] as string)?.(row);
-    for (let k = 1; k < path.length && v !== null && v !== undefined; k++) v = (v as Record<string, unknown>)[path[k] as string];
-    return (v ?? null) as never;
-  };
-  for (row = 0; row < length; row++) {
-    if (out[row] === 0) continue;
-    if (evalRow(predicate, accessor) !== true) out[row] = 0;
-  }
-  return out;
 }
 
 async function readDv(store: ObjectStore, loc: DvLocation, range: { offset: number; length: number }, context: { path: string; version: number }): Promise<Uint8Array> {
