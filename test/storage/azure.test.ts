@@ -1,14 +1,16 @@
 /**
- * AzureStore against Azurite: the shared conformance suite (7-blob List Blobs pages so markers are
- * really followed, the 50-way If-None-Match race, awkward keys) plus Azure specifics: block
- * uploads (also create-only), SAS auth, suffix ranges, container creation, auth failures.
+ * AzureStore against Azurite: the shared conformance suite (50-blob List Blobs pages, so the
+ * 1500-key listings follow ~30 markers each; the 50-way If-None-Match race; awkward keys — and
+ * UTF-8 order, which Azurite itself does not keep) and a 3-blob-page test of every start-after
+ * position, plus Azure specifics: block uploads (also create-only), container creation, prefixes,
+ * auth failures. SharedKey, SAS and bearer request shapes are in azure-config.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlreadyExistsError, NotFoundError, StorageError } from "../../src/core/errors.js";
 import { AzureStore, type AzureStoreOptions } from "../../src/core/storage/azure.js";
 import { azuriteAvailability, startAzurite, type AzuriteServer } from "../helpers/servers/azurite.js";
 import { listAll, putAll, storeConformance } from "./conformance.js";
-import { counting } from "./conformance-data.js";
+import { ODD_KEYS, bodyOf, byUtf8, counting } from "./conformance-data.js";
 
 const availability = azuriteAvailability();
 let azurite: AzuriteServer | undefined;
@@ -38,9 +40,23 @@ const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
 describe.skipIf(!availability.available)("AzureStore (Azurite)", () => {
   storeConformance("AzureStore", async (seed) => {
-    const store = az({ prefix: `conformance/t${++stores}`, client: { listPageSize: 7 } });
+    const store = az({ prefix: `conformance/t${++stores}`, client: { listPageSize: 50 } });
     await putAll(store, seed);
     return store;
+  });
+
+  it("paginates with 3-key pages: every prefix and start-after position", async () => {
+    const store = az({ prefix: "pages", client: { listPageSize: 3 } });
+    const keys = [...ODD_KEYS, "a", "b/1", "b/2", "b-1", "b.1", "c=1", "c+1", "c 1"];
+    await putAll(store, new Map(keys.map((k) => [k, bodyOf(k)])));
+    const sorted = [...keys].sort(byUtf8);
+    expect((await listAll(store, "")).map((m) => m.key)).toEqual(sorted);
+    for (const after of [...sorted.filter((_, i) => i % 3 === 0), "", "b", "b/", "odd/z", "zzz"]) {
+      expect((await listAll(store, "", after)).map((m) => m.key), after).toEqual(sorted.filter((k) => byUtf8(k, after) > 0));
+    }
+    for (const prefix of ["b", "b/", "odd/", "c", "odd/é/"]) {
+      expect((await listAll(store, prefix)).map((m) => m.key), prefix).toEqual(sorted.filter((k) => k.startsWith(prefix)));
+    }
   });
 
   it("uploads large bodies as blocks, create-only too", async () => {

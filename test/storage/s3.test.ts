@@ -1,14 +1,16 @@
 /**
- * S3Store against moto_server: the shared conformance suite (7-key ListObjectsV2 pages so
- * continuation tokens and start-after are really exercised, the 50-way If-None-Match race, awkward
- * keys), plus S3 specifics: multipart uploads, copy/copyIfAbsent/rename, prefixes, errors.
+ * S3Store against moto_server: the shared conformance suite (50-key ListObjectsV2 pages, so the
+ * 1500-key listings follow ~30 continuation tokens each; the 50-way If-None-Match race; awkward
+ * keys) and a 3-key-page test of every start-after position, plus S3 specifics: multipart
+ * uploads, copy/copyIfAbsent/rename, prefixes, errors. (moto scans the whole bucket per listing
+ * call, so 7-key pages over 1500 keys would take most of a minute.)
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlreadyExistsError, NotFoundError } from "../../src/core/errors.js";
 import { S3Store, type S3StoreOptions } from "../../src/core/storage/s3.js";
 import { MOTO_CREDENTIALS, motoAvailability, startMoto, type MotoServer } from "../helpers/servers/moto.js";
 import { listAll, putAll, storeConformance } from "./conformance.js";
-import { ODD_KEYS, bodyOf, counting } from "./conformance-data.js";
+import { ODD_KEYS, bodyOf, byUtf8, counting } from "./conformance-data.js";
 
 const availability = motoAvailability();
 let moto: MotoServer | undefined;
@@ -41,9 +43,23 @@ describe.skipIf(!availability.available)("S3Store (moto)", () => {
     // A bucket per store keeps moto's listings (which scan the whole bucket) cheap.
     const own = `${bucket}-c${++stores}`;
     await (moto as MotoServer).createBucket(own);
-    const store = s3({ bucket: own, prefix: `conformance/t${stores}`, client: { listPageSize: 7 } });
+    const store = s3({ bucket: own, prefix: `conformance/t${stores}`, client: { listPageSize: 50 } });
     await putAll(store, seed);
     return store;
+  });
+
+  it("paginates with 3-key pages: every prefix and start-after position", async () => {
+    const store = s3({ prefix: "pages", client: { listPageSize: 3 } });
+    const keys = [...ODD_KEYS, "a", "b/1", "b/2", "b-1", "b.1", "c=1", "c+1", "c 1"];
+    await putAll(store, new Map(keys.map((k) => [k, bodyOf(k)])));
+    const sorted = [...keys].sort(byUtf8);
+    expect((await listAll(store, "")).map((m) => m.key)).toEqual(sorted);
+    for (const after of [...sorted.filter((_, i) => i % 3 === 0), "", "b", "b/", "odd/z", "zzz"]) {
+      expect((await listAll(store, "", after)).map((m) => m.key), after).toEqual(sorted.filter((k) => byUtf8(k, after) > 0));
+    }
+    for (const prefix of ["b", "b/", "odd/", "c", "odd/é/"]) {
+      expect((await listAll(store, prefix)).map((m) => m.key), prefix).toEqual(sorted.filter((k) => k.startsWith(prefix)));
+    }
   });
 
   it("uploads large bodies in parts and reads them back exactly", async () => {

@@ -2,8 +2,8 @@
  * Launching test servers as child processes: each runs in its own process group on 127.0.0.1 with
  * an ephemeral port, reports readiness through a line it prints (which also carries the URL), and
  * is stopped by signalling the whole group (SIGTERM, then SIGKILL), also when the test process
- * exits. Availability checks skip a server's tests locally with a clear message when its binary
- * is missing, and fail them when CI=true.
+ * exits or dies (a watchdog shell polls for it). Availability checks skip a server's tests locally
+ * with a clear message when its binary is missing, and fail them when CI=true.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { accessSync, constants } from "node:fs";
@@ -60,6 +60,14 @@ export async function startProcess(options: StartProcessOptions): Promise<Server
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.add(child);
+  // If this test process dies without stopping the server (a crash, a worker killed by the test
+  // runner, where no 'exit' handler runs), a watchdog kills the server's process group.
+  const watchdog = spawn(
+    "sh",
+    ["-c", `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -KILL -${child.pid} 2>/dev/null`],
+    { detached: true, stdio: "ignore" },
+  );
+  watchdog.unref();
   let output = "";
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async (): Promise<void> => {
@@ -68,6 +76,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Server
     await exited;
     clearTimeout(timer);
     running.delete(child);
+    if (watchdog.exitCode === null) watchdog.kill("SIGKILL");
   };
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => fail(`not ready after ${options.timeoutMs ?? 30_000} ms`), options.timeoutMs ?? 30_000);
