@@ -1,0 +1,258 @@
+/**
+ * The write API (modes as in delta-rs): `error` (default: refuse if the table exists), `append`,
+ * `overwrite` (optionally only the rows matching `replaceWhere`) and `ignore`. Creates the table
+ * when it does not exist, with the lowest protocol it needs; evolves the schema with
+ * `schemaMode: "merge"` (adds columns) or `"overwrite"` (replaces it, with mode overwrite). Data
+ * files are written first, then one commit makes them visible; if anything fails before the
+ * commit, the log is unchanged (unreferenced files are left for vacuum).
+ */
+import type { RecordBatch } from "apache-arrow";
+import { InvalidInputError, NotFoundError } from "../errors.js";
+import type { AddFile, Metadata } from "../log/actions.js";
+import type { LogStore } from "../logstore/log-store.js";
+import type { ObjectStore } from "../storage/object-store.js";
+import { arrowSchemaToDelta } from "../schema/arrow-schema.js";
+import { columnMappingMode } from "../schema/column-mapping.js";
+import { parseSchema, serializeSchema } from "../schema/schema-json.js";
+import type { StructType } from "../schema/types.js";
+import { bindPredicate, planScan } from "../scan/plan.js";
+import { scanBatches } from "../scan/execute.js";
+import { loadSnapshot } from "../table/snapshot-load.js";
+import type { Snapshot } from "../table/snapshot.js";
+import { writeDataFiles, type WriteDataFilesOptions } from "./data-files.js";
+import type { ParquetCompression } from "./parquet-writer.js";
+import { mergeSchemas } from "./schema-merge.js";
+import { planReplaceWhere, requireRowsMatch, rowsNotMatching } from "./replace-where.js";
+import { chooseProtocol, newTableMetadata } from "./table-create.js";
+import { unionProtocol } from "./protocol-upgrade.js";
+import { Transaction, type CommitResult } from "./transaction.js";
+import { normalizeData, type WriteData } from "./write-input.js";
+
+/** How a write treats an existing table. */
+export type WriteMode = "error" | "append" | "overwrite" | "ignore";
+
+/** Options of {@link writeTable}. */
+export interface WriteTableOptions {
+  store: ObjectStore;
+  data: WriteData;
+  /** Default "error", as in delta-rs. */
+  mode?: WriteMode | undefined;
+  /** Partition columns for a new table (must match an existing table's, unless its schema is overwritten). */
+  partitionBy?: readonly string[] | undefined;
+  /** With mode overwrite: replace only the rows matching this predicate. */
+  replaceWhere?: string | undefined;
+  /** "merge" adds new columns; "overwrite" replaces the schema (mode overwrite only). */
+  schemaMode?: "merge" | "overwrite" | undefined;
+  /** Schema for row-object data when the table does not exist yet (else inferred). */
+  schema?: StructType | undefined;
+  /** Table name, description and properties, for a new table (properties also on schema overwrite). */
+  name?: string | undefined;
+  description?: string | undefined;
+  configuration?: Readonly<Record<string, string>> | undefined;
+  compression?: ParquetCompression | undefined;
+  targetFileSize?: number | undefined;
+  maxRowGroupSize?: number | undefined;
+  /** Idempotent write: skipped if the table already committed this (appId, version) or later. */
+  appTransaction?: { appId: string; version: number } | undefined;
+  /** Free-form commitInfo.userMetadata. */
+  userMetadata?: string | undefined;
+  logStore?: LogStore | undefined;
+  maxAttempts?: number | undefined;
+  /** Session zone for zone-less timestamp partition values in replaceWhere. */
+  timeZone?: string | undefined;
+  now?: (() => number) | undefined;
+}
+
+/** What a write did. */
+export interface WriteTableResult {
+  /** "ignored": mode ignore on an existing table; "skipped": the idempotent txn was already there. */
+  status: "committed" | "skipped" | "ignored";
+  version: number;
+  /** Data files added. */
+  files: AddFile[];
+  /** Files removed (overwrite, replaceWhere). */
+  removedFiles: number;
+  /** Rows written (new data plus rows rewritten by replaceWhere). */
+  rows: number;
+  /** Bytes of the files added. */
+  bytes: number;
+  commit?: CommitResult | undefined;
+}
+
+/** Writes data to a Delta table (creating it when needed). */
+export async function writeTable(options: WriteTableOptions): Promise<WriteTableResult> {
+  const { store } = options;
+  const mode = options.mode ?? "error";
+  if (!["error", "append", "overwrite", "ignore"].includes(mode)) throw new InvalidInputError(`unknown write mode '${mode}' (error, append, overwrite, ignore)`);
+  if (options.replaceWhere !== undefined && mode !== "overwrite") throw new InvalidInputError("replaceWhere needs mode overwrite", { path: store.root });
+  if (options.schemaMode === "overwrite" && (mode !== "overwrite" || options.replaceWhere !== undefined)) {
+    throw new InvalidInputError('schemaMode "overwrite" needs mode overwrite without replaceWhere', { path: store.root });
+  }
+  const snapshot = await loadExisting(store);
+  if (snapshot && mode === "error") {
+    throw new InvalidInputError('the table already exists; use mode "append", "overwrite" or "ignore"', { path: store.root, version: snapshot.version });
+  }
+  if (snapshot && mode === "ignore") return { status: "ignored", version: snapshot.version, files: [], removedFiles: 0, rows: 0, bytes: 0 };
+
+  const tableSchema = snapshot ? parseSchema(snapshot.metadata.schemaString) : undefined;
+  const input = await normalizeData(options.data, options.schemaMode === "overwrite" ? undefined : (tableSchema ?? options.schema));
+  const dataSchema = input.arrowSchema ? arrowSchemaToDelta(input.arrowSchema) : options.schema;
+  const target = targetMetadata(options, snapshot, tableSchema, dataSchema);
+  const schema = parseSchema(target.metadata.schemaString);
+  const predicate = options.replaceWhere === undefined ? undefined : bindPredicate(options.replaceWhere, schema, { path: store.root, version: snapshot?.version ?? 0 });
+
+  const fileOptions: Omit<WriteDataFilesOptions, "data"> = {
+    store,
+    schema,
+    partitionColumns: target.metadata.partitionColumns,
+    properties: target.metadata.configuration,
+    ...(options.compression ? { compression: options.compression } : {}),
+    ...(options.targetFileSize ? { targetFileSize: options.targetFileSize } : {}),
+    ...(options.maxRowGroupSize ? { maxRowGroupSize: options.maxRowGroupSize } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  };
+  const adds = await writeDataFiles({
+    ...fileOptions,
+    data: input.batches,
+    ...(predicate ? { onBatch: requireRowsMatch(schema, predicate, options.replaceWhere as string) } : {}),
+  });
+
+  const txn = new Transaction({
+    store,
+    snapshot,
+    operation: "WRITE",
+    operationParameters: {
+      mode: { error: "ErrorIfExists", append: "Append", overwrite: "Overwrite", ignore: "Ignore" }[mode],
+      partitionBy: JSON.stringify(target.metadata.partitionColumns),
+      ...(options.replaceWhere !== undefined ? { predicate: JSON.stringify([options.replaceWhere]) } : {}),
+    },
+    userMetadata: options.userMetadata,
+    logStore: options.logStore,
+    maxAttempts: options.maxAttempts,
+    now: options.now,
+  });
+  if (target.protocol) txn.setProtocol(target.protocol);
+  if (target.changed) txn.setMetadata(target.metadata);
+  let removed = 0;
+  const rewritten: AddFile[] = [];
+  if (snapshot && mode === "overwrite") {
+    if (predicate) {
+      const plan = planReplaceWhere({ snapshot, predicate, schema: tableSchema as StructType, columnMapping: columnMappingMode(snapshot.properties), timeZone: options.timeZone });
+      txn.readWhere(plan.mayMatch);
+      for (const f of [...plan.remove, ...plan.rewrite]) txn.removeFile(f);
+      removed = plan.remove.length + plan.rewrite.length;
+      if (plan.rewrite.length > 0) rewritten.push(...(await rewriteKeeping(snapshot, plan.rewrite, predicate, fileOptions)));
+    } else {
+      txn.readWholeTable();
+      for (const f of snapshot.files()) txn.removeFile(f);
+      removed = snapshot.numFiles;
+    }
+  }
+  const allAdds = [...adds, ...rewritten];
+  txn.addFiles(allAdds);
+  if (options.appTransaction) txn.setAppTransaction(options.appTransaction);
+  const commit = await txn.commit();
+  return {
+    status: commit.status,
+    version: commit.version,
+    files: allAdds,
+    removedFiles: commit.status === "committed" ? removed : 0,
+    rows: allAdds.reduce((n, f) => n + numRecords(f), 0),
+    bytes: allAdds.reduce((n, f) => n + Number(f.size), 0),
+    commit,
+  };
+}
+
+async function loadExisting(store: ObjectStore): Promise<Snapshot | undefined> {
+  try {
+    return await loadSnapshot({ store });
+  } catch (err) {
+    if (err instanceof NotFoundError && !(err.version !== undefined)) return undefined;
+    throw err;
+  }
+}
+
+/** The metadata (and protocol, when it must change) the commit will leave the table with. */
+function targetMetadata(
+  options: WriteTableOptions,
+  snapshot: Snapshot | undefined,
+  tableSchema: StructType | undefined,
+  dataSchema: StructType | undefined,
+): { metadata: Metadata; protocol: ReturnType<typeof chooseProtocol> | undefined; changed: boolean } {
+  const path = options.store.root;
+  if (!snapshot || !tableSchema) {
+    if (!dataSchema) throw new InvalidInputError("cannot create a table from empty data without a schema", { path });
+    checkPartitionColumns(dataSchema, options.partitionBy ?? [], path);
+    const metadata = newTableMetadata({
+      schema: dataSchema,
+      partitionColumns: options.partitionBy,
+      configuration: options.configuration,
+      name: options.name,
+      description: options.description,
+      createdTime: options.now?.(),
+    });
+    return { metadata, protocol: chooseProtocol({ metadata }), changed: true };
+  }
+  const current = snapshot.metadata;
+  const partitionBy = options.partitionBy;
+  const samePartitions = partitionBy === undefined || JSON.stringify([...partitionBy]) === JSON.stringify(current.partitionColumns);
+  if (!samePartitions && options.schemaMode !== "overwrite") {
+    throw new InvalidInputError(
+      `partitionBy [${partitionBy?.join(", ")}] differs from the table's [${current.partitionColumns.join(", ")}]; overwrite with schemaMode "overwrite" to change it`,
+      { path, version: snapshot.version },
+    );
+  }
+  const mapped = columnMappingMode(current.configuration) !== "none";
+  const maxColumnId = Number(current.configuration?.["delta.columnMapping.maxColumnId"] ?? 0);
+  let schema = tableSchema;
+  let configuration = { ...(current.configuration ?? {}) };
+  let changed = false;
+  if (options.schemaMode === "overwrite" && dataSchema) {
+    const fresh = mergeSchemas({ table: { kind: "struct", fields: [] }, incoming: dataSchema, columnMapping: mapped, maxColumnId });
+    schema = fresh.schema;
+    if (fresh.maxColumnId !== undefined) configuration["delta.columnMapping.maxColumnId"] = String(fresh.maxColumnId);
+    configuration = { ...configuration, ...(options.configuration ?? {}) };
+    changed = true;
+  } else if (options.schemaMode === "merge" && dataSchema) {
+    const merged = mergeSchemas({ table: tableSchema, incoming: dataSchema, columnMapping: mapped, maxColumnId });
+    if (merged.changed) {
+      schema = merged.schema;
+      if (merged.maxColumnId !== undefined) configuration["delta.columnMapping.maxColumnId"] = String(merged.maxColumnId);
+      changed = true;
+    }
+  }
+  if (!changed) return { metadata: current, protocol: undefined, changed: false };
+  const partitionColumns = [...(partitionBy ?? current.partitionColumns)];
+  checkPartitionColumns(schema, partitionColumns, path);
+  const metadata: Metadata = { ...current, schemaString: serializeSchema(schema), partitionColumns, configuration };
+  const protocol = unionProtocol(snapshot.protocol, chooseProtocol({ metadata }));
+  return { metadata, protocol: protocol === snapshot.protocol ? undefined : protocol, changed: true };
+}
+
+function checkPartitionColumns(schema: StructType, partitionBy: readonly string[], path: string): void {
+  for (const c of partitionBy) {
+    const f = schema.fields.find((x) => x.name === c);
+    if (!f) throw new InvalidInputError(`partition column ${c} is not in the schema (${schema.fields.map((x) => x.name).join(", ")})`, { path });
+    if (f.type.kind !== "primitive") throw new InvalidInputError(`partition column ${c} must have a primitive type`, { path });
+  }
+  if (partitionBy.length > 0 && partitionBy.length >= schema.fields.length) {
+    throw new InvalidInputError("a table cannot be partitioned by all of its columns", { path });
+  }
+}
+
+/** Rewrites files a replaceWhere straddles: their rows that do not match, into new files. */
+async function rewriteKeeping(snapshot: Snapshot, files: AddFile[], predicate: ReturnType<typeof bindPredicate>, fileOptions: Omit<WriteDataFilesOptions, "data">): Promise<AddFile[]> {
+  const base = planScan(snapshot, {});
+  const wanted = new Set(files);
+  const plan = { ...base, files: base.files.filter((f) => wanted.has(f.add)) };
+  const schema = base.schema;
+  async function* kept(): AsyncGenerator<RecordBatch> {
+    for await (const batch of scanBatches(plan, { store: fileOptions.store })) yield* rowsNotMatching(batch, schema, predicate);
+  }
+  return writeDataFiles({ ...fileOptions, data: kept() });
+}
+
+function numRecords(f: AddFile): number {
+  const m = typeof f.stats === "string" ? /"numRecords":(\d+)/.exec(f.stats) : null;
+  return m ? Number(m[1]) : 0;
+}
