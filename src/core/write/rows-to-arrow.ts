@@ -18,7 +18,13 @@ import { decimalWords } from "../scan/partition-columns.js";
 export function inferSchema(rows: readonly Record<string, unknown>[]): StructType {
   const names: string[] = [];
   const seen = new Set<string>();
-  for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), names.push(k));
+  for (const r of rows) {
+    for (const k of Object.keys(r)) {
+      if (seen.has(k)) continue;
+      seen.add(k);
+      names.push(k);
+    }
+  }
   return { kind: "struct", fields: names.map((n) => ({ name: n, type: inferType(rows.map((r) => r[n]), n), nullable: true, metadata: {} })) };
 }
 
