@@ -9,7 +9,7 @@ import { InvalidInputError } from "../../src/core/errors.js";
 import { AzureStore } from "../../src/core/storage/azure.js";
 import { GcsStore } from "../../src/core/storage/gcs.js";
 import { S3Store } from "../../src/core/storage/s3.js";
-import { parseCopyIfNotExists, s3Config } from "../../src/core/storage/s3-config.js";
+import { copyConditionOf, parseCopyIfNotExists, s3Config } from "../../src/core/storage/s3-config.js";
 import { clientConfig, isKnownStorageOption, localConfig, resolveOptions } from "../../src/core/storage/storage-options.js";
 import { storeFromUrl } from "../../src/core/storage/url.js";
 
@@ -151,6 +151,9 @@ describe("s3Config", () => {
     });
     expect(parseCopyIfNotExists("header-with-status: x-custom: abc: 409")).toEqual({ kind: "header-with-status", header: "x-custom", value: "abc", status: 409 });
     expect(parseCopyIfNotExists("multipart")).toEqual({ kind: "multipart" });
+    expect(copyConditionOf(parseCopyIfNotExists("header: cf-copy-destination-if-none-match: *"))).toEqual({ header: "cf-copy-destination-if-none-match", value: "*" });
+    expect(copyConditionOf(parseCopyIfNotExists("header-with-status: x: y: 409"))).toEqual({ header: "x", value: "y", status: 409 });
+    expect(copyConditionOf({ kind: "multipart" })).toBeUndefined();
     for (const bad of ["header", "header: only-name", "header: bad name: *", "dynamo:table", "header-with-status: x: v", "header-with-status: x: v: 99"]) {
       const error = thrown(() => parseCopyIfNotExists(bad));
       expect(error, bad).toBeInstanceOf(InvalidInputError);

@@ -104,6 +104,17 @@ describe.skipIf(!availability.available)("S3Store (moto)", () => {
     await expect(store.putIfAbsent("c.bin", counting(3))).rejects.toBeInstanceOf(AlreadyExistsError);
   });
 
+  it("has DynamoDB on the same endpoint (for the LogStore layer)", async () => {
+    const server = moto as MotoServer;
+    const res = await server.client(MOTO_CREDENTIALS, "dynamodb").fetch(`${server.endpoint}/`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810.ListTables" },
+      body: "{}",
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toHaveProperty("TableNames");
+  });
+
   it("reports a missing bucket as NotFound naming the key", async () => {
     const store = s3({ bucket: "no-such-bucket-here" });
     await expect(store.get("k")).rejects.toThrow(/s3:\/\/no-such-bucket-here\/k/);

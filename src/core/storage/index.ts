@@ -23,6 +23,7 @@ export {
 } from "./url.js";
 export { S3Store, S3_DIALECT, type CopyCondition, type S3Dialect, type S3Request, type S3StoreOptions } from "./s3.js";
 export {
+  copyConditionOf,
   parseCopyIfNotExists,
   s3Config,
   type CopyIfNotExists,

@@ -6,6 +6,7 @@
  * `commit`, for the LogStore layer to act on; the store itself never does.
  */
 import { InvalidInputError } from "../errors.js";
+import type { CopyCondition } from "./s3-dialect.js";
 import {
   clientConfig,
   parseBool,
@@ -111,6 +112,14 @@ export function parseCopyIfNotExists(raw: string, key = "AWS_COPY_IF_NOT_EXISTS"
   value = value.slice(0, last).trim();
   if (!Number.isInteger(status) || status < 100 || status > 599 || value === "") return bad();
   return { kind, header, value, status };
+}
+
+/** The `copyIfAbsent` condition of an AWS_COPY_IF_NOT_EXISTS setting (undefined for `multipart`). */
+export function copyConditionOf(setting: CopyIfNotExists): CopyCondition | undefined {
+  if (setting.kind === "multipart" || setting.header === undefined || setting.value === undefined) return undefined;
+  return setting.status === undefined
+    ? { header: setting.header, value: setting.value }
+    : { header: setting.header, value: setting.value, status: setting.status };
 }
 
 /** Builds an {@link S3Config} from string options and env vars (see the module comment). */

@@ -22,41 +22,11 @@ import {
 import type { S3CommitOptions, S3Config } from "./s3-config.js";
 import { parseListPage } from "./s3-list.js";
 import { multipartUpload } from "./s3-multipart.js";
+import { S3_DIALECT, type CopyCondition, type S3Dialect } from "./s3-dialect.js";
 import { errorFromResponse, parseErrorBody, readBytes, readText, Transport, type OutgoingRequest } from "./s3-transport.js";
 import { bucketEndpoint, encodeKey, normalizePrefix, queryString } from "./s3-url.js";
 
-/** A create-only condition for CopyObject: header, value, and the status that means "exists". */
-export interface CopyCondition {
-  header: string;
-  value: string;
-  /** Status meaning the destination exists (default 412). */
-  status?: number;
-}
-
-/** What differs between S3 proper and S3-compatible APIs that speak another dialect (GCS). */
-export interface S3Dialect {
-  /** URL scheme shown in `root` (`s3`, `gs`). */
-  scheme: string;
-  /** Header making PutObject create-only. */
-  createOnly: readonly [string, string];
-  /** Header naming the copy source. */
-  copySourceHeader: string;
-  /** Default create-only condition of `copyIfAbsent`. */
-  copyCreateOnly: CopyCondition;
-  /** Option names used in error messages. */
-  allowHttpKey: string;
-  credentialKeys: readonly [string, string];
-}
-
-/** S3 proper (AWS, R2, MinIO, moto). */
-export const S3_DIALECT: S3Dialect = {
-  scheme: "s3",
-  createOnly: ["If-None-Match", "*"],
-  copySourceHeader: "x-amz-copy-source",
-  copyCreateOnly: { header: "If-None-Match", value: "*" },
-  allowHttpKey: "AWS_ALLOW_HTTP",
-  credentialKeys: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
-};
+export { S3_DIALECT, type CopyCondition, type S3Dialect } from "./s3-dialect.js";
 
 /** Options of {@link S3Store}: an {@link S3Config} plus where the table lives. */
 export interface S3StoreOptions extends S3Config {
