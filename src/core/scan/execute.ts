@@ -52,17 +52,22 @@ export async function* scanBatches(plan: ScanPlan, options: ExecuteOptions): Asy
     while (inFlight.length < ahead && next < plan.files.length) inFlight.push(ctx.readFile(plan.files[next++] as PlannedFile));
   };
   fill();
-  while (inFlight.length > 0) {
-    const batches = await (inFlight.shift() as Promise<RecordBatch[]>);
-    for (const b of batches) {
-      if (limit !== undefined && emitted + b.numRows >= limit) {
-        yield b.slice(0, limit - emitted);
-        return;
+  try {
+    while (inFlight.length > 0) {
+      const batches = await (inFlight.shift() as Promise<RecordBatch[]>);
+      for (const b of batches) {
+        if (limit !== undefined && emitted + b.numRows >= limit) {
+          yield b.slice(0, limit - emitted);
+          return;
+        }
+        emitted += b.numRows;
+        yield b;
       }
-      emitted += b.numRows;
-      yield b;
+      fill();
     }
-    fill();
+  } finally {
+    // Reads started ahead that nobody will await (an error, a limit, a consumer that stopped).
+    for (const p of inFlight) p.catch(() => undefined);
   }
 }
 

@@ -117,6 +117,21 @@ export async function writeTable(options: WriteTableOptions): Promise<WriteTable
     ...(predicate ? { onBatch: requireRowsMatch(schema, predicate, options.replaceWhere as string) } : {}),
   });
 
+  // What an overwrite removes and rewrites, decided before the transaction is built.
+  let removes: AddFile[] = [];
+  const rewritten: AddFile[] = [];
+  let readPredicate: ((add: AddFile) => boolean) | "all" | undefined;
+  if (snapshot && mode === "overwrite") {
+    if (predicate) {
+      const plan = planReplaceWhere({ snapshot, predicate, schema: tableSchema as StructType, columnMapping: columnMappingMode(snapshot.properties), timeZone: options.timeZone });
+      readPredicate = plan.mayMatch;
+      removes = [...plan.remove, ...plan.rewrite];
+      if (plan.rewrite.length > 0) rewritten.push(...(await rewriteKeeping(snapshot, plan.rewrite, predicate, fileOptions)));
+    } else {
+      readPredicate = "all";
+      removes = [...snapshot.files()];
+    }
+  }
   const txn = new Transaction({
     store,
     snapshot,
@@ -130,24 +145,15 @@ export async function writeTable(options: WriteTableOptions): Promise<WriteTable
     logStore: options.logStore,
     maxAttempts: options.maxAttempts,
     now: options.now,
+    // Rows copied out of straddling files are rewritten rows (CDF tables would need cdc files).
+    rewritesRows: rewritten.length > 0,
   });
   if (target.protocol) txn.setProtocol(target.protocol);
   if (target.changed) txn.setMetadata(target.metadata);
-  let removed = 0;
-  const rewritten: AddFile[] = [];
-  if (snapshot && mode === "overwrite") {
-    if (predicate) {
-      const plan = planReplaceWhere({ snapshot, predicate, schema: tableSchema as StructType, columnMapping: columnMappingMode(snapshot.properties), timeZone: options.timeZone });
-      txn.readWhere(plan.mayMatch);
-      for (const f of [...plan.remove, ...plan.rewrite]) txn.removeFile(f);
-      removed = plan.remove.length + plan.rewrite.length;
-      if (plan.rewrite.length > 0) rewritten.push(...(await rewriteKeeping(snapshot, plan.rewrite, predicate, fileOptions)));
-    } else {
-      txn.readWholeTable();
-      for (const f of snapshot.files()) txn.removeFile(f);
-      removed = snapshot.numFiles;
-    }
-  }
+  if (readPredicate === "all") txn.readWholeTable();
+  else if (readPredicate) txn.readWhere(readPredicate);
+  for (const f of removes) txn.removeFile(f);
+  const removed = removes.length;
   const allAdds = [...adds, ...rewritten];
   txn.addFiles(allAdds);
   if (options.appTransaction) txn.setAppTransaction(options.appTransaction);
