@@ -8,7 +8,7 @@ import { openStore } from "../index.js";
 import { parseArgs, type FlagSpec } from "./args.js";
 import { openOutput } from "./output.js";
 import { filesCommand, historyCommand, infoCommand } from "./read-commands.js";
-import { storageOptions } from "./storage-options.js";
+import { optionFlags } from "./storage-options.js";
 import { scanCommand } from "./scan-command.js";
 
 const COMMON: Record<string, FlagSpec> = { option: { kind: "list" }, out: { kind: "string" }, help: { kind: "boolean" } };
@@ -41,7 +41,7 @@ ${Object.values(COMMANDS)
   .map((c) => `  delta-edge ${c.usage}`)
   .join("\n")}
 
-<table> is a local path, file://, memory:// or https:// URL.
+<table> is a local path or a file://, https://, s3://, az://, abfss:// or gs:// URL.
 common options: --option KEY=VALUE (storage settings, delta-rs names; also read from AWS_*, AZURE_* env),
                 --out FILE (write output to a file)`;
 
@@ -69,8 +69,8 @@ export async function main(argv: readonly string[], env: Record<string, string |
       process.stderr.write(`usage: delta-edge ${spec.usage}\n`);
       return 2;
     }
-    const options = storageOptions(env, (flags.option as string[] | undefined) ?? []);
-    const store = openStore({ url: table, options });
+    const options = optionFlags((flags.option as string[] | undefined) ?? []);
+    const store = openStore({ url: table, options, env });
     const out = openOutput(typeof flags.out === "string" ? flags.out : undefined);
     try {
       if (command === "info") await infoCommand(store, flags, out);

@@ -1,18 +1,14 @@
 /**
- * Storage settings for the CLI: delta-rs's option names, taken from the environment and then from
- * `--option KEY=VALUE` flags (flags win). Only keys that look like storage settings are read from
- * the environment, so unrelated variables never leak into a backend's configuration.
+ * Storage settings for the CLI: `--option KEY=VALUE` flags (delta-rs's option names) are explicit
+ * and checked strictly by the backend (an unknown key is an error naming it); the environment is
+ * passed separately and read leniently (known names like AWS_REGION are used, others ignored), so
+ * a stray variable in a user's shell never breaks a command.
  */
 import { InvalidInputError } from "../../core/errors.js";
 
-const ENV_PREFIXES = ["AWS_", "AZURE_", "AZURITE_", "GOOGLE_", "DELTA_", "R2_"];
-
-/** Collects storage options from env and `--option` flags. */
-export function storageOptions(env: Record<string, string | undefined>, flags: readonly string[]): Record<string, string> {
+/** Parses `--option KEY=VALUE` flags. */
+export function optionFlags(flags: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) {
-    if (v !== undefined && ENV_PREFIXES.some((p) => k.startsWith(p))) out[k] = v;
-  }
   for (const f of flags) {
     const eq = f.indexOf("=");
     if (eq <= 0) throw new InvalidInputError(`--option takes KEY=VALUE, got '${f}'`);
