@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setParquetWasm } from "../core/write/parquet-wasm.js";
+import { localConfig } from "../core/storage/storage-options.js";
 import { BARE_PATH_SCHEME, registerStoreFactory, storeFromUrl, type StoreFromUrlOptions } from "../core/storage/url.js";
 import type { ObjectStore } from "../core/storage/object-store.js";
 import { LocalStore } from "./storage/local.js";
@@ -18,8 +19,15 @@ export { storeFromUrl, registerStoreFactory, type StoreFromUrlOptions } from "..
 // parquet-wasm's .wasm is read from the installed package on first use (fetch cannot read file:).
 setParquetWasm(() => readFile(fileURLToPath(import.meta.resolve("parquet-wasm/esm/parquet_wasm_bg.wasm"))));
 
-registerStoreFactory("file", ({ url }) => new LocalStore({ root: url }));
-registerStoreFactory(BARE_PATH_SCHEME, ({ url }) => new LocalStore({ root: resolve(process.cwd(), url) }));
+// Options are validated like every backend's (an unknown --option is an error naming it).
+registerStoreFactory("file", ({ url, options, env }) => {
+  localConfig({ options, env });
+  return new LocalStore({ root: url });
+});
+registerStoreFactory(BARE_PATH_SCHEME, ({ url, options, env }) => {
+  localConfig({ options, env });
+  return new LocalStore({ root: resolve(process.cwd(), url) });
+});
 
 /**
  * Opens the store of a table location: a local path (relative to the working directory), a
