@@ -47,7 +47,7 @@ export async function normalizeData(data: WriteData, rowSchema: StructType | und
 }
 
 /** The schema plus inferred fields for keys the rows have beyond it (so they can be merged or refused). */
-function withExtraColumns(schema: StructType, rows: readonly Record<string, unknown>[]): StructType {
+export function withExtraColumns(schema: StructType, rows: readonly Record<string, unknown>[]): StructType {
   const known = new Set(schema.fields.map((f) => f.name));
   const extra = new Set<string>();
   for (const r of rows) for (const k of Object.keys(r)) if (!known.has(k)) extra.add(k);

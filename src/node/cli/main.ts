@@ -10,6 +10,7 @@ import { openOutput } from "./output.js";
 import { filesCommand, historyCommand, infoCommand } from "./read-commands.js";
 import { optionFlags } from "./storage-options.js";
 import { scanCommand } from "./scan-command.js";
+import { checkpointCommand, optimizeCommand, vacuumCommand, writeCommand } from "./write-commands.js";
 
 const COMMON: Record<string, FlagSpec> = { option: { kind: "list" }, out: { kind: "string" }, help: { kind: "boolean" } };
 
@@ -28,6 +29,26 @@ const COMMANDS: Record<string, { flags: Record<string, FlagSpec>; usage: string 
     },
     usage: "scan <table> [--version N | --timestamp ISO] [--columns a,b] [--where EXPR] [--limit N] [--format ndjson|json|csv|arrow|parquet] [--out FILE]",
   },
+  write: {
+    flags: {
+      input: { kind: "string" },
+      format: { kind: "string" },
+      mode: { kind: "string" },
+      "partition-by": { kind: "string" },
+      "replace-where": { kind: "string" },
+      "schema-mode": { kind: "string" },
+      compression: { kind: "string" },
+      property: { kind: "list" },
+    },
+    usage:
+      "write <table> --input FILE [--format parquet|arrow|ndjson|csv] [--mode error|append|overwrite|ignore] [--partition-by a,b] [--replace-where EXPR] [--schema-mode merge|overwrite] [--compression snappy|zstd|...] [--property KEY=VALUE]",
+  },
+  checkpoint: { flags: { version: { kind: "string" } }, usage: "checkpoint <table> [--version N]" },
+  vacuum: {
+    flags: { "retention-hours": { kind: "string" }, "dry-run": { kind: "boolean" }, "no-enforce-retention": { kind: "boolean" } },
+    usage: "vacuum <table> [--retention-hours N] [--dry-run] [--no-enforce-retention]",
+  },
+  optimize: { flags: { "target-size": { kind: "string" }, where: { kind: "string" } }, usage: "optimize <table> [--target-size BYTES] [--where EXPR]" },
   files: {
     flags: { version: { kind: "string" }, timestamp: { kind: "string" }, where: { kind: "string" } },
     usage: "files <table> [--version N | --timestamp ISO] [--where EXPR]",
@@ -77,6 +98,10 @@ export async function main(argv: readonly string[], env: Record<string, string |
       else if (command === "history") await historyCommand(store, flags, out);
       else if (command === "files") await filesCommand(store, flags, out);
       else if (command === "scan") await scanCommand(store, flags, out);
+      else if (command === "write") await writeCommand(store, flags, out);
+      else if (command === "checkpoint") await checkpointCommand(store, flags, out);
+      else if (command === "vacuum") await vacuumCommand(store, flags, out);
+      else if (command === "optimize") await optimizeCommand(store, flags, out);
     } finally {
       await out.close();
     }
