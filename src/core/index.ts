@@ -18,3 +18,16 @@ export { scanBatches, scanTable, outputSchema, type ExecuteOptions } from "./sca
 export { formatValueJson, formatRowJson, batchRows } from "./scan/rows.js";
 export * as expr from "./expr/index.js";
 export * as schema from "./schema/index.js";
+export { writeTable, type WriteTableOptions, type WriteTableResult, type WriteMode } from "./write/write-table.js";
+export type { WriteData } from "./write/write-input.js";
+export { vacuum, type VacuumOptions, type VacuumResult } from "./write/vacuum.js";
+export { optimize, type OptimizeOptions, type OptimizeResult } from "./write/optimize.js";
+export { createCheckpoint } from "./write/checkpoint-write.js";
+export { cleanupLog } from "./write/log-cleanup.js";
+export { Transaction, type TransactionOptions, type CommitResult } from "./write/transaction.js";
+export { createTable, tableExists } from "./write/table-create.js";
+export { writeDataFiles } from "./write/data-files.js";
+export { setParquetWasm } from "./write/parquet-wasm.js";
+export { inferSchema, rowsToRecordBatch } from "./write/rows-to-arrow.js";
+export type { LogStore } from "./logstore/log-store.js";
+export { PutIfAbsentLogStore } from "./logstore/put-if-absent.js";
