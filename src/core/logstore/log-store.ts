@@ -58,6 +58,24 @@ export interface LogStore {
    * undefined when it cannot tell. Only a hint: callers still verify with reads.
    */
   latestVersionHint?(): Promise<number | undefined>;
+  /**
+   * Finishes a commit another writer left half done (strategies with an external lock table: its
+   * newest entry is marked incomplete and `N.json` may be missing). Readers call it before listing
+   * the log (see {@link repairIncomplete}); strategies without such state do not define it.
+   */
+  repair?(): Promise<RepairResult | undefined>;
+  /**
+   * Throws the configuration error of a strategy that refuses to commit (no safe way to create
+   * `N.json` atomically on this store), so a writer can fail before writing any data file.
+   */
+  checkCanCommit?(): void;
+}
+
+/** What {@link LogStore.repair} found: the newest known version and whether it had to finish it. */
+export interface RepairResult {
+  version: number;
+  /** True when the entry was incomplete and this call completed it. */
+  repaired: boolean;
 }
 
 /** What a read-back of a commit key found, compared with the bytes we tried to write. */

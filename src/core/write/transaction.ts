@@ -11,7 +11,7 @@ import { InvalidInputError } from "../errors.js";
 import type { AddFile, CdcFile, DomainMetadata, Metadata, Protocol, RemoveFile, SetTransaction } from "../log/actions.js";
 import { fileKey } from "../log/replay.js";
 import type { LogStore } from "../logstore/log-store.js";
-import { PutIfAbsentLogStore } from "../logstore/put-if-absent.js";
+import { selectLogStore } from "../logstore/select.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import type { Snapshot } from "../table/snapshot.js";
 import { emptyActions, removeFor, serializeCommit, validateActions, type StagedActions } from "./commit-actions.js";
@@ -26,7 +26,7 @@ import { checkWritable, validateNewProtocol } from "./protocol-writer.js";
 export interface TransactionOptions extends CommitInfoInput {
   /** The table's store. */
   store: ObjectStore;
-  /** How commits become visible (default: PutIfAbsentLogStore over `store`). */
+  /** How commits become visible (default: `selectLogStore({ store })`, i.e. the store's configured strategy). */
   logStore?: LogStore | undefined;
   /** The snapshot the transaction read; undefined to create the table at version 0. */
   snapshot?: Snapshot | undefined;
@@ -168,7 +168,7 @@ export class Transaction {
     const ict = ictState(snapshot, state);
     const isBlindAppend = this.readPredicate === undefined && this.staged.removes.length === 0 && this.staged.adds.every((a) => a.dataChange);
     const result = await runCommitLoop({
-      logStore: o.logStore ?? new PutIfAbsentLogStore({ store }),
+      logStore: o.logStore ?? selectLogStore({ store }),
       path: store.root,
       firstVersion: (snapshot?.version ?? -1) + 1,
       isCreate: snapshot === undefined,

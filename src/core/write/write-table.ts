@@ -10,6 +10,7 @@ import type { RecordBatch } from "apache-arrow";
 import { InvalidInputError, NotFoundError } from "../errors.js";
 import type { AddFile, Metadata } from "../log/actions.js";
 import type { LogStore } from "../logstore/log-store.js";
+import { selectLogStore } from "../logstore/select.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import { arrowSchemaToDelta } from "../schema/arrow-schema.js";
 import { columnMappingMode } from "../schema/column-mapping.js";
@@ -56,6 +57,7 @@ export interface WriteTableOptions {
   appTransaction?: { appId: string; version: number } | undefined;
   /** Free-form commitInfo.userMetadata. */
   userMetadata?: string | undefined;
+  /** How commits become visible (default: `selectLogStore({ store })`). */
   logStore?: LogStore | undefined;
   maxAttempts?: number | undefined;
   /** Session zone for zone-less timestamp partition values in replaceWhere. */
@@ -88,12 +90,15 @@ export async function writeTable(options: WriteTableOptions): Promise<WriteTable
   if (options.schemaMode === "overwrite" && (mode !== "overwrite" || options.replaceWhere !== undefined)) {
     throw new InvalidInputError('schemaMode "overwrite" needs mode overwrite without replaceWhere', { path: store.root });
   }
+  const logStore = options.logStore ?? selectLogStore({ store });
+  await logStore.repair?.(); // a commit left half done by a lock-table writer becomes visible first
   const snapshot = await loadExisting(store);
   if (snapshot && mode === "error") {
     throw new InvalidInputError('the table already exists; use mode "append", "overwrite" or "ignore"', { path: store.root, version: snapshot.version });
   }
   if (snapshot && mode === "ignore") return { status: "ignored", version: snapshot.version, files: [], removedFiles: 0, rows: 0, bytes: 0 };
 
+  logStore.checkCanCommit?.(); // refuse before writing data files when commits cannot be safe
   const tableSchema = snapshot ? parseSchema(snapshot.metadata.schemaString) : undefined;
   const input = await normalizeData(options.data, options.schemaMode === "overwrite" ? undefined : (tableSchema ?? options.schema));
   const dataSchema = input.arrowSchema ? arrowSchemaToDelta(input.arrowSchema) : options.schema;
@@ -142,7 +147,7 @@ export async function writeTable(options: WriteTableOptions): Promise<WriteTable
       ...(options.replaceWhere !== undefined ? { predicate: JSON.stringify([options.replaceWhere]) } : {}),
     },
     userMetadata: options.userMetadata,
-    logStore: options.logStore,
+    logStore,
     maxAttempts: options.maxAttempts,
     now: options.now,
     // Rows copied out of straddling files are rewritten rows (CDF tables would need cdc files).

@@ -1,0 +1,87 @@
+/**
+ * CopyIfAbsentLogStore: for S3-compatible stores whose CopyObject can be made create-only by a
+ * header (AWS_COPY_IF_NOT_EXISTS, as object_store encodes it), e.g. Cloudflare R2's
+ * `header: cf-copy-destination-if-none-match: *`. A commit writes its body to a unique temp file
+ * `_delta_log/_commit_<uuid>.json.tmp`, copies it to `N.json` with the create-only condition (the
+ * condition's status, 412 by default, means another writer has N: CommitExistsError), then deletes
+ * the temp file. Like put-if-absent, an uncertain copy is settled by reading N.json back: our bytes
+ * mean success, other bytes a lost race, a missing file allows another (create-only) copy.
+ */
+import { AlreadyExistsError, DeltaError, StorageError } from "../errors.js";
+import { commitKey } from "../log/path.js";
+import type { CopyCondition } from "../storage/s3-dialect.js";
+import { CommitExistsError, readBack, type LogStore, type ReadCommitOptions, type WriteCommitOptions } from "./log-store.js";
+import { deleteQuietly, newTempCommitName, tempCommitKey, type CopyIfAbsentStore } from "./temp-commit.js";
+
+/** Options of {@link CopyIfAbsentLogStore}. */
+export interface CopyIfAbsentLogStoreOptions {
+  /** A store with a create-only copy (S3Store). */
+  store: CopyIfAbsentStore;
+  /** The create-only condition (default: the store's own, e.g. `If-None-Match: *`). */
+  condition?: CopyCondition | undefined;
+  /** Further create-only copies after one whose outcome was unknown and did not land (default 2). */
+  uncertainRetries?: number | undefined;
+}
+
+/** Commits by writing a temp file and copying it to N.json only if N.json does not exist. */
+export class CopyIfAbsentLogStore implements LogStore {
+  readonly store: CopyIfAbsentStore;
+  readonly name = "copy-if-absent";
+  readonly condition: CopyCondition | undefined;
+  private readonly uncertainRetries: number;
+
+  constructor(options: CopyIfAbsentLogStoreOptions) {
+    this.store = options.store;
+    this.condition = options.condition;
+    this.uncertainRetries = options.uncertainRetries ?? 2;
+  }
+
+  async writeCommit({ version, body }: WriteCommitOptions): Promise<void> {
+    const temp = tempCommitKey(newTempCommitName());
+    await this.store.put(temp, body);
+    try {
+      await this.copy(temp, version, body);
+    } finally {
+      await deleteQuietly(this.store, temp);
+    }
+  }
+
+  async readCommit({ version }: ReadCommitOptions): Promise<Uint8Array> {
+    return this.store.get(commitKey(version));
+  }
+
+  private async copy(temp: string, version: number, body: WriteCommitOptions["body"]): Promise<void> {
+    const key = commitKey(version);
+    const path = this.store.root;
+    for (let attempt = 0; ; attempt++) {
+      let failure: unknown;
+      try {
+        await (this.condition === undefined ? this.store.copyIfAbsent(temp, key) : this.store.copyIfAbsent(temp, key, this.condition));
+        return;
+      } catch (err) {
+        failure = err;
+      }
+      let seen;
+      try {
+        seen = await readBack(this.store, key, body);
+      } catch (readError) {
+        throw new StorageError("commit outcome unknown: the create-only copy failed and reading it back failed too", {
+          path,
+          version,
+          cause: new AggregateError([failure, readError]),
+        });
+      }
+      if (seen.kind === "mine") return;
+      if (seen.kind === "theirs") {
+        throw new CommitExistsError(`version ${version} was committed by another writer`, { path, version, winner: seen.bytes, cause: failure });
+      }
+      if (failure instanceof AlreadyExistsError) {
+        throw new CommitExistsError(`version ${version} exists but could not be read back`, { path, version, cause: failure });
+      }
+      if (attempt >= this.uncertainRetries) {
+        if (failure instanceof DeltaError) throw failure;
+        throw new StorageError("create-only copy of the commit failed", { path, version, cause: failure });
+      }
+    }
+  }
+}
