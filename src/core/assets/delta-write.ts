@@ -1,0 +1,185 @@
+/**
+ * Storing an asset output in its Delta table (the I/O manager's handleOutput): a partitioned
+ * output replaces exactly its partitions in one commit (writeTable's replaceWhere with the
+ * partition predicate), after every row was checked to lie inside them; a new table is created
+ * partitioned by the partition columns, with `tableConfig` as its properties. Returns the
+ * materialization metadata: table URI, version, rows, bytes, columns with types, predicate.
+ */
+import type { RecordBatch, Table } from "apache-arrow";
+import { InvalidInputError, NotFoundError } from "../errors.js";
+import type { LogStore } from "../logstore/log-store.js";
+import { bindPredicate, snapshotSchema } from "../scan/plan.js";
+import { arrowSchemaToDelta } from "../schema/arrow-schema.js";
+import type { ObjectStore } from "../storage/object-store.js";
+import { openTable } from "../table/open.js";
+import type { Snapshot } from "../table/snapshot.js";
+import type { ParquetCompression } from "../write/parquet-writer.js";
+import { writeTable, type WriteMode } from "../write/write-table.js";
+import { normalizeData, type WriteData } from "../write/write-input.js";
+import { keyString } from "./asset-key.js";
+import type { OutputContext } from "./context.js";
+import { checkedInMemory, checkedStream, partitionCheck } from "./partition-check.js";
+import { partitionFilter } from "./partition-filter.js";
+import { locationOf, storeAt, type TableRoot } from "./storage-config.js";
+import { partitionColumnsOf, tableSlice } from "./table-slice.js";
+import { typeString } from "./type-string.js";
+
+/** Parquet writer settings (dagster's writer_properties). */
+export interface WriterProperties {
+  compression?: ParquetCompression | undefined;
+  /** Start a new data file past this many bytes. */
+  targetFileSize?: number | undefined;
+  maxRowGroupSize?: number | undefined;
+}
+
+/** The write settings of a Delta Lake I/O manager. */
+export interface DeltaWriteConfig {
+  schema?: string | undefined;
+  mode?: WriteMode | undefined;
+  schemaMode?: "merge" | "overwrite" | undefined;
+  overwriteSchema?: boolean | undefined;
+  customMetadata?: Readonly<Record<string, string>> | undefined;
+  writerProperties?: WriterProperties | undefined;
+  tableConfig?: Readonly<Record<string, string>> | undefined;
+  logStore?: ((store: ObjectStore) => LogStore) | undefined;
+}
+
+/** Materialization metadata of a Delta output. */
+export type DeltaMaterialization = {
+  tableUri: string;
+  schema: string;
+  table: string;
+  status: "committed" | "skipped" | "ignored";
+  version: number;
+  mode: WriteMode;
+  /** Rows and bytes of the files this write added. */
+  numRows: number;
+  sizeBytes: number;
+  filesAdded: number;
+  filesRemoved: number;
+  columns: { name: string; type: string }[];
+  partitionColumns: string[];
+  partitionKeys?: string[];
+  /** The partition predicate: what was replaced (overwrite) and what every row satisfied. */
+  predicate?: string;
+  tableProperties: Record<string, string>;
+};
+
+const MODES: readonly WriteMode[] = ["error", "append", "overwrite", "ignore"];
+
+/** Writes one output (see the module comment). */
+export async function writeAssetOutput(root: TableRoot, config: DeltaWriteConfig, context: OutputContext, value: unknown): Promise<DeltaMaterialization> {
+  const name = keyString(context.assetKey);
+  const md = context.metadata;
+  const slice = tableSlice({ assetKey: context.assetKey, metadata: md, configSchema: config.schema, partitions: context.partitions });
+  const path = `${slice.schema}/${slice.table}`;
+  const store = storeAt(root, path);
+  const tableUri = locationOf(root, path);
+  const mode = (md["mode"] ?? config.mode ?? "overwrite") as WriteMode;
+  if (!MODES.includes(mode)) throw new InvalidInputError(`asset ${name}: unknown mode ${JSON.stringify(mode)} (${MODES.join(", ")})`);
+  const schemaMode = resolveSchemaMode(md, config, name);
+  const customMetadata = (md["custom_metadata"] ?? config.customMetadata) as Record<string, string> | undefined;
+  checkValue(value, name);
+  if (schemaMode === "overwrite" && slice.partitions) {
+    throw new InvalidInputError(`asset ${name}: overwriting the schema replaces the whole table, but a partitioned output replaces only its partitions; use schemaMode "merge"`);
+  }
+
+  const snapshot = await tryOpen(store);
+  const tableSchema = snapshot && schemaMode !== "overwrite" ? snapshotSchema(snapshot) : undefined;
+  const input = await normalizeData(value as WriteData, tableSchema);
+  let data: AsyncIterable<RecordBatch> = input.batches;
+  let predicate: string | undefined;
+  if (slice.partitions) {
+    const schema = tableSchema ?? (input.arrowSchema ? arrowSchemaToDelta(input.arrowSchema) : undefined);
+    if (schema === undefined) throw new InvalidInputError(`asset ${name}: the output is empty and table ${tableUri} does not exist yet, so it cannot be created`);
+    const filter = partitionFilter(slice.partitions, schema, name);
+    predicate = filter.text;
+    const check = partitionCheck({
+      schema,
+      predicate: bindPredicate(filter.text, schema, { path: tableUri, version: snapshot?.version ?? 0 }),
+      text: filter.text,
+      assetName: name,
+      keys: slice.partitions.keys,
+      columns: partitionColumnsOf(slice),
+    });
+    data = inMemory(value) ? await checkedInMemory(data, check) : checkedStream(data, check);
+  }
+  const wp = config.writerProperties ?? {};
+  const result = await writeTable({
+    store,
+    data,
+    mode,
+    ...(predicate !== undefined && mode === "overwrite" ? { replaceWhere: predicate } : {}),
+    ...(slice.partitions && !snapshot ? { partitionBy: partitionColumnsOf(slice) } : {}),
+    ...(schemaMode ? { schemaMode } : {}),
+    ...(config.tableConfig ? { configuration: config.tableConfig } : {}),
+    name: slice.table,
+    ...(customMetadata ? { userMetadata: JSON.stringify(customMetadata) } : {}),
+    ...(wp.compression ? { compression: wp.compression } : {}),
+    ...(wp.targetFileSize ? { targetFileSize: wp.targetFileSize } : {}),
+    ...(wp.maxRowGroupSize ? { maxRowGroupSize: wp.maxRowGroupSize } : {}),
+    ...(config.logStore ? { logStore: config.logStore(store) } : {}),
+  });
+  const after = await openTable({ store, version: result.version });
+  const out: DeltaMaterialization = {
+    tableUri,
+    schema: slice.schema,
+    table: slice.table,
+    status: result.status,
+    version: result.version,
+    mode,
+    numRows: result.rows,
+    sizeBytes: result.bytes,
+    filesAdded: result.files.length,
+    filesRemoved: result.removedFiles,
+    columns: snapshotSchema(after).fields.map((f) => ({ name: f.name, type: typeString(f.type) })),
+    partitionColumns: [...after.partitionColumns],
+    tableProperties: { ...after.properties },
+  };
+  if (slice.partitions) out.partitionKeys = [...slice.partitions.keys];
+  if (predicate !== undefined) out.predicate = predicate;
+  context.log?.(`${name}: ${result.status} version ${result.version} of ${tableUri} (${result.rows} rows${predicate ? `, ${predicate}` : ""})`);
+  return out;
+}
+
+function resolveSchemaMode(md: Readonly<Record<string, unknown>>, config: DeltaWriteConfig, name: string): "merge" | "overwrite" | undefined {
+  const legacy = md["overwrite_schema"] === true || config.overwriteSchema === true;
+  const mode = md["schema_mode"] ?? config.schemaMode ?? (legacy ? "overwrite" : undefined);
+  if (mode !== undefined && mode !== "merge" && mode !== "overwrite") throw new InvalidInputError(`asset ${name}: schemaMode must be "merge" or "overwrite", got ${JSON.stringify(mode)}`);
+  if (legacy && mode !== "overwrite") throw new InvalidInputError(`asset ${name}: overwriteSchema contradicts schemaMode "${String(mode)}"`);
+  return mode as "merge" | "overwrite" | undefined;
+}
+
+/** Opens the table, or undefined when it does not exist yet. */
+export async function tryOpen(store: ObjectStore): Promise<Snapshot | undefined> {
+  try {
+    return await openTable({ store });
+  } catch (err) {
+    if (err instanceof NotFoundError && err.version === undefined) return undefined;
+    throw err;
+  }
+}
+
+function inMemory(value: unknown): boolean {
+  return Array.isArray(value) || (typeof value === "object" && value !== null && "numRows" in value);
+}
+
+function checkValue(value: unknown, name: string): void {
+  if (value === undefined || value === null) {
+    throw new InvalidInputError(`asset ${name} returned ${String(value)}: the Delta Lake I/O manager stores an Arrow Table or RecordBatch, an (async) iterable of RecordBatches, or an array of row objects`);
+  }
+  const ok =
+    Array.isArray(value) ||
+    (typeof value === "object" && ("numRows" in value || Symbol.asyncIterator in value || Symbol.iterator in value));
+  if (!ok || typeof value === "string") {
+    throw new InvalidInputError(`the Delta Lake I/O manager has no handler for a ${typeof value} (${describe(value)}) returned by asset ${name}; it stores Arrow Tables, RecordBatches, (async) iterables of RecordBatches and arrays of row objects`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "object" && value !== null) return (value as object).constructor?.name ?? "object";
+  return String(value).slice(0, 40);
+}
+
+/** Arrow data types the writer accepts (re-exported for callers' annotations). */
+export type DeltaOutput = Table | RecordBatch | AsyncIterable<RecordBatch> | Iterable<RecordBatch> | readonly Record<string, unknown>[];
