@@ -4,9 +4,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { logReplayBench } from "./log-replay.js";
+import { writeBench } from "./write.js";
 
 const only = process.argv[2];
-const benches = { "log-replay": logReplayBench };
+const benches = { "log-replay": logReplayBench, write: writeBench };
 const results = {};
 for (const [name, fn] of Object.entries(benches)) {
   if (only && only !== name) continue;
