@@ -57,8 +57,12 @@ export class DynamoLockTable {
     this.tablePath = options.tablePath;
   }
 
-  /** Creates the entry (complete=false) unless one exists: "created", or "exists" on ConditionalCheckFailed. */
-  async putEntry(entry: CommitEntry): Promise<"created" | "exists"> {
+  /**
+   * Creates the entry unless one exists for its version. On ConditionalCheckFailed the existing
+   * entry comes back in the same request (ReturnValuesOnConditionCheckFailure=ALL_OLD) when the
+   * service supports it.
+   */
+  async putEntry(entry: CommitEntry): Promise<{ created: true } | { created: false; existing: CommitEntry | undefined }> {
     const item: DynamoItem = {
       tablePath: attrS(this.tablePath),
       fileName: attrS(fileNameOf(entry.version)),
@@ -67,11 +71,17 @@ export class DynamoLockTable {
     };
     if (entry.expireTime !== undefined) item.expireTime = attrN(entry.expireTime);
     try {
-      await this.call("PutItem", { TableName: this.tableName, Item: item, ConditionExpression: CONDITION_CREATE });
-      return "created";
+      await this.call("PutItem", {
+        TableName: this.tableName,
+        Item: item,
+        ConditionExpression: CONDITION_CREATE,
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+      });
+      return { created: true };
     } catch (err) {
-      if (err instanceof DynamoDbError && err.type === "ConditionalCheckFailedException") return "exists";
-      throw err;
+      if (!(err instanceof DynamoDbError && err.type === "ConditionalCheckFailedException")) throw err;
+      const old = err.body.Item as DynamoItem | undefined;
+      return { created: false, existing: old === undefined ? undefined : this.parse(old) };
     }
   }
 

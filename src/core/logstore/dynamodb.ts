@@ -9,9 +9,10 @@
  * 4. UpdateItem complete = "true", expireTime = now + 86400 (only if still incomplete);
  * then the temp file is deleted. The PutItem is the commit point: anyone who finds an incomplete
  * entry (the writer died between 2 and 4) finishes it by steps 3-4 — `repair()` does that for the
- * newest entry (readers call it before loading a snapshot), `readCommit` for the version it reads.
- * Before step 2 the writer checks that `N.json` does not exist, so a writer whose snapshot is older
- * than the entries' one-day TTL, or a table also written without the lock, is never overwritten.
+ * newest entry (readers call it before loading a snapshot), and a writer that loses version N
+ * finishes N before handing its bytes to the commit loop. Before step 1 the writer reads `N.json`:
+ * if it exists (a writer whose snapshot is older than the entries' one-day TTL, or a table also
+ * written without the lock) that is a lost race, and nothing is ever overwritten.
  */
 import { NotFoundError, ProtocolError, StorageError } from "../errors.js";
 import { commitKey } from "../log/path.js";
@@ -49,17 +50,19 @@ export class DynamoDbLogStore implements LogStore {
   async writeCommit({ version, body }: WriteCommitOptions): Promise<void> {
     const path = this.store.root;
     const target = commitKey(version);
-    if (await exists(this.store, target)) {
-      throw new CommitExistsError(`version ${version} was committed by another writer`, { path, version });
+    const present = await getIfExists(this.store, target);
+    if (present !== undefined) {
+      throw new CommitExistsError(`version ${version} was committed by another writer`, { path, version, winner: present });
     }
     const tempPath = newTempCommitName();
     const tempKey = tempCommitKey(tempPath);
     await this.store.put(tempKey, body);
     const entry: CommitEntry = { version, tempPath, complete: false };
-    let mine: boolean;
+    let other: CommitEntry | undefined;
     try {
-      // ConditionalCheckFailed can also answer a repeat of our own PutItem: the entry then names our file.
-      mine = (await this.lockTable.putEntry(entry)) === "created" || (await this.lockTable.getEntry(version))?.tempPath === tempPath;
+      const put = await this.lockTable.putEntry(entry);
+      // ConditionalCheckFailed also answers a repeat of our own PutItem: the entry then names our file.
+      if (!put.created) other = put.existing ?? (await this.lockTable.getEntry(version));
     } catch (err) {
       // Unknown outcome: the entry may exist (or still appear) naming our temp file, so the file stays.
       const seen = await this.lockTable.getEntry(version).catch((readError: unknown) => {
@@ -70,11 +73,13 @@ export class DynamoDbLogStore implements LogStore {
         });
       });
       if (seen === undefined) throw new StorageError("writing the lock table entry failed", { path, version, cause: err });
-      mine = seen.tempPath === tempPath;
+      other = seen;
     }
-    if (!mine) {
+    if (other !== undefined && other.tempPath !== tempPath) {
       await deleteQuietly(this.store, tempKey);
-      throw new CommitExistsError(`version ${version} is locked by another writer (DynamoDB entry exists)`, { path, version });
+      // Hand the winner's bytes to the commit loop, finishing its commit first if needed.
+      const winner = await this.readFinishing(version, other);
+      throw new CommitExistsError(`version ${version} is locked by another writer (DynamoDB entry exists)`, { path, version, winner });
     }
     // The version is ours from here on: finish it (any reader would finish it too).
     try {
@@ -88,17 +93,13 @@ export class DynamoDbLogStore implements LogStore {
     }
   }
 
+  /**
+   * Reads `N.json` as it is. A version whose lock entry is still incomplete reads as missing until
+   * someone finishes it: {@link repair} does for the newest entry, and a writer that loses version
+   * N finishes N before reporting the conflict (the loser's CommitExistsError carries its bytes).
+   */
   async readCommit({ version }: ReadCommitOptions): Promise<Uint8Array> {
-    const key = commitKey(version);
-    try {
-      return await this.store.get(key);
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-      const entry = await this.lockTable.getEntry(version);
-      if (entry === undefined || entry.complete) throw err;
-      await this.finish(entry, { checkTarget: true });
-      return this.store.get(key);
-    }
+    return this.store.get(commitKey(version));
   }
 
   async latestVersionHint(): Promise<number | undefined> {
@@ -112,6 +113,14 @@ export class DynamoDbLogStore implements LogStore {
     if (entry.complete) return { version: entry.version, repaired: false };
     await this.finish(entry, { checkTarget: true });
     return { version: entry.version, repaired: true };
+  }
+
+  /** N.json's bytes, finishing the entry first when N.json is missing and the entry incomplete. */
+  private async readFinishing(version: number, entry: CommitEntry | undefined): Promise<Uint8Array | undefined> {
+    const present = await getIfExists(this.store, commitKey(version));
+    if (present !== undefined || entry === undefined) return present;
+    await this.finish(entry, { checkTarget: true });
+    return getIfExists(this.store, commitKey(version));
   }
 
   /**
@@ -148,5 +157,15 @@ export class DynamoDbLogStore implements LogStore {
       }
     }
     await deleteQuietly(this.store, temp);
+  }
+}
+
+/** A key's bytes, or undefined when it does not exist. */
+async function getIfExists(store: ObjectStore, key: string): Promise<Uint8Array | undefined> {
+  try {
+    return await store.get(key);
+  } catch (err) {
+    if (err instanceof NotFoundError) return undefined;
+    throw err;
   }
 }

@@ -39,9 +39,12 @@ export interface DynamoDbClientOptions {
 /** A DynamoDB service error: `type` is the short error name, e.g. `ConditionalCheckFailedException`. */
 export class DynamoDbError extends StorageError {
   readonly type: string;
-  constructor(type: string, message: string, options: DeltaErrorOptions & { status?: number | undefined } = {}) {
+  /** The parsed error body (e.g. `Item` with ReturnValuesOnConditionCheckFailure=ALL_OLD). */
+  readonly body: Record<string, unknown>;
+  constructor(type: string, message: string, options: DeltaErrorOptions & { status?: number | undefined; body?: Record<string, unknown> } = {}) {
     super(message, options);
     this.type = type;
+    this.body = options.body ?? {};
   }
 }
 
@@ -120,14 +123,16 @@ export class DynamoDbClient {
 function parseError(raw: string, status: number, operation: string, endpoint: string): DynamoDbError {
   let type = `HTTP${status}`;
   let message = raw.slice(0, 300);
+  let body: Record<string, unknown> = {};
   try {
     const parsed = JSON.parse(raw) as { __type?: string; message?: string; Message?: string };
+    body = parsed as Record<string, unknown>;
     if (parsed.__type !== undefined) type = parsed.__type.slice(parsed.__type.lastIndexOf("#") + 1);
     message = parsed.message ?? parsed.Message ?? "";
   } catch {
     // not JSON: keep the raw text
   }
-  return new DynamoDbError(type, `DynamoDB ${operation} failed: HTTP ${status} ${type}${message ? `: ${message}` : ""}`, { path: endpoint, status });
+  return new DynamoDbError(type, `DynamoDB ${operation} failed: HTTP ${status} ${type}${message ? `: ${message}` : ""}`, { path: endpoint, status, body });
 }
 
 function sleep(ms: number): Promise<void> {
