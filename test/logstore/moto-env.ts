@@ -19,7 +19,7 @@ export function motoEnv(moto: MotoServer, extra: Record<string, string> = {}): R
 
 /** A DynamoDB client for moto. */
 export function motoDynamo(moto: MotoServer): DynamoDbClient {
-  return new DynamoDbClient({ endpoint: moto.endpoint, region: MOTO_CREDENTIALS.region, ...MOTO_CREDENTIALS, client: { allowHttp: true } });
+  return new DynamoDbClient({ endpoint: moto.endpoint, ...MOTO_CREDENTIALS, client: { allowHttp: true } });
 }
 
 /** Creates a lock table with delta-rs's schema (TTL on expireTime). */
