@@ -28,6 +28,7 @@ export type Pending<T> = T | string;
 
 const ADD_PREFIX = '{"add":{"path":"';
 const REMOVE_PREFIX = '{"remove":{"path":"';
+const DV_MARK = '"deletionVector":{';
 
 /** The reconciled state of a table at one version. */
 export class ReplayState {
@@ -58,18 +59,25 @@ export class ReplayState {
     const n = text.length;
     let start = 0;
     let lineNo = 0;
+    // Position of the next deletion vector object in the text (one forward scan for the whole text).
+    let nextDv = -1;
     while (start < n) {
       let end = text.indexOf("\n", start);
       if (end === -1) end = n;
       lineNo++;
       if (end > start) {
-        const line = text.slice(start, end);
-        if (!this.applyFastLine(line)) {
-          const action = parseLine(line, lineNo, context);
-          if (action) {
-            const info = this.applyAction(action);
-            if (info) commitInfo = info;
-          }
+        if (nextDv !== Infinity && nextDv < start) {
+          const found = text.indexOf(DV_MARK, start);
+          nextDv = found === -1 ? Infinity : found;
+        }
+        if (!(nextDv < end && nextDv >= start) && this.applyFastLine(text, start, end)) {
+          start = end + 1;
+          continue;
+        }
+        const action = parseLine(text.slice(start, end), lineNo, context);
+        if (action) {
+          const info = this.applyAction(action);
+          if (info) commitInfo = info;
         }
       }
       start = end + 1;
@@ -77,19 +85,23 @@ export class ReplayState {
     if (isCommit) this.lastCommitInfo = commitInfo;
   }
 
-  /** Reconciles an add/remove line from its text; false when the line needs a real parse. */
-  private applyFastLine(line: string): boolean {
-    const isAdd = line.startsWith(ADD_PREFIX);
-    if (!isAdd && !line.startsWith(REMOVE_PREFIX)) return false;
-    const from = isAdd ? ADD_PREFIX.length : REMOVE_PREFIX.length;
-    const close = line.indexOf('"', from);
-    if (close < 0) return false;
-    const raw = line.slice(from, close);
-    if (raw.includes("\\") || line.includes('"deletionVector":{')) return false;
+  /**
+   * Reconciles an add/remove line (text[start, end), no deletion vector) from its text; false when
+   * the line needs a real parse.
+   */
+  private applyFastLine(text: string, start: number, end: number): boolean {
+    const isAdd = text.startsWith(ADD_PREFIX, start);
+    if (!isAdd && !text.startsWith(REMOVE_PREFIX, start)) return false;
+    const from = start + (isAdd ? ADD_PREFIX.length : REMOVE_PREFIX.length);
+    const close = text.indexOf('"', from);
+    if (close < 0 || close >= end) return false;
+    const raw = text.slice(from, close);
+    if (raw.includes("\\")) return false;
     const key = canonicalPath(raw);
+    const line = text.slice(start, end);
     if (isAdd) {
       this.files.set(key, line);
-      this.tombstones.delete(key);
+      if (this.tombstones.size > 0) this.tombstones.delete(key);
     } else {
       this.files.delete(key);
       this.tombstones.set(key, line);
