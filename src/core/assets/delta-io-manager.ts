@@ -8,6 +8,7 @@
 import { InvalidInputError } from "../errors.js";
 import { readBatches, readRows, readTable, type ReadOptions } from "../scan/read.js";
 import type { ObjectStore } from "../storage/object-store.js";
+import { repairIncomplete } from "../logstore/select.js";
 import { openTable } from "../table/open.js";
 import type { Snapshot } from "../table/snapshot.js";
 import type { IOManager, LoadAs } from "./context.js";
@@ -101,7 +102,10 @@ export function deltaTableResource(options: DeltaTableResourceOptions): DeltaTab
     kind: "deltatable",
     store,
     url: options.url ?? store.root,
-    load: () => openTable({ store, ...at }),
+    load: async () => {
+      await repairIncomplete({ store });
+      return openTable({ store, ...at });
+    },
     readTable: (o) => readTable(withDefaults(o)),
     readBatches: (o) => readBatches(withDefaults(o)),
     readRows: (o) => readRows(withDefaults(o)),

@@ -7,7 +7,10 @@
  */
 import type { RecordBatch, Table } from "apache-arrow";
 import { InvalidInputError, NotFoundError } from "../errors.js";
+import type { LogStore } from "../logstore/log-store.js";
+import { repairIncomplete } from "../logstore/select.js";
 import { snapshotSchema } from "../scan/plan.js";
+import type { ObjectStore } from "../storage/object-store.js";
 import { readBatches, readRows, readTable, type ReadOptions } from "../scan/read.js";
 import { openTable } from "../table/open.js";
 import type { Snapshot } from "../table/snapshot.js";
@@ -20,8 +23,15 @@ import { tableSlice } from "./table-slice.js";
 /** What {@link readAssetInput} returns, by `loadAs`. */
 export type DeltaInput = Table | AsyncIterable<RecordBatch> | Record<string, unknown>[];
 
+/** The read settings of a Delta Lake I/O manager. */
+export interface DeltaReadConfig {
+  schema?: string | undefined;
+  loadAs?: LoadAs | undefined;
+  logStore?: ((store: ObjectStore) => LogStore) | undefined;
+}
+
 /** Loads one input (see the module comment). */
-export async function readAssetInput(root: TableRoot, config: { schema?: string | undefined; loadAs?: LoadAs | undefined }, context: InputContext): Promise<DeltaInput> {
+export async function readAssetInput(root: TableRoot, config: DeltaReadConfig, context: InputContext): Promise<DeltaInput> {
   const name = keyString(context.assetKey);
   const slice = tableSlice({
     assetKey: context.assetKey,
@@ -41,6 +51,8 @@ export async function readAssetInput(root: TableRoot, config: { schema?: string 
   }
   let snapshot: Snapshot;
   try {
+    // A commit a DynamoDB-locked writer left half done becomes visible first (no request otherwise).
+    await repairIncomplete({ store, ...(config.logStore ? { logStore: config.logStore(store) } : {}) });
     snapshot = await openTable({ store, version, timestamp });
   } catch (err) {
     if (err instanceof NotFoundError && err.version === undefined) {

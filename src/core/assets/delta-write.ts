@@ -8,6 +8,7 @@
 import type { RecordBatch, Table } from "apache-arrow";
 import { InvalidInputError, NotFoundError } from "../errors.js";
 import type { LogStore } from "../logstore/log-store.js";
+import { selectLogStore } from "../logstore/select.js";
 import { bindPredicate, snapshotSchema } from "../scan/plan.js";
 import { arrowSchemaToDelta } from "../schema/arrow-schema.js";
 import type { ObjectStore } from "../storage/object-store.js";
@@ -63,6 +64,8 @@ export type DeltaMaterialization = {
   /** The partition predicate: what was replaced (overwrite) and what every row satisfied. */
   predicate?: string;
   tableProperties: Record<string, string>;
+  /** How the commit was made visible: put-if-absent, copy-if-absent, dynamodb, unsafe-rename. */
+  commitStrategy: string;
 };
 
 const MODES: readonly WriteMode[] = ["error", "append", "overwrite", "ignore"];
@@ -105,6 +108,8 @@ export async function writeAssetOutput(root: TableRoot, config: DeltaWriteConfig
     data = inMemory(value) ? await checkedInMemory(data, check) : checkedStream(data, check);
   }
   const wp = config.writerProperties ?? {};
+  // The commit strategy the store's settings select (or the configured one), named in the metadata.
+  const logStore = config.logStore ? config.logStore(store) : selectLogStore({ store });
   const result = await writeTable({
     store,
     data,
@@ -118,7 +123,7 @@ export async function writeAssetOutput(root: TableRoot, config: DeltaWriteConfig
     ...(wp.compression ? { compression: wp.compression } : {}),
     ...(wp.targetFileSize ? { targetFileSize: wp.targetFileSize } : {}),
     ...(wp.maxRowGroupSize ? { maxRowGroupSize: wp.maxRowGroupSize } : {}),
-    ...(config.logStore ? { logStore: config.logStore(store) } : {}),
+    logStore,
   });
   const after = await openTable({ store, version: result.version });
   const out: DeltaMaterialization = {
@@ -135,6 +140,7 @@ export async function writeAssetOutput(root: TableRoot, config: DeltaWriteConfig
     columns: snapshotSchema(after).fields.map((f) => ({ name: f.name, type: typeString(f.type) })),
     partitionColumns: [...after.partitionColumns],
     tableProperties: { ...after.properties },
+    commitStrategy: logStore.name,
   };
   if (slice.partitions) out.partitionKeys = [...slice.partitions.keys];
   if (predicate !== undefined) out.predicate = predicate;
