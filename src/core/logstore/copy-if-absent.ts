@@ -1,7 +1,8 @@
 /**
  * CopyIfAbsentLogStore: for S3-compatible stores whose CopyObject can be made create-only by a
  * header (AWS_COPY_IF_NOT_EXISTS, as object_store encodes it), e.g. Cloudflare R2's
- * `header: cf-copy-destination-if-none-match: *`. A commit writes its body to a unique temp file
+ * `header: cf-copy-destination-if-none-match: *`. A commit first reads `N.json` (taken: a lost race,
+ * one GET), else writes its body to a unique temp file
  * `_delta_log/_commit_<uuid>.json.tmp`, copies it to `N.json` with the create-only condition (the
  * condition's status, 412 by default, means another writer has N: CommitExistsError), then deletes
  * the temp file. Like put-if-absent, an uncertain copy is settled by reading N.json back: our bytes
@@ -11,7 +12,7 @@ import { AlreadyExistsError, DeltaError, StorageError } from "../errors.js";
 import { commitKey } from "../log/path.js";
 import type { CopyCondition } from "../storage/s3-dialect.js";
 import { CommitExistsError, readBack, type LogStore, type ReadCommitOptions, type WriteCommitOptions } from "./log-store.js";
-import { deleteQuietly, newTempCommitName, tempCommitKey, type CopyIfAbsentStore } from "./temp-commit.js";
+import { deleteQuietly, getIfExists, newTempCommitName, tempCommitKey, type CopyIfAbsentStore } from "./temp-commit.js";
 
 /** Options of {@link CopyIfAbsentLogStore}. */
 export interface CopyIfAbsentLogStoreOptions {
@@ -37,6 +38,11 @@ export class CopyIfAbsentLogStore implements LogStore {
   }
 
   async writeCommit({ version, body }: WriteCommitOptions): Promise<void> {
+    // A cheap look first: a version already taken costs one GET instead of put + copy + delete.
+    const present = await getIfExists(this.store, commitKey(version));
+    if (present !== undefined) {
+      throw new CommitExistsError(`version ${version} was committed by another writer`, { path: this.store.root, version, winner: present });
+    }
     const temp = tempCommitKey(newTempCommitName());
     await this.store.put(temp, body);
     try {

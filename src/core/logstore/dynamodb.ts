@@ -19,7 +19,7 @@ import { commitKey } from "../log/path.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import type { CommitEntry, DynamoLockTable } from "./dynamodb-lock.js";
 import { CommitExistsError, type LogStore, type ReadCommitOptions, type RepairResult, type WriteCommitOptions } from "./log-store.js";
-import { copyObject, deleteQuietly, exists, newTempCommitName, tempCommitKey } from "./temp-commit.js";
+import { copyObject, deleteQuietly, exists, getIfExists, newTempCommitName, tempCommitKey } from "./temp-commit.js";
 
 /** Options of {@link DynamoDbLogStore}. */
 export interface DynamoDbLogStoreOptions {
@@ -160,12 +160,3 @@ export class DynamoDbLogStore implements LogStore {
   }
 }
 
-/** A key's bytes, or undefined when it does not exist. */
-async function getIfExists(store: ObjectStore, key: string): Promise<Uint8Array | undefined> {
-  try {
-    return await store.get(key);
-  } catch (err) {
-    if (err instanceof NotFoundError) return undefined;
-    throw err;
-  }
-}

@@ -49,6 +49,16 @@ export async function copyObject(store: ObjectStore, from: string, to: string): 
   await store.put(to, await store.get(from));
 }
 
+/** A key's bytes, or undefined when it does not exist. */
+export async function getIfExists(store: ObjectStore, key: string): Promise<Uint8Array | undefined> {
+  try {
+    return await store.get(key);
+  } catch (err) {
+    if (err instanceof NotFoundError) return undefined;
+    throw err;
+  }
+}
+
 /** Whether a key exists. */
 export async function exists(store: ObjectStore, key: string): Promise<boolean> {
   try {
