@@ -14,6 +14,7 @@ import {
   dynamicPartitions,
   hourlyPartitions,
   materialize,
+  monthlyPartitions,
   multiPartitions,
   staticPartitions,
   type DeltaMaterialization,
@@ -61,6 +62,33 @@ export function partitionSuite(name: string, makeRoot: () => Promise<TableRoot>)
       expect(rows).toHaveLength(12);
       for (const r of rows) expect(r["tag"]).toBe(r["species"] === "Iris-versicolor" ? "v2" : "v1");
       expect((await openPartitionColumns(io, "iris/iris_partitioned"))).toEqual(["species"]);
+    });
+
+    it("different partitions materialized concurrently all commit; monthly windows replace whole months", async () => {
+      const io = deltaLakeIOManager(await makeRoot());
+      const species = staticPartitions(SPECIES);
+      const iris = asset({ name: "racing", partitionsDef: species, metadata: { partition_expr: "species" }, compute: (ctx) => arrowTable(irisRows(2, [ctx.partitionKey as string]), IRIS_TYPES) });
+      await materialize({ assets: [iris], resources: { io_manager: io }, partitionKey: "Iris-setosa" });
+      const runs = await Promise.all(SPECIES.map((s) => materialize({ assets: [iris], resources: { io_manager: io }, partitionKey: s })));
+      expect(runs.map((r) => (r.get("racing")?.metadata as DeltaMaterialization).version).sort()).toEqual([1, 2, 3]);
+      expect((await jsonRows(io.tableStore("public/racing"))).length).toBe(6);
+      const monthly = monthlyPartitions({ startDate: "2024-01-01", now: at("2024-06-01T00:00:00Z") });
+      let tag = "v1";
+      const m = asset({
+        name: "monthly",
+        partitionsDef: monthly,
+        metadata: { partition_expr: "d" },
+        compute: (ctx) => {
+          const start = (ctx.partitionTimeWindow as { start: Date }).start;
+          return arrowTable([1, 15, 28].map((day) => ({ d: new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), day)), tag })), { d: "date", tag: "string" });
+        },
+      });
+      for (const k of ["2024-01-01", "2024-02-01"]) await materialize({ assets: [m], resources: { io_manager: io }, partitionKey: k });
+      tag = "v2";
+      const run = await materialize({ assets: [m], resources: { io_manager: io }, partitionKey: "2024-02-01" });
+      expect((run.get("monthly")?.metadata as DeltaMaterialization).predicate).toBe("d >= DATE '2024-02-01' AND d < DATE '2024-03-01'");
+      const rows = await jsonRows(io.tableStore("public/monthly"));
+      expect(rows.map((r) => `${String(r["d"])}:${String(r["tag"])}`).sort()).toEqual(["2024-01-01:v1", "2024-01-15:v1", "2024-01-28:v1", "2024-02-01:v2", "2024-02-15:v2", "2024-02-28:v2"]);
     });
 
     it("two static keys load both; an unpartitioned downstream loads every partition", async () => {

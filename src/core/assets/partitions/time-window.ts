@@ -141,9 +141,9 @@ export function timeWindowPartitions(options: TimeWindowPartitionsOptions): Time
     startLocal: localStart(k1),
     endLocal: localStart(k2),
   });
-  const requireIndex = (key: string): number => {
+  const requireIndex = (key: string, last = lastIndex()): number => {
     const k = indexOf(key);
-    if (k === undefined || k < first || k > lastIndex()) {
+    if (k === undefined || k < first || k > last) {
       throw new InvalidInputError(`"${key}" is not a partition key of these ${describe()} partitions`);
     }
     return k;
@@ -184,7 +184,8 @@ export function timeWindowPartitions(options: TimeWindowPartitionsOptions): Time
       return out;
     },
     windowsForKeys(keys) {
-      const indexes = [...new Set(keys.map(requireIndex))].sort((a, b) => a - b);
+      const last = lastIndex();
+      const indexes = [...new Set(keys.map((k) => requireIndex(k, last)))].sort((a, b) => a - b);
       const out: ZonedWindow[] = [];
       let runStart: number | undefined;
       let prev = 0;

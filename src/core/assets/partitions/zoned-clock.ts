@@ -80,8 +80,25 @@ export function checkFormat(format: string, needs: readonly (keyof WallTime)[]):
   }
 }
 
+const patterns = new Map<string, { regex: RegExp; fields: (keyof WallTime)[] } | undefined>();
+
 /** Parses text written by {@link formatWall} with the same format; undefined when it does not fit. */
 export function parseWall(text: string, format: string): number | undefined {
+  if (!patterns.has(format)) patterns.set(format, compile(format));
+  const compiled = patterns.get(format);
+  if (compiled === undefined) return undefined;
+  const { regex, fields } = compiled;
+  const m = regex.exec(text);
+  if (m === null) return undefined;
+  const w: WallTime = { year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
+  fields.forEach((f, i) => (w[f] = Number(m[i + 1])));
+  if (w.month < 1 || w.month > 12 || w.day < 1 || w.hour > 23 || w.minute > 59 || w.second > 59) return undefined;
+  const secs = localSeconds(w);
+  // Reject day overflow (2023-02-30 would silently become March 2).
+  return wallTime(secs).day === w.day ? secs : undefined;
+}
+
+function compile(format: string): { regex: RegExp; fields: (keyof WallTime)[] } | undefined {
   const fields: (keyof WallTime)[] = [];
   let pattern = "";
   for (let i = 0; i < format.length; i++) {
@@ -96,14 +113,7 @@ export function parseWall(text: string, format: string): number | undefined {
       } else return undefined;
     } else pattern += ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
-  const m = new RegExp(`^${pattern}$`).exec(text);
-  if (m === null) return undefined;
-  const w: WallTime = { year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
-  fields.forEach((f, i) => (w[f] = Number(m[i + 1])));
-  if (w.month < 1 || w.month > 12 || w.day < 1 || w.hour > 23 || w.minute > 59 || w.second > 59) return undefined;
-  const secs = localSeconds(w);
-  // Reject day overflow (2023-02-30 would silently become March 2).
-  return wallTime(secs).day === w.day ? secs : undefined;
+  return { regex: new RegExp(`^${pattern}$`), fields };
 }
 
 /**

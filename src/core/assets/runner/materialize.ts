@@ -124,7 +124,12 @@ function runKeys(def: AssetDefinition, options: MaterializeOptions, name: string
   throw new InvalidInputError(`asset ${name} is partitioned: pass partitionKey (or partitionKeyRange) to materialize it`);
 }
 
+/** The window spanned by the keys of a time-window definition (or of a multi-partition's time dimension). */
 function timeWindowOf(def: PartitionsDefinition, keys: readonly string[]): TimeWindow | undefined {
+  if (def.kind === "multi") {
+    const dim = def.dimensionNames.find((d) => def.dimension(d).kind === "time");
+    return dim === undefined ? undefined : timeWindowOf(def.dimension(dim), keys.map((k) => def.keysByDimension(k)[dim] as string));
+  }
   if (def.kind !== "time") return undefined;
   const windows = def.windowsForKeys(keys);
   const first = windows[0];
