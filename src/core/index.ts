@@ -31,3 +31,4 @@ export { setParquetWasm } from "./write/parquet-wasm.js";
 export { inferSchema, rowsToRecordBatch } from "./write/rows-to-arrow.js";
 export type { LogStore } from "./logstore/log-store.js";
 export { PutIfAbsentLogStore } from "./logstore/put-if-absent.js";
+export * as assets from "./assets/index.js";
