@@ -1,6 +1,7 @@
 /**
  * The Parquet layer of scans: the reader contract (adapter.ts), the hyparquet implementation,
- * the Parquet -> Arrow schema derivation and the layer's errors. Callers import from here.
+ * the parquet-wasm implementation, the Parquet -> Arrow schema derivation and the layer's errors.
+ * Callers import from here.
  */
 export {
   PARQUET_FIELD_ID_KEY,
@@ -13,6 +14,7 @@ export {
   type ParquetSource,
 } from "./adapter.js";
 export { createHyparquetReader, type HyparquetReaderOptions } from "./hyparquet-reader.js";
+export { createWasmReader, type WasmReaderOptions } from "./wasm-reader.js";
 export { defaultCompressors } from "./compressors.js";
 export { DEFAULT_FOOTER_FETCH, readFooterBytes, type FooterReadOptions } from "./footer.js";
 export { ParquetFormatError, ParquetSchemaMismatchError } from "./errors.js";

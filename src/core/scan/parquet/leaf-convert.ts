@@ -221,7 +221,7 @@ function copyInt32(values: ArrayLike<unknown>, valid: Uint8Array, n: number): In
 }
 
 /** Rescales integer time values between units (finer: exact multiply; coarser: floor). */
-function rescale(values: ArrayLike<unknown>, valid: Uint8Array, n: number, from: bigint, to: bigint, int32: boolean): Int32Array | BigInt64Array {
+export function rescale(values: ArrayLike<unknown>, valid: Uint8Array, n: number, from: bigint, to: bigint, int32: boolean): Int32Array | BigInt64Array {
   const out = int32 ? new Int32Array(n) : new BigInt64Array(n);
   const mul = from >= to ? from / to : 1n;
   const div = from < to ? to / from : 1n;
@@ -249,7 +249,8 @@ function readHalfBits(bytes: Uint8Array): number {
   return (bytes[0] ?? 0) | ((bytes[1] ?? 0) << 8);
 }
 
-function halfToNumber(bits: number): number {
+/** The value of IEEE 754 half-precision bits. */
+export function halfToNumber(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exp = (bits >> 10) & 0x1f;
   const frac = bits & 0x3ff;

@@ -25,6 +25,8 @@ interface Planned {
   type: DataType;
   /** Dot-joined Parquet path, for messages. */
   column: string;
+  /** The Parquet node's own (physical) name: how Arrow decoders name its output. */
+  name: string;
   /** Leaf keys read under this node (never empty). */
   leaves: string[];
 }
@@ -87,7 +89,7 @@ function planPath(root: SchemaTree, segments: readonly string[], field: Field, p
   let plan = planNode(node, field, path);
   for (const anc of ancestors.reverse()) {
     if (plan.kind === "missing") break;
-    plan = { kind: "path", wrapper: wrapperOf(anc), type: field.type, column: anc.path.join("."), leaves: plan.leaves, child: plan };
+    plan = { kind: "path", wrapper: wrapperOf(anc), type: field.type, column: anc.path.join("."), name: anc.element.name, leaves: plan.leaves, child: plan };
   }
   return plan;
 }
@@ -116,6 +118,7 @@ export function findChild(node: SchemaTree, target: Target): SchemaTree | undefi
 
 function planNode(node: SchemaTree, target: Target, path: string | undefined, consumed = false): ReadPlan {
   const column = node.path.join(".");
+  const name = node.element.name;
   const type = target.type;
   const mismatch = (what: string): never => {
     throw new ParquetSchemaMismatchError(column, `a Parquet ${what} cannot be read as ${String(type)}`, { path });
@@ -124,7 +127,7 @@ function planNode(node: SchemaTree, target: Target, path: string | undefined, co
     if (type.typeId !== Type.List) return mismatch("repeated field");
     const element = planNode(node, childTarget(type, 0), path, true);
     if (element.kind === "missing") return missing(type, column);
-    return { kind: "repeated", type, column, leaves: leavesOrFirst(node, [element]), element };
+    return { kind: "repeated", type, column, name, leaves: leavesOrFirst(node, [element]), element };
   }
   const wrapper: Wrapper = consumed ? "element" : wrapperOf(node);
   const shape = nodeShape(node);
@@ -132,7 +135,7 @@ function planNode(node: SchemaTree, target: Target, path: string | undefined, co
     case "primitive": {
       const build = leafBuilder(node.element, type, column, path);
       const key = leafKey(node.path);
-      return { kind: "leaf", wrapper, type, column, leaves: [key], key, build };
+      return { kind: "leaf", wrapper, type, column, name, leaves: [key], key, build };
     }
     case "struct": {
       if (type.typeId !== Type.Struct) return mismatch("group");
@@ -143,13 +146,13 @@ function planNode(node: SchemaTree, target: Target, path: string | undefined, co
       const leaves = leavesOrFirst(node, children);
       // a group without any leaf has no data at all: read it as all-null
       if (leaves.length === 0) return missing(type, column);
-      return { kind: "struct", wrapper, type, column, leaves, children };
+      return { kind: "struct", wrapper, type, column, name, leaves, children };
     }
     case "list": {
       if (type.typeId !== Type.List) return mismatch("LIST");
       const element = planNode(shape.element, childTarget(type, 0), path, shape.twoLevel);
       if (element.kind === "missing") return missing(type, column);
-      return { kind: "list", wrapper, type, column, leaves: leavesOrFirst(node, [element]), element };
+      return { kind: "list", wrapper, type, column, name, leaves: leavesOrFirst(node, [element]), element };
     }
     case "map": {
       if (type.typeId !== Type.Map) return mismatch("MAP");
@@ -158,7 +161,7 @@ function planNode(node: SchemaTree, target: Target, path: string | undefined, co
       const key = planNode(shape.key, childTarget(entries, 0), path);
       const value = planNode(shape.value, childTarget(entries, 1), path);
       if (key.kind === "missing") return missing(type, column);
-      return { kind: "map", wrapper, type, column, leaves: leavesOrFirst(node, [key, value]), key, value };
+      return { kind: "map", wrapper, type, column, name, leaves: leavesOrFirst(node, [key, value]), key, value };
     }
   }
 }
