@@ -1,5 +1,11 @@
 /**
- * The Cloudflare Workers entry ("delta-edge/worker"): the core library for code running in a
- * Worker. Worker-only pieces (the R2 binding store, the HTTP API) are added here as they land.
+ * The "delta-edge/worker" package entry: the core library plus the Worker-only pieces (the R2
+ * binding store, the HTTP API handler) for code running in a Worker. It has no side effects and
+ * also loads in Node. The deployable Worker is main.ts (wrangler.toml's `main`): workerd accepts
+ * only handlers as named exports of a Worker's main module, so the library cannot be it.
  */
 export * from "../core/index.js";
+export { R2BindingStore, type R2BindingStoreOptions, type R2BucketLike } from "./r2-store.js";
+export { handleApiRequest } from "./api.js";
+export { useWorkerParquetWasm } from "./wasm.js";
+export type { Env, WorkerBucket } from "./env.js";

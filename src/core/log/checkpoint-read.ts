@@ -6,7 +6,9 @@
  * carry no JSON stats. Only the top-level action columns replay needs are decoded.
  */
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
-import { compressors } from "hyparquet-compressors";
+// Pure-JS codecs: hyparquet-compressors' `compressors` compiles a Snappy wasm from bytes at import
+// time, which Cloudflare Workers refuse (the whole Worker would fail to start).
+import { defaultCompressors as compressors } from "../scan/parquet/compressors.js";
 import { DeltaError, ProtocolError } from "../errors.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import type { Action, AddFile, Sidecar } from "./actions.js";

@@ -1,0 +1,40 @@
+/** Types of worker-dev.mjs (the local Miniflare runner of the Worker), for the TypeScript tests. */
+import type { Miniflare } from "miniflare";
+
+/** A Miniflare module of the bundled Worker. */
+export interface WorkerModule {
+  type: "ESModule" | "CompiledWasm";
+  path: string;
+  contents: string | Uint8Array;
+}
+
+/** Compatibility date of wrangler.toml. */
+export const COMPATIBILITY_DATE: string;
+
+/** Bundles the Worker (default src/worker/main.ts) into Miniflare modules. */
+export function bundleWorker(entry?: string): Promise<WorkerModule[]>;
+
+/** Options of {@link startWorker}. */
+export interface StartWorkerOptions {
+  port?: number;
+  host?: string;
+  /** Folder of the R2 data; false (default) keeps it in memory. */
+  persist?: string | false;
+  /** Vars and secrets (WRITE_TOKEN, READ_TOKEN, TABLES_PREFIX, MAX_BODY_BYTES, CORS_ORIGIN). */
+  bindings?: Record<string, string>;
+  /** A folder of static files served through the ASSETS binding. */
+  assets?: string;
+  /** A bundle made earlier by bundleWorker. */
+  modules?: WorkerModule[];
+}
+
+/** A running Worker. */
+export interface RunningWorker {
+  /** Base URL with a trailing slash. */
+  url: string;
+  mf: Miniflare;
+  dispose(): Promise<void>;
+}
+
+/** Starts the Worker in Miniflare with an R2 bucket bound as TABLES. */
+export function startWorker(options?: StartWorkerOptions): Promise<RunningWorker>;

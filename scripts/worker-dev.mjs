@@ -1,0 +1,120 @@
+/**
+ * Runs the delta-edge Worker (src/worker/main.ts, wrangler.toml's `main`) locally in Miniflare,
+ * the simulator `wrangler dev` uses, with a real (simulated, SQLite-backed) R2 bucket bound as
+ * TABLES. The TypeScript is bundled in memory with rolldown (the bundler vite ships); parquet-wasm's
+ * `.wasm` stays a separate CompiledWasm module, as wrangler would upload it, because Workers
+ * cannot compile wasm from bytes at runtime. Used by `npm start` and by test/worker.
+ *
+ *   npm start                      http://127.0.0.1:8787, data in .wrangler/state/r2
+ *   PORT=9000 WRITE_TOKEN=s3cret READ_TOKEN=r npm start
+ *
+ * The demo explorer in demo/ is served as static assets when that folder exists.
+ */
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Compatibility date of wrangler.toml (R2 `onlyIf` wildcard etags need 2024-09 or later). */
+export const COMPATIBILITY_DATE = "2025-04-01";
+
+/**
+ * Bundles the Worker into Miniflare modules: one ES module plus one CompiledWasm module per
+ * `.wasm` import. Takes about a second.
+ * @returns {Promise<Array<{type: "ESModule" | "CompiledWasm", path: string, contents: string | Uint8Array}>>}
+ */
+export async function bundleWorker(entry = join(ROOT, "src/worker/main.ts")) {
+  const { rolldown } = await import("rolldown");
+  const require = createRequire(import.meta.url);
+  /** @type {Map<string, string>} */
+  const wasm = new Map();
+  const bundle = await rolldown({
+    input: entry,
+    platform: "browser",
+    resolve: { conditionNames: ["workerd", "worker", "browser", "import", "default"] },
+    logLevel: "silent",
+    plugins: [
+      {
+        name: "workers-wasm-modules",
+        resolveId(id, importer) {
+          if (!id.endsWith(".wasm")) return undefined;
+          const file = id.startsWith(".") && importer ? resolve(dirname(importer), id) : require.resolve(id, { paths: [importer ? dirname(importer) : ROOT] });
+          wasm.set(basename(file), file);
+          return { id: `./${basename(file)}`, external: true };
+        },
+      },
+    ],
+  });
+  const { output } = await bundle.generate({ format: "esm", codeSplitting: false });
+  await bundle.close();
+  const chunk = output.find((o) => o.type === "chunk");
+  if (!chunk || chunk.type !== "chunk") throw new Error("rolldown produced no chunk");
+  return [
+    { type: "ESModule", path: join(ROOT, ".worker-bundle", "worker.js"), contents: chunk.code },
+    ...[...wasm].map(([name, file]) => ({ type: "CompiledWasm", path: join(ROOT, ".worker-bundle", name), contents: readFileSync(file) })),
+  ];
+}
+
+/**
+ * Starts the Worker in Miniflare.
+ * @param {{ port?: number, host?: string, persist?: string | false, bindings?: Record<string, string>, assets?: string, modules?: Awaited<ReturnType<typeof bundleWorker>> }} [options]
+ *   persist: folder of the R2 data (false: in memory); bindings: vars and secrets (WRITE_TOKEN...);
+ *   assets: a folder of static files; modules: a bundle made earlier (bundled when absent).
+ */
+export async function startWorker(options = {}) {
+  const { Miniflare } = await import("miniflare");
+  const modules = options.modules ?? (await bundleWorker());
+  /** @type {Record<string, unknown>} */
+  const config = {
+    modules,
+    modulesRoot: join(ROOT, ".worker-bundle"),
+    compatibilityDate: COMPATIBILITY_DATE,
+    r2Buckets: ["TABLES"],
+    r2Persist: options.persist ?? false,
+    bindings: options.bindings ?? {},
+    host: options.host ?? "127.0.0.1",
+    port: options.port ?? 0,
+  };
+  if (options.assets !== undefined) config.assets = { directory: options.assets, binding: "ASSETS", routerConfig: { has_user_worker: true } };
+  const mf = new Miniflare(config);
+  const url = await mf.ready;
+  return {
+    /** Base URL, e.g. http://127.0.0.1:8787/ */
+    url: url.toString(),
+    /** Miniflare itself (getR2Bucket("TABLES") reaches the same bucket from Node). */
+    mf,
+    dispose: () => mf.dispose(),
+  };
+}
+
+async function main() {
+  const persist = join(ROOT, ".wrangler", "state", "r2");
+  mkdirSync(persist, { recursive: true });
+  const writeToken = process.env.WRITE_TOKEN ?? "dev-token";
+  /** @type {Record<string, string>} */
+  const bindings = { WRITE_TOKEN: writeToken };
+  for (const name of ["READ_TOKEN", "TABLES_PREFIX", "MAX_BODY_BYTES", "CORS_ORIGIN"]) {
+    const value = process.env[name];
+    if (value !== undefined) bindings[name] = value;
+  }
+  const demo = join(ROOT, "demo");
+  const worker = await startWorker({
+    port: Number(process.env.PORT ?? 8787),
+    persist,
+    bindings,
+    ...(existsSync(demo) ? { assets: demo } : {}),
+  });
+  console.log(`delta-edge Worker on ${worker.url} (R2 bucket TABLES in ${persist})`);
+  console.log(`write token: ${writeToken}${process.env.WRITE_TOKEN === undefined ? " (set WRITE_TOKEN to change it)" : ""}`);
+  console.log(`try: curl ${worker.url}api/tables`);
+  const stop = async () => {
+    await worker.dispose();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -1,0 +1,144 @@
+/**
+ * Request bodies of writes as a stream of RecordBatches, by Content-Type: an Arrow IPC stream or
+ * file (`application/vnd.apache.arrow.stream|file`), Parquet (`application/vnd.apache.parquet`),
+ * NDJSON (`application/x-ndjson`) or CSV (`text/csv`). Bodies are limited in size (413 past the
+ * limit, checked on Content-Length first and while streaming). Arrow, NDJSON and CSV stream
+ * through in bounded chunks; Parquet is buffered (its footer is at the end), within the limit.
+ * Undecodable bodies become InvalidInputError (400), so a bad row never reaches a commit.
+ */
+import { RecordBatchReader, type RecordBatch } from "apache-arrow";
+import { DeltaError, InvalidInputError } from "../core/errors.js";
+import { createHyparquetReader } from "../core/scan/parquet/hyparquet-reader.js";
+import type { StructType } from "../core/schema/types.js";
+import { splitLines, textBatches } from "../core/write/text-input.js";
+import { HttpError } from "./http.js";
+
+/** Body formats a write accepts. */
+export type BodyFormat = "arrow" | "parquet" | "ndjson" | "csv";
+
+const MEDIA_TYPES: Record<string, BodyFormat> = {
+  "application/vnd.apache.arrow.stream": "arrow",
+  "application/vnd.apache.arrow.file": "arrow",
+  "application/x-arrow": "arrow",
+  "application/vnd.apache.parquet": "parquet",
+  "application/x-parquet": "parquet",
+  "application/parquet": "parquet",
+  "application/x-ndjson": "ndjson",
+  "application/ndjson": "ndjson",
+  "application/jsonl": "ndjson",
+  "application/x-jsonlines": "ndjson",
+  "text/csv": "csv",
+};
+
+/** The body format named by a Content-Type header; 415 for anything else. */
+export function bodyFormat(contentType: string | null): BodyFormat {
+  const media = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  const format = MEDIA_TYPES[media];
+  if (format === undefined) {
+    throw new HttpError(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      `unsupported Content-Type '${contentType ?? ""}'; send application/vnd.apache.arrow.stream, application/vnd.apache.parquet, application/x-ndjson or text/csv`,
+    );
+  }
+  return format;
+}
+
+/** The request body, refused with 413 past `limit` bytes (declared or actually sent). */
+export function limitedBody(request: Request, limit: number): ReadableStream<Uint8Array> {
+  const declared = request.headers.get("Content-Length");
+  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
+  if (request.body === null) return new ReadableStream({ start: (c) => c.close() });
+  let seen = 0;
+  return request.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > limit) controller.error(tooLarge(limit));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+}
+
+function tooLarge(limit: number): HttpError {
+  return new HttpError(413, "PAYLOAD_TOO_LARGE", `the request body exceeds the limit of ${limit} bytes (MAX_BODY_BYTES)`);
+}
+
+/** The body's rows as RecordBatches (text formats typed by `tableSchema` when the table exists). */
+export function bodyBatches(body: ReadableStream<Uint8Array>, format: BodyFormat, tableSchema: StructType | undefined): AsyncGenerator<RecordBatch> {
+  const source = "request body";
+  switch (format) {
+    case "ndjson":
+    case "csv":
+      return textBatches(splitLines(decodeText(body)), { format, tableSchema, source });
+    case "arrow":
+      return asInputErrors(arrowBatches(body), "not a valid Arrow IPC stream or file");
+    case "parquet":
+      return asInputErrors(parquetBatches(body), "not a valid Parquet file");
+  }
+}
+
+async function* arrowBatches(body: ReadableStream<Uint8Array>): AsyncGenerator<RecordBatch> {
+  const reader = await RecordBatchReader.from(body);
+  yield* reader as AsyncIterable<RecordBatch>;
+}
+
+async function* parquetBatches(body: ReadableStream<Uint8Array>): AsyncGenerator<RecordBatch> {
+  const bytes = await readAll(body);
+  const source = { byteLength: bytes.byteLength, path: "request body", read: async (start: number, end: number) => bytes.subarray(start, end) };
+  const reader = createHyparquetReader();
+  const metadata = await reader.readMetadata(source);
+  yield* reader.read({ source, metadata, targetSchema: metadata.schema });
+}
+
+/** Rethrows decoder failures as InvalidInputError (400); our own errors pass through. */
+async function* asInputErrors(batches: AsyncGenerator<RecordBatch>, what: string): AsyncGenerator<RecordBatch> {
+  try {
+    yield* batches;
+  } catch (error) {
+    if (error instanceof HttpError || error instanceof DeltaError) throw error;
+    throw new InvalidInputError(`request body is ${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+/** Iterates a byte stream chunk by chunk. */
+export async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+async function* decodeText(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  try {
+    for await (const chunk of chunksOf(stream)) yield decoder.decode(chunk, { stream: true });
+    yield decoder.decode();
+  } catch (error) {
+    if (error instanceof HttpError || error instanceof DeltaError) throw error;
+    throw new InvalidInputError("request body is not valid UTF-8 text", { cause: error });
+  }
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of chunksOf(stream)) {
+    parts.push(chunk);
+    total += chunk.byteLength;
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
