@@ -7,7 +7,7 @@
  * lock table is an error naming it. Fails under CI=true when moto is missing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { StorageError } from "../../src/core/errors.js";
+import { ProtocolError, StorageError } from "../../src/core/errors.js";
 import { CommitExistsError } from "../../src/core/logstore/log-store.js";
 import { DynamoDbLogStore } from "../../src/core/logstore/dynamodb.js";
 import { repairIncomplete, selectLogStore } from "../../src/core/logstore/select.js";
@@ -141,6 +141,18 @@ describe.skipIf(!availability.available)("DynamoDbLogStore (moto)", () => {
     expect(await repairIncomplete({ store })).toEqual({ version: 1, repaired: true });
     expect(await commitTxnId(store, 1)).toBe("spark-1");
     expect((await items(url))[1]?.complete).toEqual({ S: "true" });
+  });
+
+  it("reports an incomplete entry whose files are both gone, saying how to unblock writers", async () => {
+    const { url, store } = freshTable();
+    await writeTable({ store, data: rows(1), schema: RACE_SCHEMA });
+    await motoDynamo(moto as MotoServer).send("PutItem", {
+      TableName: LOCK,
+      Item: { tablePath: { S: url }, fileName: { S: "00000000000000000001.json" }, tempPath: { S: "_commit_gone.json.tmp" }, complete: { S: "false" } },
+    });
+    const err = await repairIncomplete({ store }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as Error).message).toContain(`delete the item {tablePath: "${url}", fileName: "00000000000000000001.json"}`);
   });
 
   it("never overwrites N.json written without the lock (or after its entry expired)", async () => {

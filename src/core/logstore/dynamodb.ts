@@ -17,7 +17,7 @@
 import { NotFoundError, ProtocolError, StorageError } from "../errors.js";
 import { commitKey } from "../log/path.js";
 import type { ObjectStore } from "../storage/object-store.js";
-import type { CommitEntry, DynamoLockTable } from "./dynamodb-lock.js";
+import { fileNameOf, type CommitEntry, type DynamoLockTable } from "./dynamodb-lock.js";
 import { CommitExistsError, type LogStore, type ReadCommitOptions, type RepairResult, type WriteCommitOptions } from "./log-store.js";
 import { copyObject, deleteQuietly, exists, getIfExists, newTempCommitName, tempCommitKey } from "./temp-commit.js";
 
@@ -115,10 +115,13 @@ export class DynamoDbLogStore implements LogStore {
     return { version: entry.version, repaired: true };
   }
 
-  /** N.json's bytes, finishing the entry first when N.json is missing and the entry incomplete. */
+  /**
+   * N.json's bytes, finishing the entry first when N.json is missing and the entry incomplete
+   * (undefined when a complete entry's N.json is gone: log cleanup removed it).
+   */
   private async readFinishing(version: number, entry: CommitEntry | undefined): Promise<Uint8Array | undefined> {
     const present = await getIfExists(this.store, commitKey(version));
-    if (present !== undefined || entry === undefined) return present;
+    if (present !== undefined || entry === undefined || entry.complete) return present;
     await this.finish(entry, { checkTarget: true });
     return getIfExists(this.store, commitKey(version));
   }
@@ -139,11 +142,15 @@ export class DynamoDbLogStore implements LogStore {
       } catch (err) {
         if (err instanceof NotFoundError) {
           if (await exists(this.store, target)) break; // moved by another client
-          throw new ProtocolError(`lock table entry for version ${entry.version} is incomplete, but neither ${temp} nor ${target} exists`, {
-            path,
-            version: entry.version,
-            cause: err,
-          });
+          throw new ProtocolError(
+            `lock table "${this.lockTable.tableName}" has an incomplete entry for version ${entry.version}, but neither ${temp} nor ${target} exists; ` +
+              `the commit is lost: delete the item {tablePath: "${this.lockTable.tablePath}", fileName: "${fileNameOf(entry.version)}"} to unblock writers`,
+            {
+              path,
+              version: entry.version,
+              cause: err,
+            },
+          );
         }
         if (attempt >= this.repairAttempts) throw err;
       }
