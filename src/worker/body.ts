@@ -7,7 +7,7 @@
  * Undecodable bodies become InvalidInputError (400), so a bad row never reaches a commit.
  */
 import { RecordBatchReader, type RecordBatch } from "apache-arrow";
-import { DeltaError, InvalidInputError } from "../core/errors.js";
+import { InvalidInputError } from "../core/errors.js";
 import { createHyparquetReader } from "../core/scan/parquet/hyparquet-reader.js";
 import type { StructType } from "../core/schema/types.js";
 import { splitLines, textBatches } from "../core/write/text-input.js";
@@ -92,12 +92,12 @@ async function* parquetBatches(body: ReadableStream<Uint8Array>): AsyncGenerator
   yield* reader.read({ source, metadata, targetSchema: metadata.schema });
 }
 
-/** Rethrows decoder failures as InvalidInputError (400); our own errors pass through. */
+/** Rethrows decoder failures (any but 413 and InvalidInputError) as InvalidInputError (400). */
 async function* asInputErrors(batches: AsyncGenerator<RecordBatch>, what: string): AsyncGenerator<RecordBatch> {
   try {
     yield* batches;
   } catch (error) {
-    if (error instanceof HttpError || error instanceof DeltaError) throw error;
+    if (error instanceof HttpError || error instanceof InvalidInputError) throw error;
     throw new InvalidInputError(`request body is ${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
@@ -122,7 +122,7 @@ async function* decodeText(stream: ReadableStream<Uint8Array>): AsyncGenerator<s
     for await (const chunk of chunksOf(stream)) yield decoder.decode(chunk, { stream: true });
     yield decoder.decode();
   } catch (error) {
-    if (error instanceof HttpError || error instanceof DeltaError) throw error;
+    if (error instanceof HttpError || error instanceof InvalidInputError) throw error;
     throw new InvalidInputError("request body is not valid UTF-8 text", { cause: error });
   }
 }
