@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { HttpStore } from "../../src/core/storage/http.js";
+import type { R2BucketLike } from "../../src/worker/r2-store.js";
 import { openTable } from "../../src/core/table/open.js";
 import { CONFORMANCE, memoryStoreFromDir } from "../helpers/conformance.js";
 import { miniflareAvailability } from "../helpers/servers/miniflare-r2.js";
@@ -36,7 +37,7 @@ beforeAll(async () => {
     modules: await bundleWorker(),
     bindings: { WRITE_TOKEN: "", TABLES_PREFIX: "/root/sub/", CORS_ORIGIN: "https://a.example, https://b.example" },
   });
-  const bucket = await open.mf.getR2Bucket("TABLES");
+  const bucket = (await open.mf.getR2Bucket("TABLES")) as unknown as R2BucketLike;
   const local = memoryStoreFromDir(join(CONFORMANCE, "golden/data-reader-primitives/delta"));
   for await (const meta of local.list("")) {
     const bytes = new Uint8Array(await local.get(meta.key));
