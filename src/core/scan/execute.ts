@@ -16,6 +16,7 @@ import { createHyparquetReader } from "./parquet/hyparquet-reader.js";
 import { constantColumn } from "./partition-columns.js";
 import { predicateMask } from "./row-filter.js";
 import { dataFileKey } from "./data-path.js";
+import { maskIndexes, takeRows } from "./arrow-take.js";
 import type { PlannedFile, ScanPlan } from "./plan.js";
 
 /** Options of scan execution. */
@@ -49,25 +50,26 @@ export async function* scanBatches(plan: ScanPlan, options: ExecuteOptions): Asy
   const inFlight: Promise<RecordBatch[]>[] = [];
   let next = 0;
   const fill = (): void => {
-    while (inFlight.length < ahead && next < plan.files.length) inFlight.push(ctx.readFile(plan.files[next++] as PlannedFile));
+    while (inFlight.length < ahead && next < plan.files.length) {
+      const read = ctx.readFile(plan.files[next++] as PlannedFile);
+      // Handled now, so a failure while an earlier file is awaited is not an unhandled rejection;
+      // awaiting `read` later still throws it.
+      read.catch(() => undefined);
+      inFlight.push(read);
+    }
   };
   fill();
-  try {
-    while (inFlight.length > 0) {
-      const batches = await (inFlight.shift() as Promise<RecordBatch[]>);
-      for (const b of batches) {
-        if (limit !== undefined && emitted + b.numRows >= limit) {
-          yield b.slice(0, limit - emitted);
-          return;
-        }
-        emitted += b.numRows;
-        yield b;
+  while (inFlight.length > 0) {
+    const batches = await (inFlight.shift() as Promise<RecordBatch[]>);
+    for (const b of batches) {
+      if (limit !== undefined && emitted + b.numRows >= limit) {
+        yield b.slice(0, limit - emitted);
+        return;
       }
-      fill();
+      emitted += b.numRows;
+      yield b;
     }
-  } finally {
-    // Reads started ahead that nobody will await (an error, a limit, a consumer that stopped).
-    for (const p of inFlight) p.catch(() => undefined);
+    fill();
   }
 }
 
@@ -77,6 +79,11 @@ export async function scanTable(plan: ScanPlan, options: ExecuteOptions): Promis
   for await (const b of scanBatches(plan, options)) if (b.numRows > 0) batches.push(b);
   return batches.length > 0 ? new Table(batches) : new Table(outputSchema(plan));
 }
+
+/** Up to this many runs of kept rows are emitted as slices whatever their length. */
+const MAX_SLICES = 8;
+/** Beyond MAX_SLICES, runs this long on average are still sliced (a slice costs about this many row copies). */
+const MIN_SLICE_ROWS = 1024;
 
 /** Per-scan state shared by the file reads. */
 class FileContext {
@@ -162,7 +169,21 @@ class FileContext {
       out.push(batch);
       return;
     }
-    // Keep runs of selected rows as zero-copy slices.
+    // Few long runs of kept rows stay zero-copy slices; scattered rows are gathered into one batch.
+    let runs = 0;
+    let kept = 0;
+    for (let i = 0; i < length; i++) {
+      if (mask[i] === 0) continue;
+      kept++;
+      if (i === 0 || mask[i - 1] === 0) runs++;
+    }
+    if (kept === 0) return;
+    if (runs > MAX_SLICES && kept / runs < MIN_SLICE_ROWS) {
+      const rows = maskIndexes(mask, length);
+      const children = outputData.map((d) => takeRows(d, rows));
+      out.push(new RecordBatch(this.schema, makeData({ type: new Struct(this.schema.fields), length: rows.length, nullCount: 0, children })));
+      return;
+    }
     let i = 0;
     while (i < length) {
       while (i < length && mask[i] === 0) i++;

@@ -10,6 +10,7 @@ import { planScan, type ScanOptions, type ScanPlan } from "./plan.js";
 import { scanBatches, scanTable, type ExecuteOptions } from "./execute.js";
 import { batchRows } from "./rows.js";
 import type { Value } from "./arrow-values.js";
+import type { ParquetReader } from "./parquet/adapter.js";
 
 /** Options of the read functions. */
 export interface ReadOptions extends ScanOptions {
@@ -24,6 +25,8 @@ export interface ReadOptions extends ScanOptions {
   batchSize?: number | undefined;
   /** Files read ahead (default 4). */
   concurrency?: number | undefined;
+  /** Parquet decoder (default: the scan's default, see ExecuteOptions.reader). */
+  reader?: ParquetReader | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -33,7 +36,14 @@ async function plan(options: ReadOptions): Promise<ScanPlan> {
 }
 
 function exec(options: ReadOptions): ExecuteOptions {
-  return { store: options.store, limit: options.limit, batchSize: options.batchSize, concurrency: options.concurrency, signal: options.signal };
+  return {
+    store: options.store,
+    limit: options.limit,
+    batchSize: options.batchSize,
+    concurrency: options.concurrency,
+    signal: options.signal,
+    ...(options.reader === undefined ? {} : { reader: options.reader }),
+  };
 }
 
 /** Reads the selected rows into one Arrow Table. */
