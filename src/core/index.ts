@@ -29,6 +29,5 @@ export { createTable, tableExists } from "./write/table-create.js";
 export { writeDataFiles } from "./write/data-files.js";
 export { setParquetWasm } from "./write/parquet-wasm.js";
 export { inferSchema, rowsToRecordBatch } from "./write/rows-to-arrow.js";
-export type { LogStore } from "./logstore/log-store.js";
-export { PutIfAbsentLogStore } from "./logstore/put-if-absent.js";
+export * from "./logstore/index.js";
 export * as assets from "./assets/index.js";

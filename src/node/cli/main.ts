@@ -5,6 +5,7 @@
  */
 import { DeltaError } from "../../core/errors.js";
 import { openStore } from "../index.js";
+import { repairIncomplete } from "../../core/logstore/select.js";
 import { parseArgs, type FlagSpec } from "./args.js";
 import { openOutput } from "./output.js";
 import { filesCommand, historyCommand, infoCommand } from "./read-commands.js";
@@ -92,6 +93,8 @@ export async function main(argv: readonly string[], env: Record<string, string |
     }
     const options = optionFlags((flags.option as string[] | undefined) ?? []);
     const store = openStore({ url: table, options, env });
+    // A DynamoDB-locked table may have a commit a crashed writer left half done: finish it first.
+    await repairIncomplete({ store, tableUri: table });
     const out = openOutput(typeof flags.out === "string" ? flags.out : undefined);
     try {
       if (command === "info") await infoCommand(store, flags, out);
