@@ -7,6 +7,7 @@ import pyarrow.parquet as pq
 
 MAX_SAFE = 2**53 - 1
 EPOCH = datetime.datetime(1970, 1, 1)
+decimal.getcontext().prec = 80  # decimal(38, s) values need more than the default 28 digits
 EPOCH_TZ = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
