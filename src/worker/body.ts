@@ -13,6 +13,9 @@ import type { StructType } from "../core/schema/types.js";
 import { splitLines, textBatches } from "../core/write/text-input.js";
 import { HttpError } from "./http.js";
 
+/** Rows parsed into one batch from NDJSON/CSV: row objects are bulky, and a Worker has 128 MB. */
+const TEXT_CHUNK_ROWS = 16384;
+
 /** Body formats a write accepts. */
 export type BodyFormat = "arrow" | "parquet" | "ndjson" | "csv";
 
@@ -71,7 +74,7 @@ export function bodyBatches(body: ReadableStream<Uint8Array>, format: BodyFormat
   switch (format) {
     case "ndjson":
     case "csv":
-      return textBatches(splitLines(decodeText(body)), { format, tableSchema, source });
+      return textBatches(splitLines(decodeText(body)), { format, tableSchema, source, chunkRows: TEXT_CHUNK_ROWS });
     case "arrow":
       return asInputErrors(arrowBatches(body), "not a valid Arrow IPC stream or file");
     case "parquet":
