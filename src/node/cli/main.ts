@@ -40,9 +40,11 @@ const COMMANDS: Record<string, { flags: Record<string, FlagSpec>; usage: string 
       "schema-mode": { kind: "string" },
       compression: { kind: "string" },
       property: { kind: "list" },
+      name: { kind: "string" },
+      description: { kind: "string" },
     },
     usage:
-      "write <table> --input FILE [--format parquet|arrow|ndjson|csv] [--mode error|append|overwrite|ignore] [--partition-by a,b] [--replace-where EXPR] [--schema-mode merge|overwrite] [--compression snappy|zstd|...] [--property KEY=VALUE]",
+      "write <table> --input FILE [--format parquet|arrow|ndjson|csv] [--mode error|append|overwrite|ignore] [--partition-by a,b] [--replace-where EXPR] [--schema-mode merge|overwrite] [--compression snappy|zstd|...] [--property KEY=VALUE] [--name NAME] [--description TEXT]",
   },
   checkpoint: { flags: { version: { kind: "string" } }, usage: "checkpoint <table> [--version N]" },
   vacuum: {

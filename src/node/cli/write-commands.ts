@@ -44,6 +44,8 @@ export async function writeCommand(store: ObjectStore, flags: ParsedArgs["flags"
     replaceWhere: stringFlag(flags, "replace-where"),
     schemaMode: schemaMode as "merge" | "overwrite" | undefined,
     configuration: Object.keys(properties).length > 0 ? properties : undefined,
+    name: stringFlag(flags, "name"),
+    description: stringFlag(flags, "description"),
     compression: compression as ParquetCompression | undefined,
   });
   await json(out, { status: result.status, version: result.version, files: result.files.length, rows: result.rows, bytes: result.bytes, removedFiles: result.removedFiles });
