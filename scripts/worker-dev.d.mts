@@ -11,7 +11,10 @@ export interface WorkerModule {
 /** Compatibility date of wrangler.toml. */
 export const COMPATIBILITY_DATE: string;
 
-/** Bundles the Worker (default src/worker/main.ts) into Miniflare modules. */
+/** The Worker's entry (wrangler.toml `main`), absolute. */
+export const WORKER_ENTRY: string;
+
+/** Bundles the Worker (default: wrangler.toml's main) into Miniflare modules. */
 export function bundleWorker(entry?: string): Promise<WorkerModule[]>;
 
 /** Options of {@link startWorker}. */

@@ -17,15 +17,26 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
+/** A top-level string setting of wrangler.toml (`main`, `compatibility_date`). */
+function wranglerSetting(name) {
+  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  const m = new RegExp(`^${name}\\s*=\\s*"([^"]*)"`, "m").exec(toml);
+  if (!m) throw new Error(`wrangler.toml has no ${name}`);
+  return m[1];
+}
+
 /** Compatibility date of wrangler.toml (R2 `onlyIf` wildcard etags need 2024-09 or later). */
-export const COMPATIBILITY_DATE = "2025-04-01";
+export const COMPATIBILITY_DATE = wranglerSetting("compatibility_date");
+
+/** The Worker's entry (wrangler.toml `main`), absolute. */
+export const WORKER_ENTRY = join(ROOT, wranglerSetting("main"));
 
 /**
  * Bundles the Worker into Miniflare modules: one ES module plus one CompiledWasm module per
  * `.wasm` import. Takes about a second.
  * @returns {Promise<Array<{type: "ESModule" | "CompiledWasm", path: string, contents: string | Uint8Array}>>}
  */
-export async function bundleWorker(entry = join(ROOT, "src/worker/main.ts")) {
+export async function bundleWorker(entry = WORKER_ENTRY) {
   const { rolldown } = await import("rolldown");
   const require = createRequire(import.meta.url);
   /** @type {Map<string, string>} */
