@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { CONFORMANCE } from "../helpers/conformance.js";
+import { CONFORMANCE, memoryStoreFromDir } from "../helpers/conformance.js";
 import { LocalStore } from "../../src/node/storage/local.js";
 import { readBatches, readRows, readTable } from "../../src/core/scan/read.js";
 
@@ -45,5 +45,11 @@ describe("read API", () => {
     const latest = await readTable({ store: store("golden/basic-with-inserts-deletes-checkpoint/delta") });
     expect(v0.length).toBeGreaterThan(0);
     expect(v0.length).not.toBe(latest.numRows);
+  });
+
+  it("reads data whose bytes came in as Node Buffers (views into a shared pool)", async () => {
+    // memoryStoreFromDir puts Buffers from readFileSync: stores and readers must copy exact bytes.
+    const t = await readTable({ store: memoryStoreFromDir(join(CONFORMANCE, "golden/data-reader-primitives/delta")) });
+    expect(t.numRows).toBe(11);
   });
 });

@@ -83,7 +83,8 @@ export class MemoryStore implements ObjectStore {
 
   private set(key: string, body: PutBody): void {
     // Copy so later mutation of the caller's buffer cannot change stored bytes.
-    const bytes = typeof body === "string" ? bodyBytes(body) : body.slice();
+    // Copy (Uint8Array's slice, even for a Node Buffer, whose own slice() is a view).
+    const bytes = typeof body === "string" ? bodyBytes(body) : Uint8Array.prototype.slice.call(body);
     this.objects.set(key, { bytes, lastModified: this.now(), etag: `"m${++this.etagCounter}"` });
   }
 

@@ -147,7 +147,8 @@ function asyncBuffer(source: ParquetSource, signal: AbortSignal | undefined): As
       if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
         return bytes.buffer;
       }
-      return bytes.slice().buffer as ArrayBuffer;
+      // Copy exactly the bytes (a Node Buffer's slice() is a view into a shared pool).
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     },
   };
 }
