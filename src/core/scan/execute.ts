@@ -12,7 +12,7 @@ import { deltaSchemaToArrow } from "../schema/arrow-schema.js";
 import { physicalSchema } from "../schema/column-mapping.js";
 import type { StructField } from "../schema/types.js";
 import type { ParquetReader } from "./parquet/adapter.js";
-import { createHyparquetReader } from "./parquet/hyparquet-reader.js";
+import { defaultReader } from "./reader-choice.js";
 import { constantColumn } from "./partition-columns.js";
 import { predicateMask } from "./row-filter.js";
 import { dataFileKey } from "./data-path.js";
@@ -22,7 +22,7 @@ import type { PlannedFile, ScanPlan } from "./plan.js";
 /** Options of scan execution. */
 export interface ExecuteOptions {
   store: ObjectStore;
-  /** Parquet decoder (default: hyparquet). */
+  /** Parquet decoder (default: per runtime and query, see reader-choice.ts). */
   reader?: ParquetReader;
   /** Stop after this many rows. */
   limit?: number | undefined;
@@ -43,7 +43,7 @@ export async function* scanBatches(plan: ScanPlan, options: ExecuteOptions): Asy
   const schema = outputSchema(plan);
   const limit = options.limit;
   if (limit !== undefined && limit <= 0) return;
-  const reader = options.reader ?? createHyparquetReader();
+  const reader = options.reader ?? defaultReader({ limit, scanBytes: plan.files.reduce((n, f) => n + Number(f.add.size), 0) });
   const ahead = limit !== undefined ? 1 : Math.max(1, options.concurrency ?? 4);
   const ctx = new FileContext(plan, schema, reader, options);
   let emitted = 0;
