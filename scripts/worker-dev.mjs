@@ -8,7 +8,8 @@
  *   npm start                      http://127.0.0.1:8787, data in .wrangler/state/r2
  *   PORT=9000 WRITE_TOKEN=s3cret READ_TOKEN=r npm start
  *
- * The demo explorer in demo/ is served as static assets when that folder exists.
+ * The demo explorer (demo/, built into demo/dist by scripts/build-demo.mjs at start) is served
+ * as static assets, as wrangler.toml's `[assets]` block does when deployed.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -110,16 +111,18 @@ async function main() {
     const value = process.env[name];
     if (value !== undefined) bindings[name] = value;
   }
-  const demo = join(ROOT, "demo");
+  const { buildDemo, DEMO_DIR, DEMO_DIST } = await import("./build-demo.mjs");
+  if (existsSync(DEMO_DIR)) await buildDemo();
   const worker = await startWorker({
     port: Number(process.env.PORT ?? 8787),
     persist,
     bindings,
-    ...(existsSync(demo) ? { assets: demo } : {}),
+    ...(existsSync(DEMO_DIST) ? { assets: DEMO_DIST } : {}),
   });
   console.log(`delta-edge Worker on ${worker.url} (R2 bucket TABLES in ${persist})`);
   console.log(`write token: ${writeToken}${process.env.WRITE_TOKEN === undefined ? " (set WRITE_TOKEN to change it)" : ""}`);
   console.log(`try: curl ${worker.url}api/tables`);
+  if (existsSync(DEMO_DIST)) console.log(`explorer: ${worker.url} (open a table by URL: ${worker.url}objects/<schema>/<table>)`);
   const stop = async () => {
     await worker.dispose();
     process.exit(0);

@@ -1,0 +1,229 @@
+/**
+ * The explorer page: enter a table URL (the Worker's /objects/<schema>/<table>, or any
+ * CORS-enabled static URL of a Delta table), then see the snapshot, the history with a version
+ * slider (time travel), the live files, and the first rows of a query with column selection and a
+ * WHERE predicate, with the requests and bytes each action cost. Everything is read in the browser
+ * (explorer.ts); `?table=<url>&version=<n>` opens a table directly. `body[data-state]` is
+ * idle | loading | ready | error, for scripts and tests that drive the page.
+ */
+import type { Snapshot } from "../../src/browser/index.js";
+import { byId, fill, h, table } from "./dom.js";
+import { fileInfos, snapshotInfo, TableSession, type Traffic } from "./explorer.js";
+import { formatBytes, formatCell, partitionText, typeLabel, type SchemaField } from "./format.js";
+
+const ui = {
+  form: byId<HTMLFormElement>("open-form"),
+  url: byId<HTMLInputElement>("table-url"),
+  tables: byId("tables"),
+  status: byId("status"),
+  info: byId("info"),
+  schema: byId("schema"),
+  slider: byId<HTMLInputElement>("version"),
+  versionLabel: byId("version-label"),
+  history: byId("history"),
+  files: byId("files"),
+  queryForm: byId<HTMLFormElement>("query-form"),
+  columns: byId("columns"),
+  where: byId<HTMLInputElement>("where"),
+  limit: byId<HTMLInputElement>("limit"),
+  grid: byId("grid"),
+  gridSummary: byId("grid-summary"),
+  traffic: byId("traffic"),
+  trafficTotal: byId("traffic-total"),
+};
+
+let session: TableSession | undefined;
+let snapshot: Snapshot | undefined;
+/** Increases with every action; results of superseded actions are dropped. */
+let generation = 0;
+
+function setState(state: "idle" | "loading" | "ready" | "error", message = ""): void {
+  document.body.dataset["state"] = state;
+  ui.status.className = state;
+  fill(ui.status, message);
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === "string" ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}
+
+function trafficText(t: Traffic): string {
+  return `${t.requests} requests (${t.gets} GET, ${t.heads} HEAD), ${formatBytes(t.bytes)}`;
+}
+
+function showTraffic(label: string, t: Traffic): void {
+  fill(ui.traffic, `${label}: ${trafficText(t)}`);
+  ui.traffic.dataset["requests"] = String(t.requests);
+  ui.traffic.dataset["bytes"] = String(t.bytes);
+  if (session) fill(ui.trafficTotal, `session: ${trafficText(session.traffic)}`);
+}
+
+/** Runs one action with loading state, error display and stale-result protection. */
+async function act(label: string, action: (s: TableSession, gen: number) => Promise<void>): Promise<void> {
+  const s = session;
+  if (!s) return;
+  const gen = ++generation;
+  setState("loading", `${label}…`);
+  try {
+    const { traffic } = await s.measure(() => action(s, gen));
+    if (gen !== generation) return;
+    showTraffic(label, traffic);
+    setState("ready", `${label}: done`);
+  } catch (error) {
+    if (gen !== generation) return;
+    setState("error", describeError(error));
+    if (session) fill(ui.trafficTotal, `session: ${trafficText(session.traffic)}`);
+  }
+}
+
+function renderInfo(s: Snapshot): void {
+  const i = snapshotInfo(s);
+  const rows: Array<[string, string]> = [
+    ["version", String(i.version)],
+    ["committed", new Date(i.timestamp).toISOString()],
+    ["protocol", `reader ${i.minReaderVersion}, writer ${i.minWriterVersion}`],
+    ["features", i.features.length === 0 ? "none" : i.features.join(", ")],
+    ["partition columns", i.partitionColumns.length === 0 ? "none" : i.partitionColumns.join(", ")],
+    ["files", String(i.numFiles)],
+    ["size", formatBytes(i.sizeBytes)],
+  ];
+  if (i.name !== undefined) rows.unshift(["name", i.name]);
+  fill(ui.info, ...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", { "data-key": k }, v)]));
+  ui.info.dataset["version"] = String(i.version);
+  const partition = new Set(i.partitionColumns);
+  fill(ui.schema, table(["column", "type", "nullable", ""], i.fields.map((f) => [f.name, typeLabel(f.type), f.nullable ? "yes" : "no", partition.has(f.name) ? "partition" : ""])));
+  const files = fileInfos(s);
+  fill(
+    ui.files,
+    table(
+      ["path", "size", "partition values", "records", "DV"],
+      files.map((f) => [f.path, formatBytes(f.size), partitionText(f.partitionValues), f.numRecords === undefined ? "?" : String(f.numRecords), f.deletionVector ? "yes" : ""]),
+    ),
+  );
+  const checked = new Set([...ui.columns.querySelectorAll<HTMLInputElement>("input:checked")].map((c) => c.value));
+  const keep = checked.size > 0 && i.fields.some((f) => checked.has(f.name));
+  fill(
+    ui.columns,
+    ...i.fields.map((f) =>
+      h("label", {}, h("input", { type: "checkbox", value: f.name, checked: !keep || checked.has(f.name) }), ` ${f.name}`),
+    ),
+  );
+  ui.slider.value = String(i.version);
+  fill(ui.versionLabel, `version ${i.version}`);
+  for (const li of ui.history.querySelectorAll("li")) li.classList.toggle("current", li.dataset["version"] === String(i.version));
+}
+
+/** A grid cell: nulls are marked so they differ from the text "null". */
+function cell(value: unknown, type: SchemaField["type"]): string | Node {
+  return value === null || value === undefined ? h("span", { class: "null" }, "null") : formatCell(value, type);
+}
+
+async function runQuery(s: TableSession, snap: Snapshot, gen: number): Promise<void> {
+  const columns = [...ui.columns.querySelectorAll<HTMLInputElement>("input:checked")].map((c) => c.value);
+  const limit = Math.max(0, Math.floor(Number(ui.limit.value) || 0));
+  const result = await s.query(snap, { columns, where: ui.where.value, limit });
+  if (gen !== generation) return;
+  fill(ui.grid, table(result.fields.map((f) => f.name), result.rows.map((r) => result.fields.map((f) => cell(r[f.name], f.type))), { id: "grid-table" }));
+  ui.grid.dataset["rows"] = String(result.rows.length);
+  fill(
+    ui.gridSummary,
+    `${result.rows.length} row(s) shown (limit ${limit}) at version ${snap.version}; ` +
+      `files: ${result.filesToRead} of ${result.filesTotal} to read ` +
+      `(${result.prunedByPartition} pruned by partition, ${result.skippedByStats} skipped by stats)`,
+  );
+}
+
+async function loadVersion(s: TableSession, gen: number, version: number | undefined): Promise<void> {
+  const snap = await s.snapshot(version);
+  if (gen !== generation) return;
+  snapshot = snap;
+  renderInfo(snap);
+  const url = new URL(location.href);
+  url.searchParams.set("table", s.url);
+  if (version === undefined) url.searchParams.delete("version");
+  else url.searchParams.set("version", String(version));
+  history.replaceState(null, "", url);
+  await runQuery(s, snap, gen);
+}
+
+function renderHistory(entries: Array<{ version: number; timestamp: number; operation: string | undefined }>): void {
+  const versions = entries.map((e) => e.version);
+  ui.slider.min = String(Math.min(...versions));
+  ui.slider.max = String(Math.max(...versions));
+  ui.slider.disabled = versions.length < 2;
+  fill(
+    ui.history,
+    ...entries.map((e) => {
+      const li = h("li", { "data-version": String(e.version) }, h("button", { type: "button" }, `v${e.version}`), ` ${e.operation ?? "?"} · ${new Date(e.timestamp).toISOString()}`);
+      li.querySelector("button")?.addEventListener("click", () => void act(`version ${e.version}`, (s, gen) => loadVersion(s, gen, e.version)));
+      return li;
+    }),
+  );
+}
+
+function openTableUrl(url: string, version: number | undefined): void {
+  session = new TableSession(url);
+  snapshot = undefined;
+  fill(ui.columns);
+  void act("open table", async (s, gen) => {
+    const entries = await s.history();
+    if (gen !== generation) return;
+    renderHistory(entries);
+    await loadVersion(s, gen, version);
+  });
+}
+
+ui.form.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const url = ui.url.value.trim();
+  if (url !== "") openTableUrl(new URL(url, location.href).toString(), undefined);
+});
+ui.slider.addEventListener("input", () => fill(ui.versionLabel, `version ${ui.slider.value}`));
+ui.slider.addEventListener("change", () => {
+  const v = Number(ui.slider.value);
+  void act(`version ${v}`, (s, gen) => loadVersion(s, gen, v));
+});
+ui.queryForm.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const snap = snapshot;
+  if (snap) void act("query", (s, gen) => runQuery(s, snap, gen));
+});
+
+/** Lists the Worker's tables (when the page is served by it) as links that fill in the URL. */
+async function listWorkerTables(): Promise<string[]> {
+  try {
+    const res = await fetch(new URL("api/tables", location.href));
+    if (!res.ok) return [];
+    const body = (await res.json()) as { schemas?: Array<{ tables?: Array<{ path: string }> }> };
+    return (body.schemas ?? []).flatMap((s) => (s.tables ?? []).map((t) => new URL(`objects/${t.path}`, location.href).toString()));
+  } catch {
+    return [];
+  }
+}
+
+async function start(): Promise<void> {
+  setState("idle");
+  const params = new URLSearchParams(location.search);
+  const fromQuery = params.get("table");
+  const tables = await listWorkerTables();
+  fill(
+    ui.tables,
+    ...tables.map((t) => {
+      const a = h("a", { href: `?table=${encodeURIComponent(t)}` }, new URL(t).pathname.replace(/^\/objects\//, ""));
+      return h("li", {}, a);
+    }),
+  );
+  const initial = fromQuery ?? tables[0];
+  if (initial === undefined) return;
+  ui.url.value = initial;
+  if (fromQuery !== null) {
+    const v = params.get("version");
+    openTableUrl(fromQuery, v === null || v === "" ? undefined : Number(v));
+  }
+}
+
+void start();
