@@ -4,10 +4,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { logReplayBench } from "./log-replay.js";
+import { scanBench } from "./scan.js";
 import { writeBench } from "./write.js";
 
 const only = process.argv[2];
-const benches = { "log-replay": logReplayBench, write: writeBench };
+const benches = { "log-replay": logReplayBench, write: writeBench, scan: scanBench };
 const results = {};
 for (const [name, fn] of Object.entries(benches)) {
   if (only && only !== name) continue;

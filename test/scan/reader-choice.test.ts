@@ -1,12 +1,13 @@
 /**
  * The default reader of scans (scan/reader-choice.ts): runtime detection; limit queries, small
  * scans and Workers without a loaded module never load parquet-wasm; the adaptive reader sends
- * small file reads to the JS decoder and large ones to wasm; and with parquet-wasm loaded, the
+ * small file reads to the JS decoder and large ones to wasm; a limit query stops after the row
+ * group it needs; and with parquet-wasm loaded, the
  * default scan of a 2-column projection of a wide file decodes in wasm yet fetches only the
  * footer and those two column chunks (the economy test's guarantee).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -47,15 +48,23 @@ async function rows(store: CountingStore, options: Parameters<typeof planScan>[1
 describe("reader choice", () => {
   let wide = "";
   let small = "";
+  let groups = "";
   beforeAll(() => {
     const base = mkdtempSync(join(tmpdir(), "delta-edge-reader-choice-"));
     wide = join(base, "wide");
     small = join(base, "small");
+    groups = join(base, "groups");
     const script = resolve(import.meta.dirname, "../helpers/make_wide_table.py");
-    for (const [dir, args] of [[wide, ["40", "100000", "1"]], [small, ["3", "1000", "2"]]] as const) {
+    for (const [dir, args] of [[wide, ["40", "100000", "1"]], [small, ["3", "1000", "2"]], [groups, ["3", "40000", "1"]]] as const) {
       const r = spawnSync(PYTHON, [script, dir, ...args], { encoding: "utf8" });
       if (r.status !== 0) throw new Error(r.stderr);
     }
+    // the same rows in 4 row groups (the size in the log is only an upper bound for the scan)
+    const file = join(groups, "part-00000.parquet");
+    const r = spawnSync(PYTHON, ["-c", `import pyarrow.parquet as pq, sys; t = pq.read_table(sys.argv[1]); pq.write_table(t, sys.argv[1], row_group_size=10000)`, file]);
+    if (r.status !== 0) throw new Error(String(r.stderr));
+    const log = join(groups, "_delta_log", "00000000000000000000.json");
+    writeFileSync(log, readFileSync(log, "utf8").replace(/"size": \d+/, `"size": ${statSync(file).size}`));
   }, 60_000);
   afterEach(() => vi.unstubAllGlobals());
 
@@ -97,6 +106,17 @@ describe("reader choice", () => {
     expect(defaultReader({ runtime: "workers" })).not.toBe(js);
     expect(defaultReader({ runtime: "node", scanBytes: 1000 })).not.toBe(js);
     expect(defaultReader({ runtime: "node", limit: 5 })).toBe(js);
+  });
+
+  it("a limit query stops decoding, and fetching, after the row group it needs", async () => {
+    const store = new CountingStore(new LocalStore({ root: groups }));
+    expect(await rows(store, {}, { limit: 10 })).toBe(10);
+    const source = { byteLength: statSync(join(groups, "part-00000.parquet")).size, read: (s: number, e: number) => store.inner.get("part-00000.parquet", { range: { offset: s, length: e - s } }) };
+    const meta = await createHyparquetReader().readMetadata(source);
+    expect(meta.rowGroups.length).toBe(4);
+    const first = (meta.columnChunks[0] ?? []).reduce((n, c) => n + (c.end - c.start), 0);
+    const bytes = store.operations().filter((o) => o.op === "get" && o.key === "part-00000.parquet").reduce((n, o) => n + o.bytes, 0);
+    expect(bytes).toBeLessThanOrEqual(1.25 * first + 65536);
   });
 
   it("keeps the economy of ranged reads when the adaptive reader decodes in wasm", async () => {

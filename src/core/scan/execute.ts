@@ -47,6 +47,21 @@ export async function* scanBatches(plan: ScanPlan, options: ExecuteOptions): Asy
   const ahead = limit !== undefined ? 1 : Math.max(1, options.concurrency ?? 4);
   const ctx = new FileContext(plan, schema, reader, options);
   let emitted = 0;
+  if (limit !== undefined) {
+    // One file at a time, batch by batch: reading stops (and the decoder with it) once the
+    // limit is reached, so only the row groups needed are fetched.
+    for (const file of plan.files) {
+      for await (const b of ctx.readFileStream(file)) {
+        if (emitted + b.numRows >= limit) {
+          yield b.slice(0, limit - emitted);
+          return;
+        }
+        emitted += b.numRows;
+        yield b;
+      }
+    }
+    return;
+  }
   const inFlight: Promise<RecordBatch[]>[] = [];
   let next = 0;
   const fill = (): void => {
@@ -105,6 +120,13 @@ class FileContext {
   }
 
   async readFile(file: PlannedFile): Promise<RecordBatch[]> {
+    const out: RecordBatch[] = [];
+    for await (const b of this.readFileStream(file)) out.push(b);
+    return out;
+  }
+
+  /** The output batches of one file, as it is decoded. */
+  async *readFileStream(file: PlannedFile): AsyncGenerator<RecordBatch> {
     const { plan, options } = this;
     const { store } = options;
     const context = { path: plan.snapshot.tableRoot, version: plan.snapshot.version };
@@ -125,9 +147,10 @@ class FileContext {
         for (let start = 0; start < metadata.numRows; start += options.batchSize ?? 65536) {
           const n = Math.min(options.batchSize ?? 65536, metadata.numRows - start);
           this.emit(file, [], n, rowStart, deleted, out);
+          yield* out.splice(0);
           rowStart += n;
         }
-        return out;
+        return;
       }
       const stream = this.reader.read({
         source,
@@ -138,9 +161,9 @@ class FileContext {
       });
       for await (const batch of stream) {
         this.emit(file, batch.data.children as Data[], batch.numRows, rowStart, deleted, out);
+        yield* out.splice(0);
         rowStart += batch.numRows;
       }
-      return out;
     } catch (err) {
       if (err instanceof NotFoundError && err.path === source.path) {
         throw new NotFoundError(`data file ${key} is missing`, { ...context, cause: err });
