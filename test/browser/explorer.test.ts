@@ -7,7 +7,9 @@
  * WHERE predicate and narrows the columns. Without Chromium the suite skips locally and fails
  * under CI=true. A screenshot is written to a temp dir (path printed).
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -140,9 +142,36 @@ describe.skipIf(!available && process.env["CI"] !== "true")("demo explorer in he
     await page.click("#run");
     await browser.settle();
 
+    expect(new URL(page.url()).searchParams.get("version")).toBe("1");
     const shot = join(tmpdir(), `delta-edge-explorer-${process.pid}.png`);
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`test/browser: screenshot at ${shot}`);
+  });
+
+  it("runs from another origin (CORS, ranged reads) with a deep link to a version", async () => {
+    const html = readFileSync(join(dir, "site", "index.html"));
+    const server: Server = createServer((req, res) => {
+      if (req.url === "/" || req.url?.startsWith("/?") === true) res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(html);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+    try {
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const { page, requests } = browser;
+      requests.length = 0;
+      await page.goto(`${origin}/?table=${encodeURIComponent(tableUrl)}&version=0`);
+      await expect.poll(() => page.getAttribute("body", "data-state")).not.toBe("idle");
+      await browser.settle();
+      const v0 = await expected({ version: 0 });
+      expect(await page.textContent('#info dd[data-key="version"]')).toBe("0");
+      expect(await grid(page)).toEqual({ headers: v0.fields.map((f) => f.name), rows: v0.rows });
+      expect(await page.$$eval("#tables li", (lis) => lis.length)).toBe(0);
+      const objectReads = requests.filter((r) => r.url.startsWith(tableUrl));
+      expect(objectReads.some((r) => r.range !== undefined)).toBe(true);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((ok) => server.close(ok));
+    }
   });
 });
 
