@@ -114,6 +114,11 @@ export class TableSession {
     return openTable({ store: this.store, version });
   }
 
+  /** The newest snapshot committed at or before a time (ISO 8601). */
+  snapshotAt(timestamp: string): Promise<Snapshot> {
+    return openTable({ store: this.store, timestamp });
+  }
+
   /** Commits newest first (at most `limit`). */
   history(limit = 200): Promise<HistoryEntry[]> {
     return readHistory({ store: this.store, limit });

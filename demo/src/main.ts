@@ -19,6 +19,8 @@ const ui = {
   info: byId("info"),
   schema: byId("schema"),
   slider: byId<HTMLInputElement>("version"),
+  asOfForm: byId<HTMLFormElement>("as-of-form"),
+  asOf: byId<HTMLInputElement>("as-of"),
   versionLabel: byId("version-label"),
   history: byId("history"),
   files: byId("files"),
@@ -31,6 +33,9 @@ const ui = {
   traffic: byId("traffic"),
   trafficTotal: byId("traffic-total"),
 };
+
+/** Rows of the file list rendered at most (tables can have hundreds of thousands of files). */
+const MAX_FILES_SHOWN = 1000;
 
 let session: TableSession | undefined;
 let snapshot: Snapshot | undefined;
@@ -46,7 +51,9 @@ function setState(state: "idle" | "loading" | "ready" | "error", message = ""): 
 function describeError(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return typeof code === "string" ? `${code}: ${error.message}` : error.message;
+    const text = typeof code === "string" ? `${code}: ${error.message}` : error.message;
+    const network = /failed to fetch|networkerror|load failed/i.test(`${text} ${String((error as { cause?: unknown }).cause)}`);
+    return network ? `${text} (is the URL reachable, and does it allow this origin by CORS, with the Range header?)` : text;
   }
   return String(error);
 }
@@ -97,11 +104,13 @@ function renderInfo(s: Snapshot): void {
   const partition = new Set(i.partitionColumns);
   fill(ui.schema, table(["column", "type", "nullable", ""], i.fields.map((f) => [f.name, typeLabel(f.type), f.nullable ? "yes" : "no", partition.has(f.name) ? "partition" : ""])));
   const files = fileInfos(s);
+  const shown = files.slice(0, MAX_FILES_SHOWN);
   fill(
     ui.files,
+    files.length > shown.length ? h("p", { class: "note" }, `first ${shown.length} of ${files.length} files`) : "",
     table(
       ["path", "size", "partition values", "records", "DV"],
-      files.map((f) => [f.path, formatBytes(f.size), partitionText(f.partitionValues), f.numRecords === undefined ? "?" : String(f.numRecords), f.deletionVector ? "yes" : ""]),
+      shown.map((f) => [f.path, formatBytes(f.size), partitionText(f.partitionValues), f.numRecords === undefined ? "?" : String(f.numRecords), f.deletionVector ? "yes" : ""]),
     ),
   );
   const checked = new Set([...ui.columns.querySelectorAll<HTMLInputElement>("input:checked")].map((c) => c.value));
@@ -137,8 +146,9 @@ async function runQuery(s: TableSession, snap: Snapshot, gen: number): Promise<v
   );
 }
 
-async function loadVersion(s: TableSession, gen: number, version: number | undefined): Promise<void> {
-  const snap = await s.snapshot(version);
+async function loadVersion(s: TableSession, gen: number, version: number | undefined, timestamp?: string): Promise<void> {
+  const snap = timestamp === undefined ? await s.snapshot(version) : await s.snapshotAt(timestamp);
+  if (timestamp !== undefined) version = snap.version;
   if (gen !== generation) return;
   snapshot = snap;
   renderInfo(snap);
@@ -186,6 +196,11 @@ ui.slider.addEventListener("input", () => fill(ui.versionLabel, `version ${ui.sl
 ui.slider.addEventListener("change", () => {
   const v = Number(ui.slider.value);
   void act(`version ${v}`, (s, gen) => loadVersion(s, gen, v));
+});
+ui.asOfForm.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const text = ui.asOf.value.trim();
+  if (text !== "") void act(`as of ${text}`, (s, gen) => loadVersion(s, gen, undefined, text));
 });
 ui.queryForm.addEventListener("submit", (e) => {
   e.preventDefault();

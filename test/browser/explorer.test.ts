@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDemo } from "../../scripts/build-demo.mjs";
 import { startWorker, type RunningWorker } from "../../scripts/worker-dev.mjs";
-import { HttpStore, openTable, readRows } from "../../src/browser/index.js";
+import { HttpStore, openTable, readHistory, readRows } from "../../src/browser/index.js";
 import { formatCell, schemaFields } from "../../demo/src/format.js";
 import { CHROMIUM, launchChromium, type BrowserSession } from "./chromium.js";
 
@@ -143,6 +143,15 @@ describe.skipIf(!available && process.env["CI"] !== "true")("demo explorer in he
     await browser.settle();
 
     expect(new URL(page.url()).searchParams.get("version")).toBe("1");
+
+    // Time travel by timestamp: the commit time of version 0, as the library resolves it.
+    const [first] = await readHistory({ store: new HttpStore({ url: tableUrl }), limit: 3 }).then((h) => h.slice(-1));
+    const asOf = new Date(first!.timestamp).toISOString();
+    const byTime = await openTable({ store: new HttpStore({ url: tableUrl }), timestamp: asOf });
+    await page.fill("#as-of", asOf);
+    await page.click("#as-of-form button");
+    await browser.settle();
+    expect(await page.textContent('#info dd[data-key="version"]')).toBe(String(byTime.version));
     const shot = join(tmpdir(), `delta-edge-explorer-${process.pid}.png`);
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`test/browser: screenshot at ${shot}`);
