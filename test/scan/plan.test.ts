@@ -104,4 +104,32 @@ describe("scan planning", () => {
     expect(() => planScan(s, { columns: ["nope"] })).toThrow(/unknown column 'nope'.*version 0/);
     expect(() => planScan(s, { where: "nope = 1" })).toThrow(/version 0/);
   });
+
+  it("skips by nested column stats and by binary and boolean partition values", async () => {
+    const store = new MemoryStore();
+    const schema = {
+      type: "struct",
+      fields: [
+        { name: "s", type: { type: "struct", fields: [{ name: "x", type: "long", nullable: true, metadata: {} }] }, nullable: true, metadata: {} },
+        { name: "bin", type: "binary", nullable: true, metadata: {} },
+        { name: "flag", type: "boolean", nullable: true, metadata: {} },
+      ],
+    };
+    const add = (i: number, bin: string, flag: string, min: number, max: number) =>
+      JSON.stringify({ add: { path: `n${i}.parquet`, partitionValues: { bin, flag }, size: 1, modificationTime: 1, dataChange: true, stats: JSON.stringify({ numRecords: 2, minValues: { s: { x: min } }, maxValues: { s: { x: max } }, nullCount: { s: { x: 0 } } }) } });
+    await store.put(
+      commitKey(0),
+      [
+        JSON.stringify({ protocol: { minReaderVersion: 1, minWriterVersion: 2 } }),
+        JSON.stringify({ metaData: { id: "n", format: { provider: "parquet", options: {} }, schemaString: JSON.stringify(schema), partitionColumns: ["bin", "flag"], configuration: {} } }),
+        add(0, "ab", "true", 1, 5),
+        add(1, "cd", "false", 10, 20),
+      ].join("\n"),
+    );
+    const s = await loadSnapshot({ store });
+    expect(paths(planScan(s, { where: "s.x > 7" }))).toEqual(["n1.parquet"]);
+    expect(paths(planScan(s, { where: "s.x = 3" }))).toEqual(["n0.parquet"]);
+    expect(paths(planScan(s, { where: "flag = false" }))).toEqual(["n1.parquet"]);
+    expect(paths(planScan(s, { where: "bin = 'ab'" }))).toEqual(["n0.parquet"]);
+  });
 });
