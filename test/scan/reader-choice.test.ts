@@ -81,7 +81,8 @@ describe("reader choice", () => {
     await rows(store, { columns: ["c3"] }, { reader });
     const tiny = new CountingStore(new LocalStore({ root: small }));
     await rows(tiny, {}, { reader });
-    expect(log).toEqual(["wasm:part-00000.parquet", "js:part-00000.parquet", "js:part-00001.parquet"]);
+    // files are read concurrently: order within a scan is not fixed
+    expect([log[0], ...log.slice(1).sort()]).toEqual(["wasm:part-00000.parquet", "js:part-00000.parquet", "js:part-00001.parquet"]);
   });
 
   it("never loads parquet-wasm for limit queries, small scans, or in Workers, until it is loaded", async () => {
