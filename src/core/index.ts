@@ -31,3 +31,5 @@ export { setParquetWasm } from "./write/parquet-wasm.js";
 export { inferSchema, rowsToRecordBatch } from "./write/rows-to-arrow.js";
 export * from "./logstore/index.js";
 export * as assets from "./assets/index.js";
+export { createHyparquetReader, createWasmReader, type ParquetReader, type ParquetSource, type HyparquetReaderOptions, type WasmReaderOptions } from "./scan/parquet/index.js";
+export { defaultReader } from "./scan/reader-choice.js";
