@@ -8,7 +8,7 @@
 import { InvalidInputError } from "../errors.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import { storeFromUrl, urlScheme, BARE_PATH_SCHEME } from "../storage/url.js";
-import { prefixedStore } from "./prefixed-store.js";
+import { prefixedStore } from "../storage/prefixed.js";
 
 /** HTTP client settings (dagster's ClientConfig); durations are seconds or strings like "30s". */
 export interface ClientStorageConfig {

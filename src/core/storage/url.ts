@@ -12,7 +12,8 @@ import { AZURE_SCHEMES, azureConfig, parseAzureUrl } from "./azure-config.js";
 import { GcsStore, gcsConfig } from "./gcs.js";
 import { HttpStore } from "./http.js";
 import { MemoryStore } from "./memory.js";
-import type { GetOptions, ListOptions, ObjectMeta, ObjectStore, PutBody } from "./object-store.js";
+import type { ObjectStore } from "./object-store.js";
+import { PrefixedStore } from "./prefixed.js";
 import { S3Store } from "./s3.js";
 import { s3Config } from "./s3-config.js";
 import { parseBucketUrl } from "./s3-url.js";
@@ -141,49 +142,4 @@ function memoryStoreFromUrl(url: string): ObjectStore {
   const prefix = slash < 0 ? "" : rest.slice(slash + 1).split("/").filter((s) => s !== "").map(decodeURIComponent).join("/");
   const store = namedMemoryStore(name);
   return prefix === "" ? store : new PrefixedStore(store, prefix);
-}
-
-/** A view of another store's keys under `prefix/`, with keys reported relative to it. */
-class PrefixedStore implements ObjectStore {
-  readonly root: string;
-  readonly writable: boolean;
-  readonly listable: boolean;
-  private readonly inner: ObjectStore;
-  private readonly prefix: string;
-
-  constructor(inner: ObjectStore, prefix: string) {
-    this.inner = inner;
-    this.prefix = `${prefix}/`;
-    this.root = `${inner.root}/${prefix}`;
-    this.writable = inner.writable;
-    this.listable = inner.listable;
-  }
-
-  get(key: string, options?: GetOptions): Promise<Uint8Array> {
-    return this.inner.get(this.prefix + key, options);
-  }
-
-  async head(key: string): Promise<ObjectMeta> {
-    return { ...(await this.inner.head(this.prefix + key)), key };
-  }
-
-  async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ObjectMeta> {
-    const inner: ListOptions = { ...options };
-    if (options.startAfter !== undefined) inner.startAfter = this.prefix + options.startAfter;
-    for await (const meta of this.inner.list(this.prefix + prefix, inner)) {
-      yield { ...meta, key: meta.key.slice(this.prefix.length) };
-    }
-  }
-
-  put(key: string, body: PutBody): Promise<void> {
-    return this.inner.put(this.prefix + key, body);
-  }
-
-  putIfAbsent(key: string, body: PutBody): Promise<void> {
-    return this.inner.putIfAbsent(this.prefix + key, body);
-  }
-
-  delete(key: string): Promise<void> {
-    return this.inner.delete(this.prefix + key);
-  }
 }

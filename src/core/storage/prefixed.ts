@@ -1,17 +1,19 @@
 /**
- * A view of an ObjectStore's keys under a prefix, with keys reported relative to it: how an I/O
- * manager given one store (memory, a counting wrapper, an R2 binding) reaches each table at
+ * A view of an ObjectStore's keys under a prefix, with keys reported relative to it: how
+ * `memory://name/a/b` reaches the keys under `a/b/` of the named MemoryStore, and how an asset
+ * I/O manager given one store (memory, a counting wrapper, an R2 binding) reaches each table at
  * `<schema>/<table>` below it.
  */
-import type { GetOptions, ListOptions, ObjectMeta, ObjectStore, PutBody } from "../storage/object-store.js";
+import type { GetOptions, ListOptions, ObjectMeta, ObjectStore, PutBody } from "./object-store.js";
 
-/** The store of `prefix` ("a/b") inside `inner`. */
+/** The store of `prefix` ("a/b", empty segments ignored) inside `inner`; `inner` itself for an empty prefix. */
 export function prefixedStore(inner: ObjectStore, prefix: string): ObjectStore {
   const clean = prefix.split("/").filter((p) => p !== "").join("/");
   return clean === "" ? inner : new PrefixedStore(inner, clean);
 }
 
-class PrefixedStore implements ObjectStore {
+/** A view of `inner`'s keys under `prefix/` (`prefix` non-empty, without leading or trailing `/`). */
+export class PrefixedStore implements ObjectStore {
   readonly root: string;
   readonly writable: boolean;
   readonly listable: boolean;
@@ -37,7 +39,9 @@ class PrefixedStore implements ObjectStore {
   async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ObjectMeta> {
     const inner: ListOptions = { ...options };
     if (options.startAfter !== undefined) inner.startAfter = this.prefix + options.startAfter;
-    for await (const meta of this.inner.list(this.prefix + prefix, inner)) yield { ...meta, key: meta.key.slice(this.prefix.length) };
+    for await (const meta of this.inner.list(this.prefix + prefix, inner)) {
+      yield { ...meta, key: meta.key.slice(this.prefix.length) };
+    }
   }
 
   put(key: string, body: PutBody): Promise<void> {
