@@ -5,11 +5,13 @@
  *
  * Accepted forms: date `YYYY-MM-DD`; timestamp `YYYY-MM-DD[( |T)HH:MM[:SS[.f{1,6}]]][zone]` with
  * zone `Z`, `+HH`, `+HHMM` or `+HH:MM` (or `-`), optionally preceded by one space. A timestamp
- * without a zone is UTC wall-clock time (the session zone of delta-edge is UTC).
+ * without a zone is UTC wall-clock time (the session zone of delta-edge is UTC). The calendar
+ * arithmetic (daysFromCivil, civilFromDays) is schema/datetime.ts's.
  *
  * Duplication note: schema/'s partition-value codec parses the same `YYYY-MM-DD HH:MM:SS[.ffffff]`
  * forms; the two should be merged once schema/ lands.
  */
+import { civilFromDays, daysFromCivil } from "../schema/datetime.js";
 
 /** Microseconds per day. */
 export const MICROS_PER_DAY = 86_400_000_000n;
@@ -17,30 +19,6 @@ export const MICROS_PER_DAY = 86_400_000_000n;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TS_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)? ?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
-
-/** Days since the epoch of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = (month + 9) % 12;
-  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/** The proleptic Gregorian date of a day number (inverse of daysFromCivil). */
-export function civilFromDays(days: number): { year: number; month: number; day: number } {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
-}
 
 function validDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
