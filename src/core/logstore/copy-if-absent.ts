@@ -8,10 +8,10 @@
  * the temp file. Like put-if-absent, an uncertain copy is settled by reading N.json back: our bytes
  * mean success, other bytes a lost race, a missing file allows another (create-only) copy.
  */
-import { AlreadyExistsError, DeltaError, StorageError } from "../errors.js";
 import { commitKey } from "../log/path.js";
 import type { CopyCondition } from "../storage/s3-dialect.js";
-import { CommitExistsError, readBack, type LogStore, type ReadCommitOptions, type WriteCommitOptions } from "./log-store.js";
+import { CommitExistsError, type LogStore, type ReadCommitOptions, type WriteCommitOptions } from "./log-store.js";
+import { createCommitSettled } from "./settle.js";
 import { deleteQuietly, getIfExists, newTempCommitName, tempCommitKey, type CopyIfAbsentStore } from "./temp-commit.js";
 
 /** Options of {@link CopyIfAbsentLogStore}. */
@@ -58,36 +58,15 @@ export class CopyIfAbsentLogStore implements LogStore {
 
   private async copy(temp: string, version: number, body: WriteCommitOptions["body"]): Promise<void> {
     const key = commitKey(version);
-    const path = this.store.root;
-    for (let attempt = 0; ; attempt++) {
-      let failure: unknown;
-      try {
-        await (this.condition === undefined ? this.store.copyIfAbsent(temp, key) : this.store.copyIfAbsent(temp, key, this.condition));
-        return;
-      } catch (err) {
-        failure = err;
-      }
-      let seen;
-      try {
-        seen = await readBack(this.store, key, body);
-      } catch (readError) {
-        throw new StorageError("commit outcome unknown: the create-only copy failed and reading it back failed too", {
-          path,
-          version,
-          cause: new AggregateError([failure, readError]),
-        });
-      }
-      if (seen.kind === "mine") return;
-      if (seen.kind === "theirs") {
-        throw new CommitExistsError(`version ${version} was committed by another writer`, { path, version, winner: seen.bytes, cause: failure });
-      }
-      if (failure instanceof AlreadyExistsError) {
-        throw new CommitExistsError(`version ${version} exists but could not be read back`, { path, version, cause: failure });
-      }
-      if (attempt >= this.uncertainRetries) {
-        if (failure instanceof DeltaError) throw failure;
-        throw new StorageError("create-only copy of the commit failed", { path, version, cause: failure });
-      }
-    }
+    await createCommitSettled({
+      store: this.store,
+      key,
+      version,
+      body,
+      create: () => (this.condition === undefined ? this.store.copyIfAbsent(temp, key) : this.store.copyIfAbsent(temp, key, this.condition)),
+      uncertainRetries: this.uncertainRetries,
+      attemptName: "the create-only copy",
+      failedMessage: "create-only copy of the commit failed",
+    });
   }
 }
