@@ -8,7 +8,7 @@
  */
 import { AlreadyExistsError, InvalidInputError } from "../errors.js";
 import { compareKeys } from "./memory.js";
-import { bodyBytes, resolveRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
+import { bodyBytes, objectMetaFromHeaders, resolveRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
 import { SharedKeySigner } from "./azure-auth.js";
 import { putBlocks } from "./azure-blocks.js";
 import { AZURITE_ACCOUNT, AZURITE_DEFAULT_URL, AZURITE_KEY, type AzureConfig } from "./azure-config.js";
@@ -133,11 +133,7 @@ export class AzureStore implements ObjectStore {
     const res = await this.send({ method: "HEAD", key, idempotent: true });
     if (!res.ok) throw await errorFromResponse(res, this.pathOf(key), "HEAD");
     await res.body?.cancel();
-    const modified = Date.parse(res.headers.get("Last-Modified") ?? "");
-    const meta: ObjectMeta = { key, size: Number(res.headers.get("Content-Length") ?? 0), lastModified: Number.isNaN(modified) ? 0 : modified };
-    const etag = res.headers.get("ETag");
-    if (etag !== null) meta.etag = etag;
-    return meta;
+    return objectMetaFromHeaders(key, Number(res.headers.get("Content-Length") ?? 0), res.headers);
   }
 
   async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ObjectMeta> {

@@ -7,6 +7,7 @@
  */
 import { DeltaError, InvalidInputError, NotFoundError, StorageError } from "../errors.js";
 import {
+  objectMetaFromHeaders,
   resolveRange,
   type ByteRange,
   type GetOptions,
@@ -167,12 +168,7 @@ export class HttpStore implements ObjectStore {
   }
 
   private meta(key: string, size: number, headers: Headers): ObjectMeta {
-    const modified = headers.get("Last-Modified");
-    const parsed = modified === null ? NaN : Date.parse(modified);
-    const meta: ObjectMeta = { key, size, lastModified: Number.isNaN(parsed) ? 0 : parsed };
-    const etag = headers.get("ETag");
-    if (etag !== null) meta.etag = etag;
-    return meta;
+    return objectMetaFromHeaders(key, size, headers);
   }
 }
 

@@ -69,3 +69,12 @@ export function resolveRange(range: ByteRange | undefined, size: number): [numbe
   const end = range.length === undefined ? size : Math.min(size, range.offset + range.length);
   return [start, Math.max(start, end)];
 }
+
+/** ObjectMeta from HTTP response headers (Last-Modified, ETag), with the size given by the caller. */
+export function objectMetaFromHeaders(key: string, size: number, headers: Headers): ObjectMeta {
+  const modified = Date.parse(headers.get("Last-Modified") ?? "");
+  const meta: ObjectMeta = { key, size, lastModified: Number.isNaN(modified) ? 0 : modified };
+  const etag = headers.get("ETag");
+  if (etag !== null) meta.etag = etag;
+  return meta;
+}

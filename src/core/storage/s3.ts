@@ -11,6 +11,7 @@ import { AwsV4Signer } from "aws4fetch";
 import { AlreadyExistsError, InvalidInputError, NotFoundError, StorageError } from "../errors.js";
 import { rangeHeader } from "./http.js";
 import {
+  objectMetaFromHeaders,
   bodyBytes,
   resolveRange,
   type GetOptions,
@@ -143,11 +144,7 @@ export class S3Store implements ObjectStore {
     const res = await this.send({ method: "HEAD", key, idempotent: true });
     if (!res.ok) throw await errorFromResponse(res, this.pathOf(key), "HEAD");
     await res.body?.cancel();
-    const modified = Date.parse(res.headers.get("Last-Modified") ?? "");
-    const meta: ObjectMeta = { key, size: Number(res.headers.get("Content-Length") ?? 0), lastModified: Number.isNaN(modified) ? 0 : modified };
-    const etag = res.headers.get("ETag");
-    if (etag !== null) meta.etag = etag;
-    return meta;
+    return objectMetaFromHeaders(key, Number(res.headers.get("Content-Length") ?? 0), res.headers);
   }
 
   async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ObjectMeta> {
