@@ -4,8 +4,7 @@
  * embedded V2 fields (`v2Checkpoint.nonFileActions`, `sidecarFiles`) are kept so a reader can skip
  * fetching the V2 checkpoint file itself.
  */
-import { NotFoundError } from "../errors.js";
-import type { ObjectStore } from "../storage/object-store.js";
+import { getIfExists, type ObjectStore } from "../storage/object-store.js";
 import type { Action, Sidecar } from "./actions.js";
 import { LAST_CHECKPOINT_KEY } from "./path.js";
 
@@ -30,14 +29,8 @@ export interface LastCheckpointHint {
 
 /** Reads `_last_checkpoint`; returns undefined when it is missing or unusable. */
 export async function readLastCheckpoint(store: ObjectStore): Promise<LastCheckpointHint | undefined> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await store.get(LAST_CHECKPOINT_KEY);
-  } catch (err) {
-    if (err instanceof NotFoundError) return undefined;
-    throw err;
-  }
-  return parseLastCheckpoint(new TextDecoder().decode(bytes));
+  const bytes = await getIfExists(store, LAST_CHECKPOINT_KEY);
+  return bytes === undefined ? undefined : parseLastCheckpoint(new TextDecoder().decode(bytes));
 }
 
 /** Parses the hint's JSON; undefined when it is not a usable hint. */

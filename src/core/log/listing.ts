@@ -6,7 +6,7 @@
  * n commits after its checkpoint costs about 2*log2(n) requests.
  */
 import { NotFoundError } from "../errors.js";
-import type { ObjectStore } from "../storage/object-store.js";
+import { objectExists, type ObjectStore } from "../storage/object-store.js";
 import type { LastCheckpointHint } from "./last-checkpoint.js";
 import { LOG_DIR, commitKey, checkpointKey, multipartCheckpointKey, padVersion, parseLogFileName, type LogFileName } from "./path.js";
 
@@ -53,13 +53,13 @@ export async function probeLogFiles(store: ObjectStore, { hint, targetVersion }:
   let latest: number;
   if (targetVersion !== undefined) {
     latest = targetVersion;
-    if (!(await exists(store, commitKey(targetVersion)))) {
+    if (!(await objectExists(store, commitKey(targetVersion)))) {
       if (!(useHint && hint.version === targetVersion)) {
         throw new NotFoundError(`version ${targetVersion} does not exist`, { path: store.root, version: targetVersion });
       }
     }
   } else {
-    if (!useHint && !(await exists(store, commitKey(0)))) {
+    if (!useHint && !(await objectExists(store, commitKey(0)))) {
       throw new NotFoundError("no Delta table: neither _delta_log/_last_checkpoint nor the first commit exists", {
         path: store.root,
       });
@@ -103,7 +103,7 @@ async function findLatestCommit(store: ObjectStore, base: number): Promise<numbe
   let hi: number;
   for (;;) {
     const probe = lo + step;
-    if (await exists(store, commitKey(probe))) {
+    if (await objectExists(store, commitKey(probe))) {
       lo = probe;
       step *= 2;
     } else {
@@ -114,18 +114,8 @@ async function findLatestCommit(store: ObjectStore, base: number): Promise<numbe
   // Invariant: lo exists, hi does not.
   while (hi - lo > 1) {
     const mid = lo + Math.floor((hi - lo) / 2);
-    if (await exists(store, commitKey(mid))) lo = mid;
+    if (await objectExists(store, commitKey(mid))) lo = mid;
     else hi = mid;
   }
   return lo;
-}
-
-async function exists(store: ObjectStore, key: string): Promise<boolean> {
-  try {
-    await store.head(key);
-    return true;
-  } catch (err) {
-    if (err instanceof NotFoundError) return false;
-    throw err;
-  }
 }

@@ -12,7 +12,8 @@ import { commitKey } from "../log/path.js";
 import type { CopyCondition } from "../storage/s3-dialect.js";
 import { CommitExistsError, type LogStore, type ReadCommitOptions, type WriteCommitOptions } from "./log-store.js";
 import { createCommitSettled } from "./settle.js";
-import { deleteQuietly, getIfExists, newTempCommitName, tempCommitKey, type CopyIfAbsentStore } from "./temp-commit.js";
+import { deleteQuietly, newTempCommitName, tempCommitKey, type CopyIfAbsentStore } from "./temp-commit.js";
+import { getIfExists } from "../storage/object-store.js";
 
 /** Options of {@link CopyIfAbsentLogStore}. */
 export interface CopyIfAbsentLogStoreOptions {

@@ -16,10 +16,10 @@
  */
 import { NotFoundError, ProtocolError, StorageError } from "../errors.js";
 import { commitKey } from "../log/path.js";
-import type { ObjectStore } from "../storage/object-store.js";
 import { fileNameOf, type CommitEntry, type DynamoLockTable } from "./dynamodb-lock.js";
 import { CommitExistsError, type LogStore, type ReadCommitOptions, type RepairResult, type WriteCommitOptions } from "./log-store.js";
-import { copyObject, deleteQuietly, exists, getIfExists, newTempCommitName, tempCommitKey } from "./temp-commit.js";
+import { copyObject, deleteQuietly, newTempCommitName, tempCommitKey } from "./temp-commit.js";
+import { getIfExists, objectExists, type ObjectStore } from "../storage/object-store.js";
 
 /** Options of {@link DynamoDbLogStore}. */
 export interface DynamoDbLogStoreOptions {
@@ -137,11 +137,11 @@ export class DynamoDbLogStore implements LogStore {
     const temp = tempCommitKey(entry.tempPath);
     for (let attempt = 1; ; attempt++) {
       try {
-        if (!(checkTarget && (await exists(this.store, target)))) await copyObject(this.store, temp, target);
+        if (!(checkTarget && (await objectExists(this.store, target)))) await copyObject(this.store, temp, target);
         break;
       } catch (err) {
         if (err instanceof NotFoundError) {
-          if (await exists(this.store, target)) break; // moved by another client
+          if (await objectExists(this.store, target)) break; // moved by another client
           throw new ProtocolError(
             `lock table "${this.lockTable.tableName}" has an incomplete entry for version ${entry.version}, but neither ${temp} nor ${target} exists; ` +
               `the commit is lost: delete the item {tablePath: "${this.lockTable.tablePath}", fileName: "${fileNameOf(entry.version)}"} to unblock writers`,

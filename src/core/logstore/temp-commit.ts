@@ -5,7 +5,6 @@
  * operations some stores offer (S3's CopyObject), a portable copy (server-side when the store can,
  * else read and write), and an existence check.
  */
-import { NotFoundError } from "../errors.js";
 import { LOG_DIR } from "../log/path.js";
 import type { CopyCondition } from "../storage/s3-dialect.js";
 import type { ObjectStore } from "../storage/object-store.js";
@@ -47,27 +46,6 @@ export function tempCommitKey(name: string): string {
 export async function copyObject(store: ObjectStore, from: string, to: string): Promise<void> {
   if (hasCopy(store)) return store.copy(from, to);
   await store.put(to, await store.get(from));
-}
-
-/** A key's bytes, or undefined when it does not exist. */
-export async function getIfExists(store: ObjectStore, key: string): Promise<Uint8Array | undefined> {
-  try {
-    return await store.get(key);
-  } catch (err) {
-    if (err instanceof NotFoundError) return undefined;
-    throw err;
-  }
-}
-
-/** Whether a key exists. */
-export async function exists(store: ObjectStore, key: string): Promise<boolean> {
-  try {
-    await store.head(key);
-    return true;
-  } catch (err) {
-    if (err instanceof NotFoundError) return false;
-    throw err;
-  }
 }
 
 /** Deletes a key, ignoring failures (temp-file cleanup must never fail a commit). */

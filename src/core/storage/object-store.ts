@@ -4,6 +4,7 @@
  * Every backend (memory, http, s3, r2-binding, azure, local files) implements this and passes the
  * shared storage conformance suite in test/storage.
  */
+import { NotFoundError } from "../errors.js";
 
 /** A byte range: `{offset, length?}` (length absent = to the end) or `{suffix}` (last N bytes). */
 export type ByteRange = { offset: number; length?: number } | { suffix: number };
@@ -77,4 +78,25 @@ export function objectMetaFromHeaders(key: string, size: number, headers: Header
   const etag = headers.get("ETag");
   if (etag !== null) meta.etag = etag;
   return meta;
+}
+
+/** Whether a key exists (a HEAD; NotFoundError means no, other errors are thrown). */
+export async function objectExists(store: ObjectStore, key: string): Promise<boolean> {
+  try {
+    await store.head(key);
+    return true;
+  } catch (err) {
+    if (err instanceof NotFoundError) return false;
+    throw err;
+  }
+}
+
+/** A key's bytes, or undefined when it does not exist. */
+export async function getIfExists(store: ObjectStore, key: string): Promise<Uint8Array | undefined> {
+  try {
+    return await store.get(key);
+  } catch (err) {
+    if (err instanceof NotFoundError) return undefined;
+    throw err;
+  }
 }
