@@ -18,7 +18,7 @@ import { deltaTypeToArrow } from "../schema/arrow-schema.js";
 import { pow10 } from "../schema/decimal.js";
 import { primitiveTypeName } from "../schema/schema-json.js";
 import type { PrimitiveType } from "../schema/types.js";
-import { isValid, validityMask } from "./data-values.js";
+import { isValid, validityMask } from "../scan/arrow-data.js";
 
 /** Converts one column's Data to the canonical layout of its Delta type. */
 export type Cast = (data: Data) => Data;

@@ -24,7 +24,7 @@ import { encodeAddPath } from "../schema/partition-path.js";
 import type { StructType } from "../schema/types.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import { validateDataSchema, type DataConformer } from "./data-validate.js";
-import { estimateBytes } from "./data-values.js";
+import { estimateBytes } from "../scan/arrow-data.js";
 import { dataSchemaOf, splitByPartition, type PartitionGroup } from "./partition-split.js";
 import { arrowToParquet, parquetFileSuffix, type ParquetCompression } from "./parquet-writer.js";
 import { StatsCollector } from "./stats.js";

@@ -22,7 +22,7 @@ import type { DataType, StructType } from "../schema/types.js";
 import { leafCast, type Cast } from "./data-cast.js";
 import { checkNullability } from "./data-nulls.js";
 import { takeRows } from "./data-take.js";
-import { isValid } from "./data-values.js";
+import { isValid } from "../scan/arrow-data.js";
 
 /** Options of {@link validateDataSchema}. */
 export interface ValidateDataSchemaOptions {

@@ -16,7 +16,7 @@ import { partitionDirectory } from "../schema/partition-path.js";
 import { serializePartitionValue } from "../schema/partition-values.js";
 import type { Scalar, StructField, StructType } from "../schema/types.js";
 import { takeRows } from "./data-take.js";
-import { scalarAt } from "./data-values.js";
+import { scalarAt } from "../scan/arrow-data.js";
 
 /** The rows of one partition. */
 export interface PartitionGroup {
