@@ -11,6 +11,7 @@ import { ProtocolError, StorageError } from "../../src/core/errors.js";
 import { CommitExistsError } from "../../src/core/logstore/log-store.js";
 import { DynamoDbLogStore } from "../../src/core/logstore/dynamodb.js";
 import { repairIncomplete, selectLogStore } from "../../src/core/logstore/select.js";
+import { runCli } from "../cli/run-cli.js";
 import { S3Store } from "../../src/core/storage/s3.js";
 import { s3Config } from "../../src/core/storage/s3-config.js";
 import { storeFromUrl } from "../../src/core/storage/url.js";
@@ -103,6 +104,18 @@ describe.skipIf(!availability.available)("DynamoDbLogStore (moto)", () => {
     expect((await items(url)).map((i) => i.complete?.S)).toEqual(["true", "true"]);
     expect((await logKeys(store)).filter((k) => k.includes("_commit_"))).toEqual([]);
     expect(await repairIncomplete({ store })).toEqual({ version: 1, repaired: false });
+  });
+
+  it("the CLI finishes a dead writer's commit before reading (delta-edge info, scan)", async () => {
+    const { url, store } = freshTable();
+    await writeTable({ store, data: rows(1), schema: RACE_SCHEMA });
+    await expect(writeTable({ store: crashing(store), data: rows(2), mode: "append" })).rejects.toThrow(/reserved in lock table/);
+    const info = await runCli(["info", url], lockedEnv());
+    expect(info.stderr).toBe("");
+    expect((JSON.parse(info.stdout) as { version: number }).version).toBe(1);
+    expect((await items(url)).map((i) => i.complete?.S)).toEqual(["true", "true"]);
+    const scan = await runCli(["scan", url, "--columns", "id"], lockedEnv());
+    expect(scan.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { id: number }).id).sort()).toEqual([1, 2]);
   });
 
   it("the next writeTable finishes a dead writer's commit before appending", async () => {
