@@ -6,13 +6,16 @@
  * disappears). Unknown actions are ignored.
  *
  * Speed: replay is dominated by building objects the caller may never look at. Commit lines of
- * the common shape `{"add":{"path":"...",...}` (no escapes in the path, no deletion vector) are
- * reconciled from their text alone and kept as strings; they are parsed on first use
- * (materialize). Any other line takes the exact path: JSON.parse.
+ * the common shape `{"add":{"path":"...",...}}` (no escapes in the path, no deletion vector) are
+ * proven complete and well-formed by a linear scan (file-action-scan.ts), reconciled from their
+ * text and kept as strings; they are parsed on first use (materialize). Every other line takes the
+ * exact path: JSON.parse, then toAction (actions.ts). Either way a line that is not one complete
+ * JSON action of the right shape is a ProtocolError naming the file, version and line, and is
+ * never applied.
  */
-import { ProtocolError } from "../errors.js";
 import type {
   Action,
+  ActionSource,
   AddFile,
   CommitInfo,
   DeletionVectorDescriptor,
@@ -22,13 +25,21 @@ import type {
   RemoveFile,
   SetTransaction,
 } from "./actions.js";
+import { parseActionLine } from "./commit-file.js";
+import { FileActionScanner } from "./file-action-scan.js";
 
-/** A live file or tombstone: the parsed action, or its raw commit line awaiting a parse. */
-export type Pending<T> = T | string;
+/** A commit line proven to be a well-formed add or remove, kept as text until first use. */
+export class PendingLine {
+  constructor(
+    /** The whole line. */
+    readonly line: string,
+    /** add.size (remove.size, or -1 when a remove has none). */
+    readonly size: number,
+  ) {}
+}
 
-const ADD_PREFIX = '{"add":{"path":"';
-const REMOVE_PREFIX = '{"remove":{"path":"';
-const DV_MARK = '"deletionVector":{';
+/** A live file or tombstone: the parsed action, or its commit line awaiting a parse. */
+export type Pending<T> = T | PendingLine;
 
 /** The reconciled state of a table at one version. */
 export class ReplayState {
@@ -42,6 +53,7 @@ export class ReplayState {
   readonly domains = new Map<string, DomainMetadata>();
   /** commitInfo of the newest replayed commit, when it had one. */
   lastCommitInfo: CommitInfo | undefined;
+  private readonly scanner = new FileActionScanner();
 
   /** Applies already-parsed actions of one checkpoint or commit, in file order. */
   apply(actions: readonly Action[], isCommit: boolean): void {
@@ -53,60 +65,42 @@ export class ReplayState {
     if (isCommit) this.lastCommitInfo = commitInfo;
   }
 
-  /** Applies the NDJSON text of one commit (or compaction file). */
-  applyText(text: string, isCommit: boolean, context: { path: string; version: number }): void {
-    let commitInfo: CommitInfo | undefined;
+  /**
+   * Applies the NDJSON text of one commit (or compaction file). A bad line throws; the state is
+   * then unusable (loading fails as a whole).
+   */
+  applyText(text: string, isCommit: boolean, source: ActionSource): void {
+    const scanner = this.scanner;
     const n = text.length;
+    let commitInfo: CommitInfo | undefined;
     let start = 0;
     let lineNo = 0;
-    // Position of the next deletion vector object in the text (one forward scan for the whole text).
-    let nextDv = -1;
     while (start < n) {
       let end = text.indexOf("\n", start);
       if (end === -1) end = n;
       lineNo++;
       if (end > start) {
-        if (nextDv !== Infinity && nextDv < start) {
-          const found = text.indexOf(DV_MARK, start);
-          nextDv = found === -1 ? Infinity : found;
-        }
-        if (!(nextDv < end && nextDv >= start) && this.applyFastLine(text, start, end)) {
-          start = end + 1;
-          continue;
-        }
-        const action = parseLine(text.slice(start, end), lineNo, context);
-        if (action) {
-          const info = this.applyAction(action);
-          if (info) commitInfo = info;
+        if (scanner.scan(text, start, end)) {
+          const key = canonicalPath(text.slice(scanner.pathStart, scanner.pathEnd));
+          const line = new PendingLine(text.slice(start, end), scanner.size);
+          if (scanner.isAdd) {
+            this.files.set(key, line);
+            if (this.tombstones.size > 0) this.tombstones.delete(key);
+          } else {
+            this.files.delete(key);
+            this.tombstones.set(key, line);
+          }
+        } else {
+          const action = parseActionLine(text.slice(start, end), lineNo, source);
+          if (action) {
+            const info = this.applyAction(action);
+            if (info) commitInfo = info;
+          }
         }
       }
       start = end + 1;
     }
     if (isCommit) this.lastCommitInfo = commitInfo;
-  }
-
-  /**
-   * Reconciles an add/remove line (text[start, end), no deletion vector) from its text; false when
-   * the line needs a real parse.
-   */
-  private applyFastLine(text: string, start: number, end: number): boolean {
-    const isAdd = text.startsWith(ADD_PREFIX, start);
-    if (!isAdd && !text.startsWith(REMOVE_PREFIX, start)) return false;
-    const from = start + (isAdd ? ADD_PREFIX.length : REMOVE_PREFIX.length);
-    const close = text.indexOf('"', from);
-    if (close < 0 || close >= end) return false;
-    const raw = text.slice(from, close);
-    if (raw.includes("\\")) return false;
-    const key = canonicalPath(raw);
-    const line = text.slice(start, end);
-    if (isAdd) {
-      this.files.set(key, line);
-      if (this.tombstones.size > 0) this.tombstones.delete(key);
-    } else {
-      this.files.delete(key);
-      this.tombstones.set(key, line);
-    }
-    return true;
   }
 
   private applyAction(a: Action): CommitInfo | undefined {
@@ -134,37 +128,19 @@ export class ReplayState {
   }
 }
 
-function parseLine(line: string, lineNo: number, context: { path: string; version: number }): Action | undefined {
-  let action: unknown;
-  try {
-    action = JSON.parse(line);
-  } catch (cause) {
-    if (line.trim() === "") return undefined;
-    throw new ProtocolError(`corrupt log line ${lineNo}: not JSON`, { ...context, cause });
-  }
-  if (typeof action !== "object" || action === null) {
-    throw new ProtocolError(`corrupt log line ${lineNo}: not an object`, context);
-  }
-  return action as Action;
-}
-
-/** Parses a pending add (a raw commit line) into its AddFile. */
+/** Parses a pending add (a proven commit line) into its AddFile. */
 export function materializeAdd(entry: Pending<AddFile>): AddFile {
-  return typeof entry === "string" ? (JSON.parse(entry) as { add: AddFile }).add : entry;
+  return entry instanceof PendingLine ? (JSON.parse(entry.line) as { add: AddFile }).add : entry;
 }
 
-/** Parses a pending remove (a raw commit line) into its RemoveFile. */
+/** Parses a pending remove (a proven commit line) into its RemoveFile. */
 export function materializeRemove(entry: Pending<RemoveFile>): RemoveFile {
-  return typeof entry === "string" ? (JSON.parse(entry) as { remove: RemoveFile }).remove : entry;
+  return entry instanceof PendingLine ? (JSON.parse(entry.line) as { remove: RemoveFile }).remove : entry;
 }
 
-const SIZE = /"size":(\d+)/;
-
-/** The size of a pending add without parsing the whole line. */
+/** The size of a pending add without parsing it. */
 export function pendingSize(entry: Pending<AddFile>): number {
-  if (typeof entry !== "string") return Number(entry.size);
-  const m = SIZE.exec(entry);
-  return m ? Number(m[1]) : materializeAdd(entry).size;
+  return entry.size;
 }
 
 /** The replay key of a file: canonical path plus the DV's unique id. */
