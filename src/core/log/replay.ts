@@ -6,12 +6,12 @@
  * disappears). Unknown actions are ignored.
  *
  * Speed: replay is dominated by building objects the caller may never look at. Commit lines of
- * the common shape `{"add":{"path":"...",...}}` (no escapes in the path, no deletion vector) are
- * proven complete and well-formed by a linear scan (file-action-scan.ts), reconciled from their
- * text and kept as strings; they are parsed on first use (materialize). Every other line takes the
- * exact path: JSON.parse, then toAction (actions.ts). Either way a line that is not one complete
- * JSON action of the right shape is a ProtocolError naming the file, version and line, and is
- * never applied.
+ * the common shape `{"add":{"path":"...",...}}` (compact, usual field order, no escapes in the
+ * path, no deletion vector) are proven complete and well-formed by a regular expression
+ * (file-action-line.ts), reconciled from their text and kept as strings; they are parsed on first
+ * use (materialize). Every other line takes the exact path: JSON.parse, then toAction
+ * (actions.ts). Either way a line that is not one complete JSON action of the right shape is a
+ * ProtocolError naming the file, version and line, and is never applied.
  */
 import type {
   Action,
@@ -26,34 +26,24 @@ import type {
   SetTransaction,
 } from "./actions.js";
 import { parseActionLine } from "./commit-file.js";
-import { FileActionScanner } from "./file-action-scan.js";
+import { FileTable } from "./file-table.js";
+import { ADD_PATH_OFFSET, REMOVE_PATH_OFFSET, matchFileActionLine, provenAddSize } from "./file-action-line.js";
 
-/** A commit line proven to be a well-formed add or remove, kept as text until first use. */
-export class PendingLine {
-  constructor(
-    /** The whole line. */
-    readonly line: string,
-    /** add.size (remove.size, or -1 when a remove has none). */
-    readonly size: number,
-  ) {}
-}
-
-/** A live file or tombstone: the parsed action, or its commit line awaiting a parse. */
-export type Pending<T> = T | PendingLine;
+/** A live file or tombstone: the parsed action, or its proven commit line awaiting a parse. */
+export type Pending<T> = T | string;
 
 /** The reconciled state of a table at one version. */
 export class ReplayState {
   protocol: Protocol | undefined;
   metadata: Metadata | undefined;
   /** Live files by key. */
-  readonly files = new Map<string, Pending<AddFile>>();
+  readonly files = new FileTable<AddFile>();
   /** Tombstones (removes not followed by a re-add) by key; needed by vacuum and checkpoints. */
-  readonly tombstones = new Map<string, Pending<RemoveFile>>();
+  readonly tombstones = new FileTable<RemoveFile>();
   readonly txns = new Map<string, SetTransaction>();
   readonly domains = new Map<string, DomainMetadata>();
   /** commitInfo of the newest replayed commit, when it had one. */
   lastCommitInfo: CommitInfo | undefined;
-  private readonly scanner = new FileActionScanner();
 
   /** Applies already-parsed actions of one checkpoint or commit, in file order. */
   apply(actions: readonly Action[], isCommit: boolean): void {
@@ -70,25 +60,38 @@ export class ReplayState {
    * then unusable (loading fails as a whole).
    */
   applyText(text: string, isCommit: boolean, source: ActionSource): void {
-    const scanner = this.scanner;
     const n = text.length;
     let commitInfo: CommitInfo | undefined;
     let start = 0;
     let lineNo = 0;
+    // Position of the next '%' (one forward search per text): a path with one needs decoding.
+    let nextPercent = -1;
     while (start < n) {
       let end = text.indexOf("\n", start);
       if (end === -1) end = n;
       lineNo++;
       if (end > start) {
-        if (scanner.scan(text, start, end)) {
-          const key = canonicalPath(text.slice(scanner.pathStart, scanner.pathEnd));
-          const line = new PendingLine(text.slice(start, end), scanner.size);
-          if (scanner.isAdd) {
-            this.files.set(key, line);
-            if (this.tombstones.size > 0) this.tombstones.delete(key);
+        const kind = matchFileActionLine(text, start, end);
+        if (kind !== 0) {
+          // The key is the path's text itself unless it needs canonicalPath (a '%' or file: URI).
+          let keyText = text;
+          let from = start + (kind === 1 ? ADD_PATH_OFFSET : REMOVE_PATH_OFFSET);
+          let to = text.indexOf('"', from);
+          if (nextPercent < from) {
+            nextPercent = text.indexOf("%", from);
+            if (nextPercent === -1) nextPercent = n;
+          }
+          if (nextPercent < to || text.startsWith("file:", from)) {
+            keyText = canonicalPath(text.slice(from, to));
+            from = 0;
+            to = keyText.length;
+          }
+          if (kind === 1) {
+            this.files.setLine(keyText, from, to, text, start, end);
+            if (this.tombstones.size > 0) this.tombstones.delete(keyText, from, to);
           } else {
-            this.files.delete(key);
-            this.tombstones.set(key, line);
+            this.files.delete(keyText, from, to);
+            this.tombstones.setLine(keyText, from, to, text, start, end);
           }
         } else {
           const action = parseActionLine(text.slice(start, end), lineNo, source);
@@ -130,17 +133,17 @@ export class ReplayState {
 
 /** Parses a pending add (a proven commit line) into its AddFile. */
 export function materializeAdd(entry: Pending<AddFile>): AddFile {
-  return entry instanceof PendingLine ? (JSON.parse(entry.line) as { add: AddFile }).add : entry;
+  return typeof entry === "string" ? (JSON.parse(entry) as { add: AddFile }).add : entry;
 }
 
 /** Parses a pending remove (a proven commit line) into its RemoveFile. */
 export function materializeRemove(entry: Pending<RemoveFile>): RemoveFile {
-  return entry instanceof PendingLine ? (JSON.parse(entry.line) as { remove: RemoveFile }).remove : entry;
+  return typeof entry === "string" ? (JSON.parse(entry) as { remove: RemoveFile }).remove : entry;
 }
 
 /** The size of a pending add without parsing it. */
 export function pendingSize(entry: Pending<AddFile>): number {
-  return entry.size;
+  return typeof entry === "string" ? provenAddSize(entry) : entry.size;
 }
 
 /** The replay key of a file: canonical path plus the DV's unique id. */
