@@ -23,6 +23,7 @@ export interface Metadata {
   name?: string | null;
   description?: string | null;
   format: { provider: string; options?: Record<string, string> };
+  /** Always a string in a readable table; null only in hand-written logs (Snapshot.schema refuses those). */
   schemaString: string;
   partitionColumns: string[];
   configuration: Record<string, string>;
