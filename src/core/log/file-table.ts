@@ -16,7 +16,14 @@
 
 const EMPTY = 0;
 const DELETED = -1;
+/** Longest probe before falling back to a Map (random keys stay far below it). */
 const MAX_PROBE = 128;
+
+/** Options of {@link FileTable} (for tests). */
+export interface FileTableOptions {
+  /** Probe length that switches to a Map (default 128). */
+  maxProbe?: number;
+}
 
 /** An insertion-ordered map from key text to a value or a line of text (see the module comment). */
 export class FileTable<V extends object> {
@@ -40,6 +47,11 @@ export class FileTable<V extends object> {
   private live = 0;
   /** Set once a probe ran too long; from then on every operation goes to it. */
   private map: Map<string, V | string> | undefined;
+  private readonly maxProbe: number;
+
+  constructor(options: FileTableOptions = {}) {
+    this.maxProbe = options.maxProbe ?? MAX_PROBE;
+  }
 
   /** Number of entries. */
   get size(): number {
@@ -69,7 +81,7 @@ export class FileTable<V extends object> {
     const mask = (this.slots.length >> 1) - 1;
     let i = h & mask;
     for (let probes = 0; ; probes++) {
-      if (probes > MAX_PROBE) return this.toMap().delete(text.slice(start, end));
+      if (probes > this.maxProbe) return this.toMap().delete(text.slice(start, end));
       const s = this.slots[2 * i] as number;
       if (s === EMPTY) return false;
       if (s !== DELETED && this.slots[2 * i + 1] === h && this.keyIs(s - 1, text, start, end)) {
@@ -107,7 +119,7 @@ export class FileTable<V extends object> {
     let i = h & mask;
     let reuse = -1;
     for (let probes = 0; ; probes++) {
-      if (probes > MAX_PROBE) {
+      if (probes > this.maxProbe) {
         this.toMap().set(keyText.slice(keyStart, keyEnd), lineStart >= 0 ? (val as string).slice(lineStart, lineEnd) : val);
         return;
       }
