@@ -12,6 +12,7 @@ import { CONFORMANCE, memoryStoreFromDir } from "../helpers/conformance.js";
 import { loadSnapshot } from "../../src/core/table/snapshot-load.js";
 import { readRows } from "../../src/core/scan/read.js";
 import { tableInfo } from "../../src/core/table/summary.js";
+import { readHistory } from "../../src/core/table/history.js";
 import { ProtocolError } from "../../src/core/errors.js";
 import { encodeCheckpoint, type CheckpointRow } from "../../src/core/write/checkpoint-write.js";
 import type { MemoryStore } from "../../src/core/storage/memory.js";
@@ -255,6 +256,25 @@ describe("wrong shapes in the other places actions come from", () => {
       expect(s.protocol.minReaderVersion).toBe(3);
     }
   });
+});
+
+describe("history reads commitInfo lines with the same checks", () => {
+  for (const [what, change, why] of [
+    ["a torn commitInfo line", (l: string) => l.slice(0, 40), /line 1: not complete JSON/],
+    ["a commitInfo that is not an object", () => '{"commitInfo":5}', /line 1: commitInfo must be an object/],
+  ] as const) {
+    it(what, async () => {
+      const store = copy(SIMPLE);
+      const lines = (await read(store, LAST)).split("\n");
+      expect(lines[0]).toMatch(/^\{"commitInfo"/);
+      lines[0] = change(lines[0] as string);
+      await store.put(LAST, lines.join("\n"));
+      const err = await errorOf(readHistory({ store }));
+      expect(err).toBeInstanceOf(ProtocolError);
+      expect((err as Error).message).toMatch(why);
+      expect((err as Error).message).toContain(`${store.root}/${LAST}, version 4`);
+    });
+  }
 });
 
 describe("a bad schemaString", () => {

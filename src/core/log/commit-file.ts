@@ -19,7 +19,7 @@ export function parseActions(bytes: Uint8Array, source: ActionSource): Action[] 
     if (end === -1) end = n;
     lineNo++;
     if (end > start) {
-      const action = parseActionLine(text.slice(start, end), lineNo, source);
+      const action = parseActionLine(text.slice(start, end), `line ${lineNo}`, source);
       if (action) actions.push(action);
     }
     start = end + 1;
@@ -27,16 +27,19 @@ export function parseActions(bytes: Uint8Array, source: ActionSource): Action[] 
   return actions;
 }
 
-/** JSON.parse and shape check of one log line (lineNo counts from 1); undefined for a blank line. */
-export function parseActionLine(line: string, lineNo: number, source: ActionSource): Action | undefined {
+/**
+ * JSON.parse and shape check of one log line; undefined for a blank line.
+ * @param where the line's position for messages: "line 3" (counting from 1).
+ */
+export function parseActionLine(line: string, where: string, source: ActionSource): Action | undefined {
   let raw: unknown;
   try {
     raw = JSON.parse(line);
   } catch (cause) {
     if (line.trim() === "") return undefined;
-    throw new ProtocolError(`corrupt log line ${lineNo}: not complete JSON (${(cause as Error).message})`, { ...source, cause });
+    throw new ProtocolError(`corrupt log ${where}: not complete JSON (${(cause as Error).message})`, { ...source, cause });
   }
-  return toAction(raw, `line ${lineNo}`, source);
+  return toAction(raw, where, source);
 }
 
 const decoder = new TextDecoder();

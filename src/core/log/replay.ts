@@ -94,7 +94,7 @@ export class ReplayState {
             this.tombstones.setLine(keyText, from, to, text, start, end);
           }
         } else {
-          const action = parseActionLine(text.slice(start, end), lineNo, source);
+          const action = parseActionLine(text.slice(start, end), `line ${lineNo}`, source);
           if (action) {
             const info = this.applyAction(action);
             if (info) commitInfo = info;
