@@ -111,7 +111,7 @@ type Mutation =
   | { kind: "whitespace"; line: number };
 
 const NEUTRAL = new Set(["duplicateLine", "whitespace"]);
-const OTHER_TYPES: unknown[] = [42, -1, 1.5, "12", "", true, null, {}, [], { path: 1 }, 9007199254740993];
+const OTHER_TYPES: unknown[] = [42, -1, 1.5, "12", "", true, null, {}, [], { path: 1 }, Number("9007199254740993")];
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant("cut" as const), at: fc.nat() }),

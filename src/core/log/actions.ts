@@ -209,22 +209,6 @@ export function toAction(raw: unknown, where: string, source: ActionSource): Act
   return raw as Action;
 }
 
-/** Checks a raw add action (see {@link toAction}); used again when a pending commit line is parsed. */
-export function toAddFile(value: unknown, where: string, source: ActionSource): AddFile {
-  const ctx: Ctx = { where, action: "add", source };
-  if (!isObject(value)) throw badField(ctx, undefined, "an object", value);
-  checkAdd(value, ctx);
-  return value as unknown as AddFile;
-}
-
-/** Checks a raw remove action (see {@link toAction}). */
-export function toRemoveFile(value: unknown, where: string, source: ActionSource): RemoveFile {
-  const ctx: Ctx = { where, action: "remove", source };
-  if (!isObject(value)) throw badField(ctx, undefined, "an object", value);
-  checkRemove(value, ctx);
-  return value as unknown as RemoveFile;
-}
-
 interface Ctx {
   where: string;
   action: string;
