@@ -1,6 +1,6 @@
 /**
  * FileTable behaves exactly like a Map for what replay uses (set, setLine, delete, size, values in
- * insertion order), checked against a Map model over random operation sequences: with few keys
+ * insertion order; reserve), checked against a Map model over random operation sequences: with few keys
  * (many updates, deletes and re-adds), with many (growth and compaction), with keys given as
  * ranges of a text, and after falling back to a Map when probes run long.
  */
@@ -8,10 +8,10 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { FileTable } from "../../src/core/log/file-table.js";
 
-type Op = { kind: "set" | "line" | "delete"; key: string; value: number };
+type Op = { kind: "set" | "line" | "delete" | "reserve"; key: string; value: number };
 
 const op = (keys: fc.Arbitrary<string>): fc.Arbitrary<Op> =>
-  fc.record({ kind: fc.constantFrom("set" as const, "line" as const, "delete" as const), key: keys, value: fc.nat(1000) });
+  fc.record({ kind: fc.constantFrom("set" as const, "line" as const, "delete" as const, "reserve" as const), key: keys, value: fc.nat(1000) });
 
 /** Runs ops on a FileTable and a Map; values are {v} objects or `line:v` strings (from a text). */
 function check(ops: readonly Op[], maxProbe?: number): void {
@@ -27,6 +27,8 @@ function check(ops: readonly Op[], maxProbe?: number): void {
       const text = `#${o.key}|${line}#`;
       table.setLine(text, 1, 1 + o.key.length, text, 2 + o.key.length, 2 + o.key.length + line.length);
       model.set(o.key, line);
+    } else if (o.kind === "reserve") {
+      table.reserve(o.value);
     } else {
       const padded = `<<${o.key}>>`;
       expect(table.delete(padded, 2, 2 + o.key.length)).toBe(model.delete(o.key));

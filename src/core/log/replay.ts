@@ -66,6 +66,8 @@ export class ReplayState {
     let lineNo = 0;
     // Position of the next '%' (one forward search per text): a path with one needs decoding.
     let nextPercent = -1;
+    // Add lines are rarely shorter than ~100 characters: room for that many at once.
+    this.files.reserve(Math.floor(n / 100));
     while (start < n) {
       let end = text.indexOf("\n", start);
       if (end === -1) end = n;
