@@ -205,14 +205,26 @@ export class Transport {
     });
   }
 
-  /** Full jitter over a capped exponential, raised to a Retry-After hint within the cap. */
   private backoffMs(attempt: number, retryAfter?: string | null): number {
-    const s = this.settings;
-    const ceiling = Math.min(s.retryMaxBackoffMs, s.retryInitialBackoffMs * s.retryBase ** attempt);
-    const jittered = Math.random() * ceiling;
-    const hinted = retryAfterMs(retryAfter);
-    return hinted === undefined ? jittered : Math.max(jittered, Math.min(hinted, s.retryMaxBackoffMs));
+    return backoffDelay(this.settings, attempt, retryAfter);
   }
+}
+
+/**
+ * The wait before retry number `attempt + 1`: full jitter (uniform in [0, ceiling)) over the
+ * capped exponential `min(MAX_BACKOFF, INIT_BACKOFF * BASE^attempt)`, raised to a Retry-After
+ * hint but never above MAX_BACKOFF.
+ */
+export function backoffDelay(
+  settings: Pick<RetrySettings, "retryInitialBackoffMs" | "retryMaxBackoffMs" | "retryBase">,
+  attempt: number,
+  retryAfter?: string | null,
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(settings.retryMaxBackoffMs, settings.retryInitialBackoffMs * settings.retryBase ** attempt);
+  const jittered = random() * ceiling;
+  const hinted = retryAfterMs(retryAfter);
+  return hinted === undefined ? jittered : Math.max(jittered, Math.min(hinted, settings.retryMaxBackoffMs));
 }
 
 /** A Retry-After value (seconds or an HTTP date) in ms from now; undefined when absent or invalid. */
