@@ -138,7 +138,7 @@ export function faultyFetch(options: FaultyFetchOptions): typeof fetch {
     const method = request.method;
     const eligible = options.eligible?.(method, url) ?? true;
     const range = request.headers.get("Range") ?? request.headers.get("x-ms-range") ?? "";
-    const resource = `${method} ${url.pathname}?${stableQuery(url)} ${range}`;
+    const resource = stableResource(`${method} ${url.pathname}?${stableQuery(url)} ${range}`);
     const fault = eligible ? options.plan.next(resource) : undefined;
     if (fault === "500" || fault === "503") return new Response("<Error><Code>InternalError</Code></Error>", { status: Number(fault) });
     if (fault === "429") return new Response("slow down", { status: 429, headers: { "Retry-After": "0" } });
@@ -155,6 +155,14 @@ export function faultyFetch(options: FaultyFetchOptions): typeof fetch {
     }
     return res;
   };
+}
+
+/**
+ * A resource name with random parts (UUIDs of data and temp files) replaced, so that a run's
+ * decisions repeat from one run to the next: files of the same shape share one occurrence counter.
+ */
+export function stableResource(resource: string): string {
+  return resource.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "<uuid>");
 }
 
 /** The query string without values that change per attempt (signatures, dates). */
@@ -216,7 +224,7 @@ export class FaultyObjectStore implements ObjectStore {
   async get(key: string, options?: GetOptions): Promise<Uint8Array> {
     await this.delay();
     const ranged = options?.range !== undefined && !key.startsWith("_delta_log/");
-    const fault = this.options.plan.next(`get ${key}`, ranged ? ["error", "short"] : ["error"]);
+    const fault = this.options.plan.next(stableResource(`get ${key}`), ranged ? ["error", "short"] : ["error"]);
     if (fault === "error") throw this.fail("get", key, "error");
     const bytes = await this.inner.get(key, options);
     if (fault === "short" && bytes.byteLength > 0) return bytes.slice(0, bytes.byteLength - 1 - Math.floor(bytes.byteLength / 3));
@@ -225,7 +233,7 @@ export class FaultyObjectStore implements ObjectStore {
 
   async head(key: string): Promise<ObjectMeta> {
     await this.delay();
-    if (this.options.plan.next(`head ${key}`, ["error"]) === "error") throw this.fail("head", key, "error");
+    if (this.options.plan.next(stableResource(`head ${key}`), ["error"]) === "error") throw this.fail("head", key, "error");
     return this.inner.head(key);
   }
 
@@ -255,7 +263,7 @@ export class FaultyObjectStore implements ObjectStore {
 
   private async write(op: string, key: string, run: () => Promise<void>): Promise<void> {
     await this.delay();
-    const fault = this.options.plan.next(`${op} ${key}`, ["error", "lost"]);
+    const fault = this.options.plan.next(stableResource(`${op} ${key}`), ["error", "lost"]);
     if (fault === "error") throw this.fail(op, key, "error");
     await run();
     if (fault === "lost") throw this.fail(op, key, "lost response");
