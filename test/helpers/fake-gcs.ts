@@ -64,7 +64,7 @@ async function get(store: MemoryStore, key: string, range: string | null): Promi
   const meta = await store.head(key);
   const headers = { ETag: meta.etag ?? '"x"', "Last-Modified": new Date(meta.lastModified).toUTCString() };
   const m = range === null ? null : /^bytes=(\d*)-(\d*)$/.exec(range);
-  if (m === null) return new Response(bytes, { headers: { ...headers, "Content-Length": String(bytes.byteLength) } });
+  if (m === null) return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { ...headers, "Content-Length": String(bytes.byteLength) } });
   const size = bytes.byteLength;
   const start = m[1] === "" ? Math.max(0, size - Number(m[2])) : Number(m[1]);
   const end = m[1] === "" || m[2] === "" ? size : Math.min(size, Number(m[2]) + 1);

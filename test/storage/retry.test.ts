@@ -78,6 +78,14 @@ describe("retried: transient statuses, resets, timeouts and bad bodies", () => {
     expect(calls).toHaveLength(2);
   });
 
+  it("reports a body that keeps breaking as a StorageError (was a raw TypeError: terminated)", async () => {
+    const { fetch, calls } = origin(Array.from({ length: 5 }, () => () => new Response(brokenBody(DATA.slice(0, 7)), { headers: { "Content-Length": "20" } })));
+    const error = await new HttpStore({ url: "https://cdn.example/t", fetch, client: { ...FAST, retries: 2 } }).get("a").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageError);
+    expect((error as Error).message).toBe("GET request failed while reading the body: terminated (after 3 attempts) (path https://cdn.example/t/a)");
+    expect(calls).toHaveLength(3);
+  });
+
   it("retries a body that ends cleanly but shorter than Content-Length", async () => {
     const { fetch, calls } = origin([() => new Response(DATA.slice(0, 7), { headers: { "Content-Length": "20" } }), "pass"]);
     expect(text(await new HttpStore({ url: "https://cdn.example/t", fetch, client: FAST }).get("a"))).toBe(text(DATA));
@@ -178,6 +186,11 @@ describe("limits, abort and messages", () => {
     expect(error.message).toBe("HTTP 503 (after 4 attempts) (path https://cdn.example/t/_delta_log/x.json)");
     expect(calls[0]?.url).toContain("X-Amz-Signature=s3cr3t"); // sent, but never printed
 
+    const down = origin(Array.from({ length: 10 }, () => () => Promise.reject(connectionReset())));
+    const signed = new HttpStore({ url: "https://cdn.example/t?se=2030&sig=s3cr3t", fetch: down.fetch, client: { ...FAST, retries: 1 } });
+    const network = (await signed.get("k").catch((e: unknown) => e)) as Error;
+    expect(network.message).toBe("GET request failed: fetch failed: read ECONNRESET (after 2 attempts) (path https://cdn.example/t/k)");
+
     const resets = origin(Array.from({ length: 10 }, () => () => Promise.reject(connectionReset())));
     const gcs = new GcsStore({ bucket: "b", accessId: "id", secret: "s", fetch: resets.fetch, client: { ...FAST, retries: 2 } });
     const reset = (await gcs.get("k").catch((e: unknown) => e)) as Error;
@@ -247,7 +260,7 @@ describe("backoff", () => {
 });
 
 describe("body checks", () => {
-  const res = (body: Uint8Array, status: number, headers: Record<string, string>): [Response, Uint8Array] => [new Response(body, { status, headers }), body];
+  const res = (body: Uint8Array, status: number, headers: Record<string, string>): [Response, Uint8Array] => [new Response(body as Uint8Array<ArrayBuffer>, { status, headers }), body];
 
   it("compares with Content-Length unless the body is content-encoded", () => {
     expect(bodyProblem(...res(DATA, 200, { "Content-Length": "20" }), undefined)).toBeUndefined();
