@@ -3,8 +3,9 @@
  * no presigned URLs (and with IAM enforced it even refuses CORS preflights), so this HTTP server
  * on 127.0.0.1 verifies every request's SigV4 signature (test/helpers/sigv4-verify.ts, header or
  * query form) against the keys it was given, answers refusals the way S3 does (403 with an XML
- * `<Error>`, CORS headers for the request's origin), and forwards what passes — and CORS
- * preflights — to moto unchanged, so moto's bucket CORS configuration answers the browser.
+ * `<Error>`, CORS headers for the request's origin), and forwards what passes to moto unchanged.
+ * CORS preflights go to moto's bucket URL, so the bucket's CORS configuration answers them (moto
+ * refuses a preflight at a private object's own URL: it checks anonymous read access first).
  * Unsigned requests are refused (the bucket is private). `clockOffsetMs` moves its clock (expired
  * URLs without waiting); `log` records what reached it.
  */
@@ -44,7 +45,7 @@ export async function startSigV4Gateway(options: { upstream: string; keys: Recor
     log.push(entry);
     if (entry.method === "OPTIONS") {
       entry.outcome = "preflight";
-      forward(req, res, upstream);
+      forward(req, res, upstream, `/${(entry.url.split("?")[0] ?? "").split("/")[1] ?? ""}`);
       return;
     }
     const verdict = verifySigV4({ method: entry.method, url: entry.url, headers }, secrets, Date.now() + gateway.clockOffsetMs);
@@ -69,9 +70,9 @@ export async function startSigV4Gateway(options: { upstream: string; keys: Recor
   return gateway;
 }
 
-function forward(req: IncomingMessage, res: ServerResponse, upstream: URL): void {
+function forward(req: IncomingMessage, res: ServerResponse, upstream: URL, path = req.url): void {
   const headers = { ...req.headers, host: upstream.host };
-  const out = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (answer) => {
+  const out = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path, headers }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers);
     answer.pipe(res);
   });
