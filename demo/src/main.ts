@@ -256,7 +256,10 @@ async function start(): Promise<void> {
   }
 }
 
-const s3Forms = wireS3Forms((url, how) => openTableUrl(url, undefined, how));
+const s3Forms = wireS3Forms((url, how) => {
+  ui.url.value = url;
+  openTableUrl(url, undefined, how);
+});
 
 /** Signing of s3:// URLs opened from the page URL or the URL box: the `signer` parameter. */
 function signWith(): SignWith {

@@ -142,6 +142,9 @@ describe.skipIf((!chromium && process.env["CI"] !== "true") || !servers)("explor
     expect(new URL(page.url()).searchParams.get("table")).toBe(TABLE);
     expect(new URL(page.url()).searchParams.has("signer")).toBe(false);
     await assertNoSecretInPage();
+    const shot = join(tmpdir(), `delta-edge-explorer-s3-${process.pid}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    console.log(`test/browser: screenshot at ${shot}`);
   });
 
   it("says what is wrong: wrong keys, a prefix the signer refuses, expired signatures", async () => {
