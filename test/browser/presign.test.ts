@@ -113,6 +113,7 @@ describe.skipIf((!chromium && process.env["CI"] !== "true") || !servers)("explor
     expect(toBucket.some((r) => r.range !== undefined && r.url.includes(".parquet"))).toBe(true);
     // Signing round trips per plan step (last checkpoint, listing, commits, data files...), not per request.
     const calls = await presignCalls();
+    console.log(`test/browser: signer path: ${toBucket.filter((r) => r.method !== "OPTIONS").length} bucket requests, ${bucket.gateway.log.filter((r) => r.outcome === "preflight").length} preflights, ${calls.length} signing calls`);
     expect(calls.length).toBeGreaterThan(0);
     expect(calls.length).toBeLessThan(toBucket.filter((r) => r.method !== "OPTIONS").length);
     expect(calls.every((c) => c.method === "POST" && c.authorization === undefined)).toBe(true);
