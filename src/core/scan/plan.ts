@@ -13,7 +13,7 @@ import { columnMappingMode, logicalToPhysicalPath, validateColumnMapping, type C
 import { parsePartitionValues } from "../schema/partition-values.js";
 import { bind, type BindOptions } from "../expr/bind.js";
 import { parse } from "../expr/parse.js";
-import { boundColumns, type BoundExpr } from "../expr/bound.js";
+import { boundColumns, normalizeBound, type BoundExpr } from "../expr/bound.js";
 import { columnsOf } from "../expr/columns-of.js";
 import { partitionMayMatch } from "../expr/eval-partition.js";
 import { statsMayMatch } from "../expr/eval-stats.js";
@@ -70,9 +70,10 @@ export function snapshotSchema(snapshot: Snapshot): StructType {
 
 /** Binds a predicate (text or bound) against a table schema. */
 export function bindPredicate(where: string | BoundExpr, schema: StructType, context: { path: string; version: number }): BoundExpr {
-  if (typeof where !== "string") return where;
-  const options: BindOptions = { columns: columnsOf(schema) };
   try {
+    // a bound tree built by hand is checked and balanced as `bind` would have made it
+    if (typeof where !== "string") return normalizeBound(where);
+    const options: BindOptions = { columns: columnsOf(schema) };
     return bind(parse(where), options);
   } catch (err) {
     if (err instanceof InvalidInputError) throw new InvalidInputError(err.message, { ...context, cause: err.cause });
