@@ -12,17 +12,15 @@
 import type { DataType as ArrowType, RecordBatch, Schema } from "apache-arrow";
 import { InvalidInputError } from "../core/errors.js";
 import type { ParquetMetadata } from "../core/scan/parquet/adapter.js";
+import { limitJsonNesting, MAX_JSON_NESTING } from "../core/write/json-nesting.js";
 import { HttpError } from "./http.js";
 
 /** Leaf columns a write body may have (nested fields count one per leaf). */
 export const MAX_BODY_COLUMNS = 1000;
 /** Values (rows x leaf columns) a write body may hold. */
 export const MAX_BODY_VALUES = 2 ** 24;
-/**
- * Nesting levels (structs, lists, maps; JSON objects and arrays) a write body may have
- * (parquet-wasm's flatbuffer reader stops at 64 levels of its own, about 40 of ours).
- */
-export const MAX_BODY_NESTING = 32;
+/** Nesting levels (structs, lists, maps; JSON objects and arrays) a write body may have. */
+export const MAX_BODY_NESTING = MAX_JSON_NESTING;
 /** Bytes of an Arrow IPC schema message. */
 export const MAX_ARROW_SCHEMA_BYTES = 1024 * 1024;
 /** Bytes of a Parquet footer (FileMetaData). */
@@ -33,7 +31,7 @@ function tooLarge(what: string): HttpError {
 }
 
 function tooDeep(where: string): InvalidInputError {
-  return new InvalidInputError(`${where} nests deeper than ${MAX_BODY_NESTING} levels (MAX_BODY_NESTING)`);
+  return new InvalidInputError(`${where} nests deeper than ${MAX_BODY_NESTING} levels (MAX_BODY_NESTING, MAX_JSON_NESTING)`);
 }
 
 /** Leaf count and nesting depth of an Arrow schema, without recursion. */
@@ -148,56 +146,17 @@ export function limitArrowSchema(body: ReadableStream<Uint8Array>): ReadableStre
 
 /**
  * Passes NDJSON lines through, refusing (before any row is parsed) a line nested deeper than
- * MAX_BODY_NESTING and a body whose objects name more than MAX_BODY_COLUMNS distinct leaf key
- * paths. One linear scan per line; JSON syntax itself is left to the parser.
+ * MAX_BODY_NESTING (400) and a body whose objects name more than MAX_BODY_COLUMNS distinct leaf
+ * key paths (413). One linear scan per line; JSON syntax itself is left to the parser.
  */
 export async function* limitNdjson(lines: AsyncIterable<string>, source: string): AsyncGenerator<string> {
   const paths = new Set<string>();
   let lineNo = 0;
-  for await (const line of lines) {
+  for await (const line of limitJsonNesting(lines, { source, paths })) {
     lineNo++;
-    scanJsonLine(line, paths, () => tooDeep(`${source}:${lineNo}: the JSON`));
     if (paths.size > MAX_BODY_COLUMNS) {
       throw tooLarge(`names more than ${MAX_BODY_COLUMNS} distinct fields by line ${lineNo} (MAX_BODY_COLUMNS)`);
     }
     yield line;
-  }
-}
-
-const QUOTE = 34;
-const BACKSLASH = 92;
-
-/** Depth check and leaf key paths (parent path + key, for values that are not objects) of one line. */
-function scanJsonLine(line: string, paths: Set<string>, deep: () => Error): void {
-  const prefixes: string[] = [""];
-  let key: string | undefined; // the path of the key whose value comes next
-  let lastString = "";
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c === QUOTE) {
-      const start = i + 1;
-      for (i = start; i < line.length; i++) {
-        const d = line.charCodeAt(i);
-        if (d === BACKSLASH) i++;
-        else if (d === QUOTE) break;
-      }
-      lastString = line.slice(start, i);
-    } else if (c === 0x7b || c === 0x5b) {
-      // { or [: a struct's fields extend the key's path; a list's elements keep it
-      if (prefixes.length > MAX_BODY_NESTING) throw deep();
-      prefixes.push(key ?? (prefixes[prefixes.length - 1] as string));
-      key = undefined;
-    } else if (c === 0x7d || c === 0x5d) {
-      if (prefixes.length > 1) prefixes.pop();
-      key = undefined;
-    } else if (c === 0x3a) {
-      // ':' after a key: a leaf unless an object follows
-      key = `${prefixes[prefixes.length - 1]}\u0000${lastString}`;
-      let j = i + 1;
-      while (j < line.length && line.charCodeAt(j) <= 0x20) j++;
-      if (line.charCodeAt(j) !== 0x7b) paths.add(key);
-    } else if (c === 0x2c) {
-      key = undefined;
-    }
   }
 }

@@ -11,6 +11,7 @@ import type { Scalar, StructField, StructType } from "../schema/types.js";
 import { parseSchema } from "../schema/schema-json.js";
 import { columnMappingMode, logicalToPhysicalPath, validateColumnMapping, type ColumnMappingMode } from "../schema/column-mapping.js";
 import { parsePartitionValues } from "../schema/partition-values.js";
+import { resolveTimeZone } from "../schema/datetime.js";
 import { bind, type BindOptions } from "../expr/bind.js";
 import { parse } from "../expr/parse.js";
 import { boundColumns, normalizeBound, type BoundExpr } from "../expr/bound.js";
@@ -84,6 +85,7 @@ export function bindPredicate(where: string | BoundExpr, schema: StructType, con
 /** Plans a scan of a snapshot. */
 export function planScan(snapshot: Snapshot, options: ScanOptions = {}): ScanPlan {
   const context = { path: snapshot.tableRoot, version: snapshot.version };
+  if (options.timeZone !== undefined) resolveTimeZone(options.timeZone); // an unknown zone is an error even if no value needs it
   const schema = snapshotSchema(snapshot);
   const mode = columnMappingMode(snapshot.properties);
   validateColumnMapping(schema, mode);
