@@ -137,7 +137,7 @@ describe.skipIf(!availability.available)("Worker: client errors are 4xx JSON wit
     }
   });
 
-  it("a corrupt log and an unsupported reader feature are 422 on every read route", async () => {
+  it("a corrupt log and an unsupported reader feature are 422 on every route that reads the table", async () => {
     const bucket = await w.bucket();
     await bucket.put("e/corrupt/_delta_log/00000000000000000000.json", '{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}\n{"metaData":{"id":');
     const protocol = { protocol: { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["futureFeature"], writerFeatures: ["futureFeature"] } };
@@ -154,6 +154,11 @@ describe.skipIf(!availability.available)("Worker: client errors are 4xx JSON wit
       }
       const write = await postRows(w, `e/${table}`, [{ id: 1 }], "mode=append");
       expect(write.status).toBe(422);
+      for (const op of ["checkpoint", "vacuum", "optimize"]) {
+        const r = await w.api(`api/tables/e/${table}/maintenance`, { method: "POST", auth: true, body: JSON.stringify({ op }) });
+        expect(r.status, `${table} ${op}`).toBe(422);
+        expect((await errorOf(r)).code).toBe(code);
+      }
     }
   });
 
