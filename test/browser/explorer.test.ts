@@ -160,7 +160,9 @@ describe.skipIf(!available && process.env["CI"] !== "true")("demo explorer in he
   it("runs from another origin (CORS, ranged reads) with a deep link to a version", async () => {
     const html = readFileSync(join(dir, "site", "index.html"));
     const server: Server = createServer((req, res) => {
-      if (req.url === "/" || req.url?.startsWith("/?") === true) res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(html);
+      const path = new URL(req.url ?? "/", "http://x").pathname;
+      if (path === "/") res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(html);
+      else if (/^\/assets\/[\w.-]+\.js$/.test(path)) res.writeHead(200, { "Content-Type": "text/javascript" }).end(readFileSync(join(dir, "site", path)));
       else res.writeHead(404).end();
     });
     await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
