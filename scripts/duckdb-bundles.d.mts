@@ -12,5 +12,5 @@ export function bundleKey(version: string, file: string, prefix?: string): strin
 /** Puts the bundle files into an R2 bucket binding; files already there with the same size are skipped. */
 export function uploadDuckdbBundles(
   bucket: { head(key: string): Promise<{ size: number } | null>; put(key: string, body: Uint8Array, options?: object): Promise<unknown> },
-  prefix?: string,
+  options?: { prefix?: string; files?: string[] },
 ): Promise<{ version: string; uploaded: string[] }>;

@@ -34,17 +34,22 @@ export function bundleKey(version, file, prefix = "_duckdb/") {
 /**
  * Puts the bundle files into an R2 bucket binding (Miniflare's getR2Bucket, or a Worker's).
  * @param {{ head(key: string): Promise<{ size: number } | null>, put(key: string, body: Uint8Array, options?: object): Promise<unknown> }} bucket
+ * @param {{ prefix?: string, files?: string[] }} [options] files: a subset of DUCKDB_BUNDLE_FILES
+ *   (a test in Chromium needs only the eh build)
  * @returns {Promise<{ version: string, uploaded: string[] }>}
  */
-export async function uploadDuckdbBundles(bucket, prefix = "_duckdb/") {
+export async function uploadDuckdbBundles(bucket, options = {}) {
   const { version, dist } = duckdbWasm();
+  const prefix = options.prefix ?? "_duckdb/";
   const uploaded = [];
-  for (const file of DUCKDB_BUNDLE_FILES) {
+  for (const file of options.files ?? DUCKDB_BUNDLE_FILES) {
+    if (!DUCKDB_BUNDLE_FILES.includes(file)) throw new Error(`${file} is not a duckdb-wasm bundle file served by the Worker`);
     const path = join(dist, file);
     const key = bundleKey(version, file, prefix);
     const existing = await bucket.head(key);
     if (existing !== null && existing.size === statSync(path).size) continue;
-    await bucket.put(key, readFileSync(path));
+    // A plain Uint8Array (Miniflare's binding proxy refuses Node Buffers).
+    await bucket.put(key, new Uint8Array(readFileSync(path)));
     uploaded.push(key);
   }
   return { version, uploaded };

@@ -123,7 +123,7 @@ async function main() {
   });
   const { uploadDuckdbBundles } = await import("./duckdb-bundles.mjs");
   const prefix = bindings.DUCKDB_PREFIX === undefined ? undefined : `${bindings.DUCKDB_PREFIX.replace(/\/+$/, "")}/`;
-  const duckdb = await uploadDuckdbBundles(await worker.mf.getR2Bucket("TABLES"), prefix);
+  const duckdb = await uploadDuckdbBundles(await worker.mf.getR2Bucket("TABLES"), prefix === undefined ? {} : { prefix });
   console.log(`delta-edge Worker on ${worker.url} (R2 bucket TABLES in ${persist})`);
   console.log(`duckdb-wasm ${duckdb.version} bundles at ${worker.url}duckdb/${duckdb.version}/ (${duckdb.uploaded.length} uploaded now)`);
   console.log(`write token: ${writeToken}${process.env.WRITE_TOKEN === undefined ? " (set WRITE_TOKEN to change it)" : ""}`);

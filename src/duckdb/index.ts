@@ -4,5 +4,6 @@
  * `attachDeltaTable(db, { name, store | url, version? | timestamp?, columns?, where? })` reads a
  * snapshot with delta-edge and creates DuckDB table `name` with its rows, streamed as Arrow IPC.
  */
-export { attachDeltaTable, DuckDBAttachError, type AttachDeltaTableOptions, type AttachedTable, type AttachProgress } from "./attach.js";
+export { attachDeltaTable } from "./attach.js";
+export { attachFromStore, DuckDBAttachError, type AttachDeltaTableOptions, type AttachedTable, type AttachProgress } from "./attach-store.js";
 export { quoteIdentifier, type DuckDBLike, type DuckDBConnectionLike, type DuckDBDatabaseLike, type DuckDBArrowInsertOptions } from "./duckdb-like.js";

@@ -48,8 +48,9 @@ describe.skipIf(!available && process.env["CI"] !== "true")("demo explorer in he
   beforeAll(async () => {
     if (!available) throw new Error(`Chromium is missing at ${CHROMIUM} (CI=true): install it with apt-get install -y chromium`);
     dir = mkdtempSync(join(tmpdir(), "delta-edge-browser-"));
-    const [, w] = await Promise.all([buildDemo({ outDir: join(dir, "site") }), startWorker({ assets: join(dir, "site"), bindings: { WRITE_TOKEN } })]);
-    worker = w;
+    // Built first: Miniflare reads the assets folder when it starts.
+    await buildDemo({ outDir: join(dir, "site") });
+    worker = await startWorker({ assets: join(dir, "site"), bindings: { WRITE_TOKEN } });
     for (const [i, rows] of COMMITS.entries()) {
       const res = await fetch(new URL(`api/tables/demo/events${i === 0 ? "?partitionBy=part" : "?mode=append"}`, worker.url), {
         method: "POST",
