@@ -16,7 +16,7 @@ import { formatBytes, formatCell, partitionText, typeLabel, type SchemaField } f
 import { snapshotFileStats, statsCell } from "./file-stats.js";
 import { historyDetails } from "./history-metrics.js";
 import { renderPartitions } from "./partitions.js";
-import { SqlPanel } from "./sql-panel.js";
+import { SqlPanel, sqlPanelElements } from "./sql-panel.js";
 
 const ui = {
   form: byId<HTMLFormElement>("open-form"),
@@ -246,15 +246,7 @@ ui.queryForm.addEventListener("submit", (e) => {
 });
 
 const sqlPanel = new SqlPanel(
-  {
-    form: byId<HTMLFormElement>("sql-form"),
-    sql: byId<HTMLTextAreaElement>("sql"),
-    table2: byId<HTMLInputElement>("table2"),
-    progress: byId("sql-progress"),
-    summary: byId("sql-summary"),
-    chart: byId("sql-chart"),
-    result: byId("sql-result"),
-  },
+  sqlPanelElements(),
   {
     current: () => {
       if (session === undefined || snapshot === undefined) return undefined;

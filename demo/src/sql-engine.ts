@@ -108,6 +108,8 @@ function instantiate(db: duckdb.AsyncDuckDB, bundle: duckdb.DuckDBBundle, size: 
 export class SqlEngine {
   /** Attached tables: name -> what they hold (table root, version, selection). */
   private readonly attached = new Map<string, string>();
+  /** The work in progress: attaches and queries run one after another on the one connection. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: duckdb.AsyncDuckDB,
@@ -123,7 +125,22 @@ export class SqlEngine {
    * Attaches a table unless the same snapshot and selection is attached under that name already;
    * returns what was attached (undefined when it was current).
    */
-  async attach(table: EngineTable, onProgress: (p: EngineProgress) => void): Promise<AttachedTable | undefined> {
+  attach(table: EngineTable, onProgress: (p: EngineProgress) => void): Promise<AttachedTable | undefined> {
+    return this.serial(() => this.attachNow(table, onProgress));
+  }
+
+  /** Runs SQL; keeps the first `maxRows` rows (then cancels the query). */
+  query(sql: string, maxRows: number): Promise<SqlResult> {
+    return this.serial(() => this.queryNow(sql, maxRows));
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async attachNow(table: EngineTable, onProgress: (p: EngineProgress) => void): Promise<AttachedTable | undefined> {
     const key = JSON.stringify([table.snapshot.tableRoot, table.snapshot.version, table.columns ?? null, table.where ?? null]);
     if (this.attached.get(table.name) === key) return undefined;
     this.attached.delete(table.name);
@@ -146,8 +163,7 @@ export class SqlEngine {
     return result;
   }
 
-  /** Runs SQL; keeps the first `maxRows` rows (then cancels the query). */
-  async query(sql: string, maxRows: number): Promise<SqlResult> {
+  private async queryNow(sql: string, maxRows: number): Promise<SqlResult> {
     return this.conn.useUnsafe(async (db, id) => {
       const chunks = resultChunks(db, id, sql);
       const reader = await RecordBatchReader.from(chunks);

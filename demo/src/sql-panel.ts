@@ -10,7 +10,7 @@
  */
 import type { Snapshot } from "../../src/browser/index.js";
 import { chartSpec, drawBarChart } from "./chart.js";
-import { fill, h, table } from "./dom.js";
+import { byId, fill, h, table } from "./dom.js";
 import { TableSession } from "./explorer.js";
 import { formatCell, typeLabel, type SchemaField } from "./format.js";
 import type { EngineProgress, SqlEngine } from "./sql-engine.js";
@@ -39,6 +39,20 @@ export interface SqlPanelElements {
   result: HTMLElement;
 }
 
+/** The panel's elements in the page (demo/index.html). */
+export function sqlPanelElements(): SqlPanelElements {
+  return {
+    form: byId<HTMLFormElement>("sql-form"),
+    sql: byId<HTMLTextAreaElement>("sql"),
+    table2: byId<HTMLInputElement>("table2"),
+    progress: byId("sql-progress"),
+    summary: byId("sql-summary"),
+    chart: byId("sql-chart"),
+    result: byId("sql-result"),
+  };
+}
+
+/** The SQL box: runs the query against the open table, shows the result and its chart. */
 export class SqlPanel {
   private engine: Promise<SqlEngine> | undefined;
   private second: { url: string; session: TableSession; snapshot: Promise<Snapshot> } | undefined;
