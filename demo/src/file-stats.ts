@@ -5,7 +5,7 @@
  * collapsible list (details/summary: keyboard operable). Values are shown as written in the log.
  */
 import type { Snapshot } from "../../src/browser/index.js";
-import { readFileStats } from "../../src/core/scan/file-stats.js";
+import { lookup, readFileStats } from "../../src/core/scan/file-stats.js";
 import { snapshotSchema } from "../../src/core/scan/plan.js";
 import { columnMappingMode, physicalToLogicalPath } from "../../src/core/schema/column-mapping.js";
 import { h } from "./dom.js";
@@ -30,9 +30,9 @@ export function snapshotFileStats(snapshot: Snapshot): Array<ColumnStat[] | unde
     for (const record of [stats.minValues, stats.maxValues, stats.nullCount]) for (const p of leafPaths(record)) paths.set(p.join("\u0000"), p);
     return [...paths.values()].map((physical) => ({
       column: logical(schema, physical, mode).join("."),
-      min: at(stats.minValues, physical),
-      max: at(stats.maxValues, physical),
-      nullCount: at(stats.nullCount, physical),
+      min: lookup(stats.minValues, physical),
+      max: lookup(stats.maxValues, physical),
+      nullCount: lookup(stats.nullCount, physical),
     }));
   });
 }
@@ -53,15 +53,6 @@ function leafPaths(record: Record<string, unknown>, prefix: string[] = []): stri
     else out.push([...prefix, k]);
   }
   return out;
-}
-
-function at(record: Record<string, unknown>, path: readonly string[]): unknown {
-  let cur: unknown = record;
-  for (const p of path) {
-    if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<string, unknown>)[p];
-  }
-  return cur;
 }
 
 /** A stats value as text: strings as written, absent as an en dash. */

@@ -26,18 +26,18 @@ import { CHROMIUM, launchChromium, type BrowserSession } from "./chromium.js";
 const WRITE_TOKEN = "sql-test-token";
 const available = existsSync(CHROMIUM);
 
-/** Events written in three commits (v0..v2), then compacted by OPTIMIZE (v3, with operation metrics). */
+/** Sales written in three commits (v0..v2), then compacted by OPTIMIZE (v3, with operation metrics). */
 const COMMITS: Array<Array<Record<string, unknown>>> = [
   [
-    { id: 1, name: "ada", score: 1.5, part: "a" },
-    { id: 2, name: "bob", score: 2.25, part: "b" },
-    { id: 3, name: "cy", score: null, part: "a" },
+    { id: 10, item: "tea", amount: 3.5, part: "a" },
+    { id: 11, item: "jam", amount: 1.25, part: "b" },
+    { id: 12, item: "oat", amount: null, part: "a" },
   ],
   [
-    { id: 4, name: "dee", score: 4, part: "b" },
-    { id: 5, name: "eve", score: 5.5, part: "a" },
+    { id: 13, item: "fig", amount: 8, part: "b" },
+    { id: 14, item: "rye", amount: 0.5, part: "a" },
   ],
-  [{ id: 6, name: "fay", score: -6, part: "c" }],
+  [{ id: 15, item: "nut", amount: -2, part: "c" }],
 ];
 const LABELS = [
   { part: "a", label: "alpha" },
@@ -45,7 +45,7 @@ const LABELS = [
   { part: "c", label: "gamma" },
 ];
 
-const GROUP_SQL = "SELECT part, count(*) AS n, sum(score) AS total FROM t GROUP BY part ORDER BY part";
+const GROUP_SQL = "SELECT part, count(*) AS n, sum(amount) AS total FROM t GROUP BY part ORDER BY part";
 const JOIN_SQL = "SELECT l.label, count(*) AS n FROM t JOIN t2 AS l ON t.part = l.part GROUP BY l.label ORDER BY l.label";
 
 describe.skipIf(!available && process.env["CI"] !== "true")("explorer SQL in headless Chromium", () => {
@@ -95,7 +95,7 @@ describe.skipIf(!available && process.env["CI"] !== "true")("explorer SQL in hea
     for await (const r of readRows({ store: new HttpStore({ url: events }), version })) {
       const g = groups.get(r["part"] as string) ?? { n: 0, total: null };
       g.n++;
-      if (r["score"] !== null) g.total = (g.total ?? 0) + (r["score"] as number);
+      if (r["amount"] !== null) g.total = (g.total ?? 0) + (r["amount"] as number);
       groups.set(r["part"] as string, g);
     }
     return [...groups].sort(([a], [b]) => (a < b ? -1 : 1)).map(([part, g]) => [part, String(g.n), g.total === null ? "null" : String(g.total)]);

@@ -10,6 +10,17 @@ import { MemoryStore } from "../../src/core/storage/memory.js";
 /** Absolute path of ../shared/conformance. */
 export const CONFORMANCE = resolve(import.meta.dirname, "../../../shared/conformance");
 
+/** Names of the golden tables that have Spark's expected output (`golden/<name>/{delta,expected}`), sorted. */
+export function goldenWithExpected(): string[] {
+  const golden = join(CONFORMANCE, "golden");
+  return readdirSync(golden)
+    .filter((t) => existsSync(join(golden, t, "expected")) && existsSync(join(golden, t, "delta")))
+    .sort();
+}
+
+/** The session time zone a golden table's expected output was read in (see the conformance README "Traps"). */
+export const GOLDEN_TIME_ZONE: Readonly<Record<string, string>> = { "data-reader-partition-values": "America/Los_Angeles" };
+
 /** Every folder under the conformance root that holds a `_delta_log` (sorted, relative paths). */
 export function findTables(root = CONFORMANCE): string[] {
   const out: string[] = [];
