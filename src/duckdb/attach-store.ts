@@ -1,6 +1,6 @@
 /**
- * Attaching a Delta table to DuckDB (attachDeltaTable in attach.ts adds `url`): a Delta table (a snapshot: latest, a version or a timestamp) becomes a DuckDB
- * table. delta-edge does everything Delta: it opens the snapshot, plans with partition pruning and
+ * Attaching a Delta table to DuckDB (attach.ts adds tables given by URL): a snapshot (latest, a
+ * version or a timestamp) becomes a DuckDB table. delta-edge does everything Delta: it opens the snapshot, plans with partition pruning and
  * stats skipping (`where` is pushed into the plan; rows are then filtered exactly), reads with
  * deletion vectors, column mapping and partition values applied (the scan of src/core/scan), and
  * hands DuckDB each batch as its own complete Arrow IPC stream (`insertArrowFromIPCStream`), so
@@ -30,7 +30,7 @@ import { isConnection, quoteIdentifier, type DuckDBConnectionLike, type DuckDBLi
 
 /** Options of {@link attachDeltaTable}. */
 export interface AttachDeltaTableOptions {
-  /** The DuckDB table to create (or replace): any identifier, quoted as needed. */
+  /** The DuckDB table to create (or replace) in the connection's current schema: any name (it is quoted). */
   name: string;
   /** The table's store (give this or `url`). */
   store?: ObjectStore | undefined;
@@ -108,13 +108,13 @@ const DEFAULT_ROWS_PER_INSERT = 65536;
 export async function attachFromStore(db: DuckDBLike, options: AttachDeltaTableOptions & { store: ObjectStore }): Promise<AttachedTable> {
   const { name, store } = options;
   if (typeof name !== "string" || name.trim() === "") throw new InvalidInputError("attachDeltaTable needs a table name");
+  const rowsPerInsert = positiveInt(options.batchSize, "batchSize") ?? DEFAULT_ROWS_PER_INSERT;
   const snapshot = await openSnapshot(options, store);
   const context = { path: snapshot.tableRoot, version: snapshot.version };
   const plan = planScan(snapshot, { columns: options.columns, where: options.where, timeZone: options.timeZone });
   const conn = isConnection(db) ? db : await db.connect();
   const own = conn !== db;
   const staging = `__delta_edge_staging_${Date.now().toString(36)}_${++stagingCounter}`;
-  const rowsPerInsert = positiveInt(options.batchSize, "batchSize") ?? DEFAULT_ROWS_PER_INSERT;
   const progress: AttachProgress = { rows: 0, batches: 0, ipcBytes: 0, files: plan.files.length };
   let created = false;
   try {

@@ -14,13 +14,14 @@ import { openTable } from "../../src/core/table/open.js";
 import { planScan } from "../../src/core/scan/plan.js";
 import { readRows } from "../../src/core/scan/read.js";
 import { formatRowJson } from "../../src/core/scan/rows.js";
-import { CONFORMANCE, GOLDEN_TIME_ZONE, goldenWithExpected } from "../helpers/conformance.js";
+import { CONFORMANCE, GOLDEN_TIME_ZONE } from "../helpers/conformance.js";
+import { goldenTablesWithExpected } from "../parquet/helpers/conformance.js";
 import { pyarrowRows, rowMultiset } from "../helpers/oracle.js";
 import { nodeDuckDB, type NodeDuckDB } from "./node-duckdb.js";
 import { duckRows, duckType } from "./duck-rows.js";
 
 const GOLDEN = join(CONFORMANCE, "golden");
-const tables = goldenWithExpected();
+const tables = goldenTablesWithExpected();
 
 describe("delta-edge/duckdb on the golden tables: SELECT * equals Spark's rows and our scan", () => {
   let duck: NodeDuckDB;

@@ -10,14 +10,6 @@ import { MemoryStore } from "../../src/core/storage/memory.js";
 /** Absolute path of ../shared/conformance. */
 export const CONFORMANCE = resolve(import.meta.dirname, "../../../shared/conformance");
 
-/** Names of the golden tables that have Spark's expected output (`golden/<name>/{delta,expected}`), sorted. */
-export function goldenWithExpected(): string[] {
-  const golden = join(CONFORMANCE, "golden");
-  return readdirSync(golden)
-    .filter((t) => existsSync(join(golden, t, "expected")) && existsSync(join(golden, t, "delta")))
-    .sort();
-}
-
 /** The session time zone a golden table's expected output was read in (see the conformance README "Traps"). */
 export const GOLDEN_TIME_ZONE: Readonly<Record<string, string>> = { "data-reader-partition-values": "America/Los_Angeles" };
 
