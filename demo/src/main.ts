@@ -6,8 +6,9 @@
  * summary, operation metrics in the history, and a SQL box over the table (sql-panel.ts, DuckDB
  * loaded on first use). Everything is read in the browser (explorer.ts);
  * `?table=<url>[&version=<n>][&sql=<query>][&table2=<url>]` opens a table (and runs the query, the
- * table being `t`, a second one `t2`). `body[data-state]` is idle | loading | ready | error, for
- * scripts and tests that drive the page; errors are also shown in [data-testid="error"].
+ * table being `t`, a second one `t2`), `?table=s3://bucket/prefix&signer=<Worker origin>` one in a
+ * private bucket (signer.ts, s3-form.ts). `body[data-state]` is idle | loading | ready | error, for
+ * scripts and tests that drive the page; errors are also in `[data-testid="error"]`.
  */
 import type { HistoryEntry, Snapshot } from "../../src/browser/index.js";
 import { byId, fill, h, table } from "./dom.js";
@@ -17,6 +18,8 @@ import { snapshotFileStats, statsCell } from "./file-stats.js";
 import { historyDetails } from "./history-metrics.js";
 import { renderPartitions } from "./partitions.js";
 import { SqlPanel, sqlPanelElements } from "./sql-panel.js";
+import { wireS3Forms } from "./s3-form.js";
+import { s3Hint, storeForTable, type SignWith } from "./signer.js";
 
 const ui = {
   form: byId<HTMLFormElement>("open-form"),
@@ -66,7 +69,8 @@ function setState(state: "idle" | "loading" | "ready" | "error", message = ""): 
 function describeError(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    const text = typeof code === "string" ? `${code}: ${error.message}` : error.message;
+    const hint = s3Hint(error.message);
+    const text = (typeof code === "string" ? `${code}: ${error.message}` : error.message) + (hint === "" ? "" : ` (${hint})`);
     const network = /failed to fetch|networkerror|load failed/i.test(`${text} ${String((error as { cause?: unknown }).cause)}`);
     return network ? `${text} (is the URL reachable, and does it allow this origin by CORS, with the Range header?)` : text;
   }
@@ -211,8 +215,15 @@ async function travel(label: string, version: number | undefined, timestamp?: st
   if (document.body.dataset["state"] === "ready") await sqlPanel.snapshotChanged();
 }
 
-function openTableUrl(url: string, version: number | undefined): Promise<void> {
-  session = new TableSession(url);
+function openTableUrl(url: string, version: number | undefined, how: SignWith = signWith()): Promise<void> {
+  try {
+    session = new TableSession(url, storeForTable(url, how));
+  } catch (error) {
+    session = undefined;
+    generation++;
+    setState("error", describeError(error));
+    return Promise.resolve();
+  }
   snapshot = undefined;
   fill(ui.columns);
   sqlPanel.clear();
@@ -257,6 +268,7 @@ const sqlPanel = new SqlPanel(
     },
     act: (label, action) => act(label, (_, gen) => action(gen)),
     isCurrent: (gen) => gen === generation,
+    storeFor: (url) => storeForTable(url, signWith()),
   },
 );
 
@@ -293,6 +305,16 @@ async function start(): Promise<void> {
     await openTableUrl(fromQuery, v === null || v === "" ? undefined : Number(v));
     if (params.get("sql") !== null && document.body.dataset["state"] === "ready") await sqlPanel.run();
   }
+}
+
+const s3Forms = wireS3Forms((url, how) => {
+  ui.url.value = url;
+  void openTableUrl(url, undefined, how);
+});
+
+/** Signing of s3:// URLs opened from the page URL or the URL box: the `signer` parameter. */
+function signWith(): SignWith {
+  return { signer: new URLSearchParams(location.search).get("signer"), token: s3Forms.token() };
 }
 
 void start();

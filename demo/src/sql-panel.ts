@@ -8,7 +8,7 @@
  * columns. Runs with Ctrl/Cmd+Enter in the box; re-runs when the version changes, so the result
  * always matches the version shown. `?sql=` and `?table2=` are kept in the page URL.
  */
-import type { Snapshot } from "../../src/browser/index.js";
+import type { ObjectStore, Snapshot } from "../../src/browser/index.js";
 import { chartSpec, drawBarChart } from "./chart.js";
 import { byId, fill, h, table } from "./dom.js";
 import { TableSession } from "./explorer.js";
@@ -26,6 +26,8 @@ export interface SqlPanelContext {
   act(label: string, action: (gen: number) => Promise<void>): Promise<void>;
   /** True while `gen` is the newest action. */
   isCurrent(gen: number): boolean;
+  /** The store of another table URL (signed for s3:// as the page signs the first). */
+  storeFor(url: string): ObjectStore;
 }
 
 /** The panel's elements. */
@@ -144,7 +146,7 @@ export class SqlPanel {
   private async secondTable(url: string): Promise<{ session: TableSession; snapshot: Snapshot }> {
     const absolute = new URL(url, location.href).toString();
     if (this.second?.url !== absolute) {
-      const session = new TableSession(absolute);
+      const session = new TableSession(absolute, this.ctx.storeFor(absolute));
       this.second = { url: absolute, session, snapshot: session.snapshot() };
       this.second.snapshot.catch(() => (this.second = undefined));
     }
