@@ -40,6 +40,8 @@ export interface Env extends PresignEnv {
   MAX_BODY_BYTES?: string;
   /** Var: allowed CORS origins, `*` (default) or a comma-separated list. */
   CORS_ORIGIN?: string;
+  /** Var: bucket prefix of duckdb-wasm's bundles served at /duckdb/ (default `_duckdb/`). */
+  DUCKDB_PREFIX?: string;
   /** Static assets of the demo explorer, when configured. */
   ASSETS?: AssetsBinding;
 }
