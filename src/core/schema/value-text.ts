@@ -31,6 +31,10 @@ export type FailValue = (why: string) => never;
 /** A decimal float literal (JSON's syntax, plus a leading `+`, `.5` and `5.`). */
 export const FLOAT_TEXT_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
+/** Integers of at most 15 digits: exact as JS numbers. */
+const SHORT_INTEGER = /^-?\d{1,15}$/;
+const SAFE_BOUNDS = { byte: [-128, 127], short: [-32768, 32767], integer: [-2147483648, 2147483647], long: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] } as const;
+
 const FLOAT_SPECIALS: Record<string, number> = { NaN: NaN, Infinity: Infinity, "+Infinity": Infinity, "-Infinity": -Infinity };
 
 /** The text as it appears in messages: JSON-quoted, cut after 100 characters. */
@@ -38,8 +42,12 @@ export function quoteText(text: string): string {
   return text.length <= 100 ? JSON.stringify(text) : `${JSON.stringify(text.slice(0, 100))}... (${text.length} characters)`;
 }
 
+/** Plain integer text (the common case, read without the decimal parser). */
+const PLAIN_INTEGER = /^[+-]?\d+$/;
+
 /** The exact integer a decimal literal denotes ("12", "1.0", "1e3"), or undefined if it is not one. */
 export function integerFromText(text: string): bigint | undefined {
+  if (PLAIN_INTEGER.test(text)) return BigInt(text);
   const d = parseDecimalLiteral(text);
   if (d === null) return undefined;
   return rescaleDecimal(d, 0) ?? undefined;
@@ -63,6 +71,11 @@ export function scalarFromText(text: string, type: PrimitiveType, fail: FailValu
     case "short":
     case "integer":
     case "long": {
+      if (SHORT_INTEGER.test(text)) {
+        const x = Number(text);
+        const bounds = SAFE_BOUNDS[type.name];
+        if (x >= bounds[0] && x <= bounds[1]) return type.name === "long" ? BigInt(x) : x;
+      }
       const n = integerFromText(text);
       if (n === undefined) return fail(`${shown} is not an integer`);
       const range = integerRangeError(n, type.name);

@@ -49,8 +49,8 @@ export class CsvReader {
   private line = 1;
   private recordLine = 1;
   private quoteLine = 1;
-  /** Column names by position, for field-size errors (set once the header is read). */
-  columns: readonly string[] | undefined;
+  /** Column names by position (the first record, the header), for field-size errors. */
+  private columns: readonly string[] | undefined;
 
   constructor(private readonly limits: TextLimits) {}
 
@@ -72,7 +72,10 @@ export class CsvReader {
       const cells = this.cells;
       this.cells = [];
       this.recordBytes = 0;
-      if (!(cells.length === 1 && cells[0] === null)) out.push({ cells, line: this.recordLine });
+      if (!(cells.length === 1 && cells[0] === null)) {
+        this.columns ??= cells.map((c) => c ?? "");
+        out.push({ cells, line: this.recordLine });
+      }
       this.line++;
       this.recordLine = this.line;
       this.state = State.FieldStart;

@@ -230,7 +230,8 @@ const LONE_SURROGATE = /\p{Cs}/u;
 function describe(v: unknown): string {
   if (typeof v === "string") return `the string ${quoteText(v)}`;
   if (typeof v === "bigint") return `${v}n`;
-  if (typeof v === "number" || typeof v === "boolean" || v instanceof JsonNumberText) return String(v);
+  if (v instanceof JsonNumberText) return quoteText(v.text);
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? "an invalid Date" : `the Date ${v.toISOString()}`;
   if (v instanceof Uint8Array) return `bytes (${v.length})`;
   return Array.isArray(v) ? "an array" : `a ${typeof v}`;

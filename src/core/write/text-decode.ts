@@ -19,11 +19,15 @@ export async function* decodeUtf8(chunks: TextChunks, source: string): AsyncGene
   let lines = 0; // LF bytes before the current chunk
   let tail: Uint8Array = new Uint8Array(0); // an incomplete sequence at the end of the bytes so far
   let offset = 0; // bytes before the current chunk
+  let first = true;
   for await (const chunk of chunks) {
     if (typeof chunk === "string") {
-      yield chunk;
+      const text = first && chunk.startsWith("\ufeff") ? chunk.slice(1) : chunk;
+      if (chunk !== "") first = false;
+      if (text !== "") yield text;
       continue;
     }
+    if (chunk.length > 0) first = false;
     let text: string;
     try {
       text = decoder.decode(chunk, { stream: true });

@@ -9,8 +9,9 @@
  *
  * Values are converted exactly or refused with an InvalidInputError naming the source, the line,
  * the column and the value as written: CSV cells by schema/value-text.ts; NDJSON numbers that
- * JSON.parse could round (16 or more digits, 3-digit exponents) are parsed from their text
- * (json-lossless.ts), so a long or decimal keeps every digit. CSV inference: integers that fit a
+ * JSON.parse could get wrong (integers of 16 or more digits, 3-digit exponents, and for tables
+ * with decimals any number of 16 or more digits) are parsed from their text (json-lossless.ts),
+ * so a long or decimal keeps every digit. CSV inference: integers that fit a
  * long become long, larger ones (up to 38 digits) decimal(38,0), other numbers double, `true` /
  * `false` (any case) boolean, anything else string.
  */
@@ -96,7 +97,6 @@ export async function* textBatches(input: TextChunks, options: TextBatchesOption
     const take = (record: CsvRecord): boolean => {
       if (header === undefined) {
         header = record.cells.map((c) => c ?? "");
-        reader.columns = header;
         return false;
       }
       if (record.cells.length !== header.length) throw new InvalidInputError(`${source}:${record.line}: ${record.cells.length} fields, the header has ${header.length}`);
@@ -108,8 +108,9 @@ export async function* textBatches(input: TextChunks, options: TextBatchesOption
     for (const record of reader.end()) if (take(record)) yield flush();
   } else {
     const lines = new LineReader(limits);
+    const needsText = schema !== undefined && hasDecimal(schema) ? DECIMAL_NEEDS_TEXT : NEEDS_TEXT;
     const take = (text: string, line: number, bytes: number): boolean => {
-      const value = parseJsonRow(text, `${source}:${line}`);
+      const value = parseJsonRow(text, `${source}:${line}`, needsText);
       return value === undefined ? false : add({ line, bytes, value });
     };
     for await (const text of decodeUtf8(input, source)) {
@@ -157,20 +158,42 @@ class LineReader {
   }
 }
 
-/** Number literals JSON.parse may round: 16+ digits (with a point among them) or a 3-digit exponent. */
-const NEEDS_EXACT_NUMBERS = /[\d.]{16}|[eE][+-]?\d{3}/;
+/**
+ * Lines whose numbers JSON.parse could get wrong: an integer of 16 or more digits (beyond 2^53 it
+ * would be rounded) or an exponent of 3 digits (overflow to Infinity, underflow). Fractions are
+ * exact enough for float and double columns (JSON.parse rounds to the nearest double, as the text
+ * policy does); decimal columns also need the text of 16 or more significant digits
+ * ({@link DECIMAL_NEEDS_TEXT}). A false positive (digits inside a string) only costs speed.
+ */
+const NEEDS_TEXT = /(?<![.\d])\d{16}|[eE][+-]?\d{3}/;
+/** With a decimal column: any run of 16 digits (a double holds 15 significant digits exactly). */
+const DECIMAL_NEEDS_TEXT = /[\d.]{16}|[eE][+-]?\d{3}/;
 const NON_BLANK = /\S/;
+
+/** Whether a type has a decimal anywhere in it. */
+function hasDecimal(type: DataType): boolean {
+  switch (type.kind) {
+    case "primitive":
+      return type.name === "decimal";
+    case "struct":
+      return type.fields.some((f) => hasDecimal(f.type));
+    case "array":
+      return hasDecimal(type.elementType);
+    case "map":
+      return hasDecimal(type.keyType) || hasDecimal(type.valueType);
+  }
+}
 
 /**
  * One NDJSON line as a row object, or undefined for a blank line. Lines whose numbers JSON.parse
- * could round are parsed from their text (numbers kept as JsonNumberText); up to 15 significant
- * digits and 2-digit exponents JSON.parse is exact (a double holds 15 decimal digits).
+ * could round (`needsText`) are parsed from their text (numbers kept as JsonNumberText); other
+ * lines go through JSON.parse, which is exact for them.
  */
-function parseJsonRow(text: string, where: string): Record<string, unknown> | undefined {
+function parseJsonRow(text: string, where: string, needsText: RegExp): Record<string, unknown> | undefined {
   if (!NON_BLANK.test(text)) return undefined;
   let value: unknown;
   try {
-    value = NEEDS_EXACT_NUMBERS.test(text) ? parseJsonLossless(text, { numbers: "text" }) : JSON.parse(text);
+    value = needsText.test(text) ? parseJsonLossless(text, { numbers: "text" }) : JSON.parse(text);
   } catch (cause) {
     throw new InvalidInputError(`${where}: not valid JSON (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
   }
@@ -195,6 +218,7 @@ const INTEGER_TEXT = /^[+-]?\d+$/;
 function inferCsvType(values: readonly (string | null)[]): DataType {
   const present = values.filter((v): v is string => v !== null);
   if (present.length > 0 && present.every((v) => INTEGER_TEXT.test(v))) {
+    if (present.every((v) => v.length <= 18)) return { kind: "primitive", name: "long" };
     const ints = present.map((v) => BigInt(v));
     if (ints.every((n) => inBounds(n, INTEGER_RANGES.long))) return { kind: "primitive", name: "long" };
     if (ints.every((n) => fitsDecimalPrecision(n, MAX_DECIMAL_PRECISION))) return { kind: "primitive", name: "decimal", precision: MAX_DECIMAL_PRECISION, scale: 0 };
