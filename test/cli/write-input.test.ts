@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { closeSync, mkdtempSync, openSync, readdirSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DateDay, Int64, Table, tableToIPC, vectorFromArray } from "apache-arrow";
+import { DateDay, Int32, Int64, Table, tableToIPC, vectorFromArray } from "apache-arrow";
 import { runCli } from "./run-cli.js";
 
 const work = () => mkdtempSync(join(tmpdir(), "delta-edge-cli-input-"));
@@ -62,6 +62,29 @@ describe("delta-edge write: values", () => {
   });
 });
 
+describe("delta-edge write: Arrow input that needs narrowing", () => {
+  it("checks every value: an int64 column fits an integer column when its values do", async () => {
+    const dir = work();
+    const narrow = new Table({ k: vectorFromArray(["y"]), n: vectorFromArray([2n ** 31n - 1n], new Int64()) });
+    writeFileSync(join(dir, "ok.arrow"), tableToIPC(narrow, "stream"));
+    // A table whose n is integer (from Arrow int32), appended to from int64 data.
+    const intTable = join(dir, "ints");
+    writeFileSync(join(dir, "int.arrow"), tableToIPC(new Table({ k: vectorFromArray(["x"]), n: vectorFromArray([1], new Int32()) }), "stream"));
+    expect((await runCli(["write", intTable, "--input", join(dir, "int.arrow")])).stderr).toBe("");
+    let r = await runCli(["write", intTable, "--input", join(dir, "ok.arrow"), "--mode", "append"]);
+    expect(r.stderr).toBe("");
+    const wide = new Table({ k: vectorFromArray(["z", "w"]), n: vectorFromArray([5n, 2n ** 31n], new Int64()) });
+    writeFileSync(join(dir, "bad.arrow"), tableToIPC(wide, "stream"));
+    r = await runCli(["write", intTable, "--input", join(dir, "bad.arrow"), "--mode", "append"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/column n: row 1 of Arrow type Int64 cannot be written as Delta integer: 2147483648 is out of the range of integer \[-2147483648, 2147483647\]/);
+    expect((await scan(intTable)).sort((a, b) => String(a.k).localeCompare(String(b.k)))).toEqual([
+      { k: "x", n: 1 },
+      { k: "y", n: 2147483647 },
+    ]);
+  });
+});
+
 describe("delta-edge write: text", () => {
   it("refuses invalid UTF-8 naming the line (never stores U+FFFD); a byte-order mark is dropped", async () => {
     const dir = work();
@@ -100,14 +123,14 @@ describe("delta-edge write: text", () => {
     for (let i = 0; i < 40; i++) writeSync(fd, mib);
     writeSync(fd, '"}\n');
     closeSync(fd);
-    writeFileSync(join(dir, "small.ndjson"), '{"a": \n');
+    writeFileSync(join(dir, "small.ndjson"), "[1]\n");
     const run = async (file: string, extra: string[] = []) => {
       const r = await runCli(["write", join(dir, "t"), "--input", file, ...extra], {}, undefined, { nodeArgs: ["--import", preload], timeoutMs: 50_000 });
       const kib = Number(/maxrss (\d+)/.exec(r.stderr)?.[1]);
       return { ...r, kib };
     };
     const base = await run(join(dir, "small.ndjson"));
-    expect(base.stderr).toMatch(/small\.ndjson:1: not valid JSON/);
+    expect(base.stderr).toMatch(/small\.ndjson:1: not a JSON object/);
     const limited = await run(big);
     expect(limited.code).toBe(1);
     expect(limited.stderr).toMatch(/big\.ndjson:1: line longer than 16777216 bytes \(the maxLineBytes limit\)/);

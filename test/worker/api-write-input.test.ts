@@ -88,3 +88,16 @@ describe.skipIf(!availability.available)("Worker API: hostile text bodies (Minif
     expect(await logKeys("h/limit")).toEqual([]);
   });
 });
+
+describe.skipIf(!availability.available)("Worker API: Arrow bodies that need narrowing (Miniflare + R2)", () => {
+  it("int64 data fits an integer column when every value does; the first that does not gives 400", async () => {
+    const { Int32, Int64, Table, tableToIPC, vectorFromArray } = await import("apache-arrow");
+    const arrow = "application/vnd.apache.arrow.stream";
+    expect((await post("h/narrow", tableToIPC(new Table({ n: vectorFromArray([1], new Int32()) }), "stream"), arrow)).status).toBe(200);
+    expect((await post("h/narrow", tableToIPC(new Table({ n: vectorFromArray([-(2n ** 31n)], new Int64()) }), "stream"), arrow, "mode=append")).status).toBe(200);
+    const bad = await post("h/narrow", tableToIPC(new Table({ n: vectorFromArray([0n, 2n ** 31n], new Int64()) }), "stream"), arrow, "mode=append");
+    expect(await refused(bad)).toBe("column n: row 1 of Arrow type Int64 cannot be written as Delta integer: 2147483648 is out of the range of integer [-2147483648, 2147483647]");
+    const rows = await ndjsonRows(await w.api("api/tables/h/narrow/rows"));
+    expect(rows.map((r) => r.n).sort()).toEqual([-2147483648, 1]);
+  });
+});

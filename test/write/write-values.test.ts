@@ -205,6 +205,17 @@ describe("values at the edges of every type are stored exactly", () => {
       const reports = readWithPyarrow(r.files.map((f) => join(dir, f.path)));
       const got = reports.flatMap((rep) => rep.rows);
       expect(got).toEqual(rows.map((row) => Object.fromEntries(CASES.map((c) => [c.column, (row(c) as Ok).oracle]))));
+      // Stats of years beyond 9999 and of the int64 edges read back too: the filters find their rows.
+      const found = async (where: string) => {
+        const out = [];
+        for await (const row of readRows({ store, where, columns: ["i"] })) out.push(row);
+        return out.length;
+      };
+      expect(await found("day = DATE '+10000-01-01'")).toBe(1);
+      expect(await found("day < DATE '0001-01-01'")).toBe(1);
+      expect(await found("ts = TIMESTAMP '+294247-01-10T04:00:54.775807Z'")).toBe(1);
+      expect(await found("l = 9223372036854775807")).toBe(1);
+      expect(await found("l < -9223372036854775807")).toBe(rowCount - 1);
     });
   }
 
@@ -283,6 +294,27 @@ describe("values past the edges are refused naming line or row, column and value
     for (const [column, value, why] of cases) {
       await expect(writeTable({ store, data: [{ [column]: value }], mode: "append" }), `${column} ${String(value)}`).rejects.toThrow(why);
     }
+  });
+
+  it("nested values (CSV cells as JSON, NDJSON arrays) are checked too, naming the nested column", async () => {
+    const nested = parseSchema(JSON.stringify({ type: "struct", fields: [{ name: "arr", type: { type: "array", elementType: "long", containsNull: true }, nullable: true, metadata: {} }] }));
+    const t = new MemoryStore();
+    await writeTable({ store: t, data: [], schema: nested });
+    await writeTable({ store: t, data: textBatches(['arr\n"[9007199254740993, -1]"\n'], { format: "csv", tableSchema: nested, source: "n.csv" }), mode: "append" });
+    const got = [];
+    for await (const row of readRows({ store: t })) got.push(row);
+    expect(got).toEqual([{ arr: [9007199254740993n, -1n] }]);
+    await expect(writeTable({ store: t, data: textBatches(['arr\n"[1]"\n"[2, 9223372036854775808]"\n'], { format: "csv", tableSchema: nested, source: "n.csv" }), mode: "append" })).rejects.toThrow(
+      'n.csv:3, column arr.element: "9223372036854775808" is out of the range of long',
+    );
+    await expect(writeTable({ store: t, data: textBatches(['{"arr": [1, 1.5]}'], { format: "ndjson", tableSchema: nested, source: "n.ndjson" }), mode: "append" })).rejects.toThrow(
+      "n.ndjson:1, column arr.element: expected an integer, got 1.5",
+    );
+    const strings = parseSchema(JSON.stringify({ type: "struct", fields: [{ name: "s", type: "string", nullable: true, metadata: {} }] }));
+    await expect(writeTable({ store: t, data: textBatches(['{"s": "ok"}\n{"s": "\\ud800"}'], { format: "ndjson", tableSchema: strings, source: "s.ndjson" }), mode: "overwrite", schemaMode: "overwrite" })).rejects.toThrow(
+      's.ndjson:2, column s: "\\ud800" has a lone surrogate',
+    );
+    expect((await loadSnapshot({ store: t })).version).toBe(1);
   });
 
   it("NDJSON error messages quote the number as written, not a rounded copy", async () => {
