@@ -6,6 +6,7 @@
  * per rule, naming the column (and both types, or the null count).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -285,5 +286,30 @@ describe("narrowing casts are checked value by value (issue 9)", () => {
     expect(await roundTrip(column(new Binary(), { length: 3, valueOffsets: Int32Array.from([0, 2, 4, 7]), data: bytes }), struct(field("a", p("binary"))))).toEqual([{ a: "6162" }, { a: "ff63" }, { a: "e282ac" }]);
     const valid = column(new Utf8(), { length: 3, valueOffsets: Int32Array.from([0, 2, 2, 5]), data: Uint8Array.from([0x61, 0x62, 0xe2, 0x82, 0xac]) });
     expect(await roundTrip(valid, struct(field("a", p("string"))))).toEqual([{ a: "ab" }, { a: "" }, { a: "€" }]);
+  });
+});
+
+describe("decimal precision check", () => {
+  it("refuses exactly the unscaled values with more digits than the precision (property)", () => {
+    const edges = [0n, 1n, 10n ** 15n - 1n, 10n ** 15n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n, 10n ** 38n - 1n, 10n ** 38n];
+    const value = fc.oneof(fc.bigInt({ min: -(2n ** 127n), max: 2n ** 127n - 1n }), fc.bigInt({ min: -(2n ** 60n), max: 2n ** 60n }), fc.constantFrom(...edges, ...edges.map((e) => -e)));
+    fc.assert(
+      fc.property(value, fc.integer({ min: 1, max: 38 }), (v, precision) => {
+        const words = new Uint32Array(4);
+        const u = BigInt.asUintN(128, v);
+        for (let w = 0; w < 4; w++) words[w] = Number((u >> BigInt(32 * w)) & 0xffffffffn);
+        const t = new Table({ a: makeVector(makeData({ type: new Decimal(0, precision, 128), length: 1, data: words })) });
+        const fits = (v < 0n ? -v : v) < 10n ** BigInt(precision);
+        let refused = false;
+        try {
+          validateDataSchema({ arrowSchema: t.schema, schema: struct(field("a", dec(precision, 0))) }).conform(t.batches[0]!);
+        } catch (e) {
+          expect(e).toBeInstanceOf(InvalidInputError);
+          refused = true;
+        }
+        expect(refused).toBe(!fits);
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -117,7 +117,10 @@ export function leafCast(source: ArrowType, target: PrimitiveType, column: strin
       const factor = pow10(scale - source.scale);
       if (source.bitWidth === 128 && source.scale === scale) {
         return (d) => {
-          for (let i = 0; i < d.length; i++) if (isValid(d, i)) fitting(i, readWideInt(d.values as Uint32Array, i, 4), shown(readWideInt(d.values as Uint32Array, i, 4)));
+          const w = d.values as Uint32Array;
+          for (let i = 0; i < d.length; i++) {
+            if ((d.nullCount === 0 || isValid(d, i)) && !decimalWordsFit(w, i, precision)) fitting(i, readWideInt(w, i, 4), shown(readWideInt(w, i, 4)));
+          }
           return relabel(d, out);
         };
       }
@@ -220,6 +223,21 @@ function convertTimestamps(d: Data, unit: TimeUnit, fail: (row: number, why: str
   return out;
 }
 
+/**
+ * Whether the 128-bit decimal at `i` has at most `precision` digits; values within 2^53 (nearly
+ * all) are checked as numbers, the rest as bigints.
+ */
+function decimalWordsFit(words: Uint32Array, i: number, precision: number): boolean {
+  const at = i * 4;
+  const hi = words[at + 1] as number;
+  const ext = hi >= 0x80000000 ? 0xffffffff : 0;
+  if (words[at + 2] === ext && words[at + 3] === ext) {
+    const x = Math.abs((hi | 0) * 4294967296 + (words[at] as number));
+    if (x <= Number.MAX_SAFE_INTEGER) return precision > 15 || x < 10 ** precision;
+  }
+  return fitsDecimalPrecision(readWideInt(words, i, 4), precision);
+}
+
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** Largest run of consecutive string bytes checked with one decode call. */
@@ -227,45 +245,51 @@ const UTF8_RUN = 1 << 20;
 
 /**
  * Returns Utf8 `d` when every valid row is valid UTF-8, else fails naming the first bad row.
- * Runs of adjacent rows are decoded at once (fatal) with a check that no row starts with a
- * continuation byte: then each row is made of whole sequences, so each row is valid.
+ * The bytes of adjacent rows are decoded together (fatal, at most UTF8_RUN bytes per call, cut
+ * before a byte that starts a character) after checking that no row starts with a continuation
+ * byte: then each row is made of whole sequences, so each row is valid on its own.
  */
 function checkUtf8(d: Data, fail: (row: number, why: string) => never): Data {
   const offsets = d.valueOffsets as Int32Array;
   const bytes = d.values as Uint8Array;
+  const n = d.length;
+  const allValid = d.nullCount === 0;
   let runStart = 0;
   let runEnd = 0;
   let firstRow = 0;
-  const flush = (lastRow: number) => {
-    if (runEnd === runStart) return;
-    try {
-      strictUtf8.decode(bytes.subarray(runStart, runEnd));
-    } catch {
-      for (let r = firstRow; r < lastRow; r++) {
-        if (!isValid(d, r)) continue;
-        try {
-          strictUtf8.decode(bytes.subarray(offsets[r] as number, offsets[r + 1] as number));
-        } catch {
-          fail(r, "not valid UTF-8");
+  const decodeRun = (lastRow: number) => {
+    for (let at = runStart; at < runEnd; ) {
+      let cut = Math.min(runEnd, at + UTF8_RUN);
+      while (cut < runEnd && ((bytes[cut] as number) & 0xc0) === 0x80) cut++;
+      try {
+        strictUtf8.decode(bytes.subarray(at, cut));
+      } catch {
+        for (let r = firstRow; r < lastRow; r++) {
+          if (!isValid(d, r)) continue;
+          try {
+            strictUtf8.decode(bytes.subarray(offsets[r] as number, offsets[r + 1] as number));
+          } catch {
+            fail(r, "not valid UTF-8");
+          }
         }
       }
+      at = cut;
     }
   };
-  for (let i = 0; i < d.length; i++) {
-    if (!isValid(d, i)) continue;
+  for (let i = 0; i < n; i++) {
+    if (!allValid && !isValid(d, i)) continue;
     const start = offsets[i] as number;
     const end = offsets[i + 1] as number;
     if (start === end) continue;
-    const lead = bytes[start] as number;
-    if (lead >= 0x80 && lead < 0xc0) fail(i, "not valid UTF-8");
-    if (start !== runEnd || runEnd - runStart > UTF8_RUN) {
-      flush(i);
+    if (((bytes[start] as number) & 0xc0) === 0x80) fail(i, "not valid UTF-8");
+    if (start !== runEnd) {
+      decodeRun(i);
       runStart = start;
       firstRow = i;
     }
     runEnd = end;
   }
-  flush(d.length);
+  decodeRun(n);
   return d;
 }
 
