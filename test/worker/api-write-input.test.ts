@@ -91,7 +91,8 @@ describe.skipIf(!availability.available)("Worker API: hostile text bodies (Minif
 
 describe.skipIf(!availability.available)("Worker API: Arrow bodies that need narrowing (Miniflare + R2)", () => {
   it("int64 data fits an integer column when every value does; the first that does not gives 400", async () => {
-    const { Int32, Int64, Table, tableToIPC, vectorFromArray } = await import("apache-arrow");
+    const { Int32, Int64, Table, tableToIPC: toIpc, vectorFromArray } = await import("apache-arrow");
+    const tableToIPC = (t: Parameters<typeof toIpc>[0], format: "stream") => toIpc(t, format) as unknown as BodyInit;
     const arrow = "application/vnd.apache.arrow.stream";
     expect((await post("h/narrow", tableToIPC(new Table({ n: vectorFromArray([1], new Int32()) }), "stream"), arrow)).status).toBe(200);
     expect((await post("h/narrow", tableToIPC(new Table({ n: vectorFromArray([-(2n ** 31n)], new Int64()) }), "stream"), arrow, "mode=append")).status).toBe(200);

@@ -21,7 +21,7 @@ import { parseJsonLossless } from "../schema/json-lossless.js";
 import { MAX_DECIMAL_PRECISION } from "../schema/schema-json.js";
 import type { DataType, StructField, StructType } from "../schema/types.js";
 import { fitsDecimalPrecision, inBounds, INTEGER_RANGES } from "../schema/value-range.js";
-import { doubleFromText, scalarFromText } from "../schema/value-text.js";
+import { doubleFromText, quoteText, scalarFromText } from "../schema/value-text.js";
 import { CsvReader, type CsvRecord } from "./csv-records.js";
 import { inferSchema, rowsToRecordBatch } from "./rows-to-arrow.js";
 import { decodeUtf8, type TextChunks } from "./text-decode.js";
@@ -251,6 +251,6 @@ function convertCell(v: string, type: DataType, where: () => string): unknown {
   try {
     return parseJsonLossless(v, { numbers: "text" });
   } catch {
-    return fail(`cannot read ${JSON.stringify(v)} as ${type.kind} (nested CSV cells must be JSON)`);
+    return fail(`cannot read ${quoteText(v)} as ${type.kind} (nested CSV cells must be JSON)`);
   }
 }
