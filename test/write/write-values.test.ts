@@ -317,6 +317,17 @@ describe("values past the edges are refused naming line or row, column and value
     expect((await loadSnapshot({ store: t })).version).toBe(1);
   });
 
+  it("megabyte-long numbers are refused as out of range without parsing their digits", async () => {
+    const digits = "7".repeat(4_000_000); // BigInt() of this takes seconds; refusing it must not
+    const csv = (column: string) => textBatches([`${column}\n${digits}\n`], { format: "csv", tableSchema: SCHEMA, source: "huge.csv" });
+    await expect(writeTable({ store, data: csv("l"), mode: "append" })).rejects.toThrow(/^huge\.csv:2, column l: "7{100}"\.\.\. \(4000000 characters\) is out of the range of long/);
+    await expect(writeTable({ store, data: csv("dec38"), mode: "append" })).rejects.toThrow(/^huge\.csv:2, column dec38: "7{100}"\.\.\. \(4000000 characters\) is out of the range of decimal\(38,0\)/);
+    await expect(writeTable({ store, data: textBatches([`{"day": ${digits}}`], { format: "ndjson", tableSchema: SCHEMA, source: "huge.ndjson" }), mode: "append" })).rejects.toThrow(/^huge\.ndjson:1, column day: .* is out of the range of date/);
+    // Inferred: more than 38 digits is a double, and this one is beyond a double's range.
+    const inferred = textBatches([`x\n${digits}\n`], { format: "csv", tableSchema: undefined, source: "new.csv" });
+    await expect(writeTable({ store: new MemoryStore(), data: inferred })).rejects.toThrow(/^new\.csv:2, column x: .* is out of the range of double/);
+  });
+
   it("NDJSON error messages quote the number as written, not a rounded copy", async () => {
     const text = '{"l": 1}\n{"l": 18446744073709551616}\n';
     await expect(writeTable({ store, data: textBatches([text], { format: "ndjson", tableSchema: SCHEMA, source: "in" }), mode: "append" })).rejects.toThrow(

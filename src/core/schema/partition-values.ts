@@ -65,11 +65,13 @@ export function parsePartitionValue(options: ParsePartitionValueOptions): Scalar
     case "short":
     case "integer": {
       if (!INTEGER_RE.test(value)) return fail("not an integer");
+      if (tooLongForLong(value)) return fail("out of range");
       const n = BigInt(value);
       return inBounds(n, INTEGER_RANGES[type.name]) ? Number(n) : fail("out of range");
     }
     case "long": {
       if (!INTEGER_RE.test(value)) return fail("not an integer");
+      if (tooLongForLong(value)) return fail("out of range");
       const n = BigInt(value);
       return inBounds(n, INTEGER_RANGES.long) ? n : fail("out of range");
     }
@@ -120,6 +122,11 @@ export function parsePartitionValue(options: ParsePartitionValueOptions): Scalar
     case "variant":
       return fail("partition columns must have a primitive type");
   }
+}
+
+/** More than 19 significant digits (checked before parsing: bigints parse in superlinear time). */
+function tooLongForLong(text: string): boolean {
+  return text.replace(/^[+-]?0*/, "").length > 19;
 }
 
 /** Parses Java/Spark ("NaN", "Infinity", "1.0E10") and Rust/Python ("inf", "nan") spellings. */

@@ -45,9 +45,22 @@ export function quoteText(text: string): string {
 /** Plain integer text (the common case, read without the decimal parser). */
 const PLAIN_INTEGER = /^[+-]?\d+$/;
 
-/** The exact integer a decimal literal denotes ("12", "1.0", "1e3"), or undefined if it is not one. */
+/** Beyond every Delta integer and decimal range (38 digits); stands in for longer integers. */
+const HUGE = 10n ** 40n;
+
+/**
+ * The exact integer a decimal literal denotes ("12", "1.0", "1e3"), or undefined if it is not one.
+ * Integers of more than 40 significant digits give ±10^40 (outside every Delta range) without
+ * parsing their digits: parsing a bigint from text is superlinear, and a field may be megabytes.
+ */
 export function integerFromText(text: string): bigint | undefined {
-  if (PLAIN_INTEGER.test(text)) return BigInt(text);
+  if (PLAIN_INTEGER.test(text)) {
+    const sign = text[0] === "-" || text[0] === "+" ? 1 : 0;
+    let first = sign;
+    while (first < text.length - 1 && text.charCodeAt(first) === 0x30) first++;
+    if (text.length - first > 40) return text[0] === "-" ? -HUGE : HUGE;
+    return BigInt(text);
+  }
   const d = parseDecimalLiteral(text);
   if (d === null) return undefined;
   return rescaleDecimal(d, 0) ?? undefined;
@@ -93,7 +106,7 @@ export function scalarFromText(text: string, type: PrimitiveType, fail: FailValu
     }
     case "decimal": {
       const d = parseDecimalLiteral(text);
-      if (d === null) return fail(`${shown} is not a decimal number`);
+      if (d === null) return fail(FLOAT_TEXT_RE.test(text) ? `${shown} is out of the range of decimal(${type.precision},${type.scale})` : `${shown} is not a decimal number`);
       return decimalScalar(d, type, shown, fail);
     }
     case "boolean": {

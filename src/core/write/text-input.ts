@@ -21,7 +21,7 @@ import { parseJsonLossless } from "../schema/json-lossless.js";
 import { MAX_DECIMAL_PRECISION } from "../schema/schema-json.js";
 import type { DataType, StructField, StructType } from "../schema/types.js";
 import { fitsDecimalPrecision, inBounds, INTEGER_RANGES } from "../schema/value-range.js";
-import { doubleFromText, quoteText, scalarFromText } from "../schema/value-text.js";
+import { doubleFromText, integerFromText, quoteText, scalarFromText } from "../schema/value-text.js";
 import { CsvReader, type CsvRecord } from "./csv-records.js";
 import { inferSchema, rowsToRecordBatch } from "./rows-to-arrow.js";
 import { decodeUtf8, type TextChunks } from "./text-decode.js";
@@ -219,7 +219,7 @@ function inferCsvType(values: readonly (string | null)[]): DataType {
   const present = values.filter((v): v is string => v !== null);
   if (present.length > 0 && present.every((v) => INTEGER_TEXT.test(v))) {
     if (present.every((v) => v.length <= 18)) return { kind: "primitive", name: "long" };
-    const ints = present.map((v) => BigInt(v));
+    const ints = present.map((v) => integerFromText(v) as bigint);
     if (ints.every((n) => inBounds(n, INTEGER_RANGES.long))) return { kind: "primitive", name: "long" };
     if (ints.every((n) => fitsDecimalPrecision(n, MAX_DECIMAL_PRECISION))) return { kind: "primitive", name: "decimal", precision: MAX_DECIMAL_PRECISION, scale: 0 };
     return { kind: "primitive", name: "double" };
