@@ -107,7 +107,7 @@ async function main() {
   const writeToken = process.env.WRITE_TOKEN ?? "dev-token";
   /** @type {Record<string, string>} */
   const bindings = { WRITE_TOKEN: writeToken };
-  for (const name of ["READ_TOKEN", "TABLES_PREFIX", "MAX_BODY_BYTES", "MAX_LINE_BYTES", "MAX_FIELD_BYTES", "CORS_ORIGIN"]) {
+  for (const name of ["READ_TOKEN", "TABLES_PREFIX", "MAX_BODY_BYTES", "CORS_ORIGIN"]) {
     const value = process.env[name];
     if (value !== undefined) bindings[name] = value;
   }
