@@ -8,12 +8,14 @@
  *   GET  /api/tables/:schema/:table[/history|/files]   tables.ts
  *   GET  /api/tables/:schema/:table/rows               rows.ts
  *   POST /api/tables/:schema/:table[/maintenance]      write.ts
+ *   GET|POST /api/tables/:schema/:table/ingest[/flush] ingest/route.ts (the table's DeltaIngest object)
  *   GET|HEAD /objects/<key>                            objects.ts
  */
 import { InvalidInputError } from "../core/errors.js";
 import { authorize } from "./auth.js";
 import { checkName, tableStore, type Env } from "./env.js";
 import { errorResponse, HttpError, preflight, withCors } from "./http.js";
+import { ingestRoute } from "./ingest/route.js";
 import { objectRoute } from "./objects.js";
 import { rowsRoute } from "./rows.js";
 import { filesRoute, historyRoute, infoRoute, listTablesRoute } from "./tables.js";
@@ -51,7 +53,7 @@ async function route(request: Request, env: Env): Promise<Response> {
     return listTablesRoute(env);
   }
   const [rawSchema, rawTable, action, ...extra] = rest;
-  if (rawSchema === undefined || rawTable === undefined || extra.length > 0) throw new HttpError(404, "NOT_FOUND", `no route for ${url.pathname}`);
+  if (rawSchema === undefined || rawTable === undefined || (extra.length > 0 && action !== "ingest")) throw new HttpError(404, "NOT_FOUND", `no route for ${url.pathname}`);
   const schema = checkName("schema", decodeSegment(rawSchema));
   const table = checkName("table", decodeSegment(rawTable));
   const store = tableStore(env, schema, table);
@@ -75,6 +77,13 @@ async function route(request: Request, env: Env): Promise<Response> {
       allow(request, ["POST"]);
       await authorize(request, env, "write");
       return maintenanceRoute(request, env, store);
+    case "ingest": {
+      const flush = extra.length === 1 && extra[0] === "flush";
+      if (extra.length > 0 && !flush) throw new HttpError(404, "NOT_FOUND", `no route for ${url.pathname}`);
+      allow(request, flush ? ["POST"] : ["GET", "POST"]);
+      await authorize(request, env, request.method === "GET" ? "read" : "write");
+      return ingestRoute(request, env, { schema, table }, flush ? "flush" : request.method === "GET" ? "status" : "append");
+    }
     default:
       throw new HttpError(404, "NOT_FOUND", `no route for ${url.pathname}`);
   }
