@@ -49,8 +49,8 @@ export interface FlushContext {
   /** Sees every snapshot a flush loads (the object caches its schema). */
   onSnapshot?: (snapshot: Snapshot) => void;
   /** Called with the sequence once the flush is fixed, and once its commit is done (fault points). */
-  beforeCommit?: (seq: number) => void;
-  afterCommit?: (seq: number) => void;
+  beforeCommit?: (seq: number) => Promise<void>;
+  afterCommit?: (seq: number) => Promise<void>;
 }
 
 /** The result of {@link flushOnce}. */
@@ -88,7 +88,7 @@ export async function flushOnce(ctx: FlushContext): Promise<FlushOutcome> {
     }
     const batches = await checkedBatches(ctx, snapshot, pending);
     if (batches.length === 0) return finish(ctx, state, pending, { outcome: "nothing", version: null, files: 0, bytes: 0 }, started);
-    ctx.beforeCommit?.(seq);
+    await ctx.beforeCommit?.(seq);
     const result = await writeTable({
       store: ctx.store,
       snapshot,
@@ -97,7 +97,7 @@ export async function flushOnce(ctx: FlushContext): Promise<FlushOutcome> {
       appTransaction: { appId: ctx.appId, version: seq },
       targetFileSize: WORKER_TARGET_FILE_SIZE,
     });
-    ctx.afterCommit?.(seq);
+    await ctx.afterCommit?.(seq);
     const committed = result.status === "committed";
     return finish(
       ctx,

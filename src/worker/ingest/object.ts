@@ -52,7 +52,12 @@ export class DeltaIngest {
     this.ctx = ctx;
     this.env = env;
     this.buffer = new IngestBuffer(ctx.storage);
-    this.faults = new Faults(env.INGEST_TEST_FAULTS, (reason) => ctx.abort?.(reason));
+    this.faults = new Faults(env.INGEST_TEST_FAULTS, {
+      fired: (marker) => this.buffer.getState(marker) !== undefined,
+      mark: (marker) => this.buffer.setState(marker, true),
+      sync: () => this.sync(),
+      abort: (reason) => ctx.abort?.(reason),
+    });
     useWorkerParquetWasm();
     this.ready = ctx.blockConcurrencyWhile(async () => {
       this.buffer.init();
@@ -135,7 +140,7 @@ export class DeltaIngest {
     const now = Date.now();
     const outcome = this.buffer.append(key, digest, encodePieces(batches, target.schemaId, now), now);
     if (outcome.kind === "duplicate") return this.acknowledge(outcome.record, digest, true);
-    this.faults.hit("after-append", key);
+    await this.faults.hit("after-append", key);
     await this.scheduleAfterAppend();
     return this.acknowledge(outcome.record, digest, false);
   }
@@ -197,12 +202,10 @@ export class DeltaIngest {
           appId: this.ctx.id.toString(),
           settings: this.settings(),
           now: Date.now,
-          sync: async () => {
-            await this.ctx.storage.sync?.();
-          },
+          sync: () => this.sync(),
           onSnapshot: (snapshot) => void this.cacheSnapshot(snapshot),
-          beforeCommit: (seq) => this.faults.hit("before-commit", seq),
-          afterCommit: (seq) => this.faults.hit("after-commit", seq),
+          beforeCommit: (seq) => this.faults.hit("before-commit", `${this.tableName()}#${seq}`),
+          afterCommit: (seq) => this.faults.hit("after-commit", `${this.tableName()}#${seq}`),
         });
         if (outcome.kind === "failed") {
           this.retryAt = Date.now() + retryDelayMs(this.settings(), outcome.failures);
@@ -241,12 +244,16 @@ export class DeltaIngest {
     return jsonResponse({ flushedRows: rows, commits, lastFlushSequence: state.next - 1, lastFlushedVersion: state.last?.version ?? null, bufferedRows: this.buffer.totals().rows });
   }
 
-  private status(): Response {
+  private tableName(): string {
     const t = this.table as TableRef;
+    return `${t.schema}/${t.table}`;
+  }
+
+  private status(): Response {
     return jsonResponse(
       ingestStatus({
         buffer: this.buffer,
-        table: `${t.schema}/${t.table}`,
+        table: this.tableName(),
         objectId: this.ctx.id.toString(),
         settings: this.settings(),
         flushing: this.flushing !== undefined,
@@ -274,6 +281,14 @@ export class DeltaIngest {
   private async reschedule(): Promise<void> {
     const due = this.dueAt();
     if (due !== undefined && this.alarmAt !== due) await this.setAlarm(due);
+    if (due === undefined && this.alarmAt !== null) {
+      this.alarmAt = null;
+      await this.ctx.storage.deleteAlarm();
+    }
+  }
+
+  private async sync(): Promise<void> {
+    await this.ctx.storage.sync?.();
   }
 
   private async setAlarm(at: number): Promise<void> {

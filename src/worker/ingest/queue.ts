@@ -73,10 +73,16 @@ async function commitGroup(queue: string, group: Group, env: IngestEnv): Promise
     if (good.length === 0) return;
     const ids = good.map((m) => m.id).sort();
     const appId = `delta-edge-queue/${queue}/${await fingerprint(ids.join("\n"))}`;
+    if (snapshot.appTransactionVersion(appId) !== undefined) {
+      for (const m of good) m.ack(); // a redelivered batch, committed before: nothing to write
+      console.log(`delta-edge queue ${queue}: ${good.length} messages for ${schema}/${table} were already committed (redelivery)`);
+      return;
+    }
     try {
       const result = await writeTable({ store, snapshot, data: batches, mode: "append", appTransaction: { appId, version: 1 }, targetFileSize: WORKER_TARGET_FILE_SIZE });
       for (const m of good) m.ack();
-      console.log(`delta-edge queue ${queue}: ${good.length} messages for ${schema}/${table} ${result.status} at version ${result.version} (${result.rows} rows)`);
+      const what = result.status === "committed" ? `committed at version ${result.version} (${result.rows} rows)` : `already committed (a concurrent delivery won, version ${result.version})`;
+      console.log(`delta-edge queue ${queue}: ${good.length} messages for ${schema}/${table} ${what}`);
     } catch (error) {
       retry(good, `commit of ${good.length} messages for ${schema}/${table} failed: ${errorText(error)}`);
     }
