@@ -5,10 +5,15 @@
  *   after-append:<Idempotency-Key>            rows persisted, before the acknowledgement is sent
  *   before-commit:<schema>/<table>#<sequence>  flush fixed, its data files about to be written
  *   after-commit:<schema>/<table>#<sequence>   Delta commit done, before the buffer forgets the rows
+ * and one point fails instead of resetting, on every attempt:
+ *   bad-data:<schema>/<table>#<sequence>       the write of that flush throws InvalidInputError, as
+ *                                              for a row the writer cannot encode
  * Before the reset, a marker is stored and every write so far is made durable (so the crash comes
  * exactly after the step named, and each point fires once per object even though the reset loses
  * memory); the retried request then finds its key, and the retried flush its txn in the log.
  */
+
+import { InvalidInputError } from "../../core/errors.js";
 
 /** The places a fault can be injected. */
 export type FaultPoint = "after-append" | "before-commit" | "after-commit";
@@ -44,5 +49,10 @@ export class Faults {
     const reason = `test fault ${name}`;
     this.host.abort(reason);
     throw new Error(reason); // abort() throws in workerd; this is for runtimes without it
+  }
+
+  /** Throws InvalidInputError if `bad-data:id` is configured (every time). */
+  badData(id: string): void {
+    if (this.points.has(`bad-data:${id}`)) throw new InvalidInputError(`test fault bad-data:${id}: a row the writer cannot write`);
   }
 }

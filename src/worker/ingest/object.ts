@@ -204,7 +204,10 @@ export class DeltaIngest {
           now: Date.now,
           sync: () => this.sync(),
           onSnapshot: (snapshot) => void this.cacheSnapshot(snapshot),
-          beforeCommit: (seq) => this.faults.hit("before-commit", `${this.tableName()}#${seq}`),
+          beforeCommit: async (seq) => {
+            await this.faults.hit("before-commit", `${this.tableName()}#${seq}`);
+            this.faults.badData(`${this.tableName()}#${seq}`);
+          },
           afterCommit: (seq) => this.faults.hit("after-commit", `${this.tableName()}#${seq}`),
         });
         if (outcome.kind === "failed") {
