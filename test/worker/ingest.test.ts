@@ -2,9 +2,10 @@
  * Ingest through the table's DeltaIngest Durable Object and through the Queues consumer, in the
  * local Workers runtime (Miniflare with wrangler.toml's bindings): rows are acknowledged once
  * buffered and readable only after a flush, which is one commit carrying the object's txn;
- * Idempotency-Keys make retries add nothing; the row threshold flushes without waiting for the
- * delay (set to an hour here); what could never be written is refused before it is acknowledged;
- * auth and methods. The queue consumer commits a delivered batch once per table and recognises
+ * Idempotency-Keys make retries add nothing, also when they race; the row threshold flushes
+ * without waiting for the delay (set to an hour here); a full buffer answers 503 until flushed;
+ * partitioned tables; what could never be written is refused before it is acknowledged; auth and
+ * methods. The queue consumer commits a delivered batch once per table and recognises
  * a redelivery by the batch's txn. Crashes and the alarm are in ingest-faults.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,7 +20,7 @@ let w: TestWorker;
 beforeAll(async () => {
   if (!availability.available) return;
   w = await startTestWorker(
-    { INGEST_FLUSH_ROWS: "10", INGEST_FLUSH_DELAY_MS: "3600000", READ_TOKEN },
+    { INGEST_FLUSH_ROWS: "10", INGEST_FLUSH_DELAY_MS: "3600000", INGEST_MAX_BUFFER_BYTES: "4096", READ_TOKEN },
     { overrides: { queueConsumers: { "delta-edge-ingest": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 1 } } } },
   );
 });
@@ -71,6 +72,53 @@ describe.runIf(availability.available)("ingest through the table's Durable Objec
     expect(await (await flush(w, "s/idem")).json()).toMatchObject({ flushedRows: 0, commits: 0 });
     expect(await tableRows(w, "s/idem")).toEqual([{ id: 0, name: "zero" }, ...makeRows(1, 3)]);
     expect(await commitVersions(w, "s/idem")).toEqual([0, 1]);
+  });
+
+  it("adds the rows of a key sent several times at once exactly once", async () => {
+    await createTable(w, "s/race", [{ id: 0, name: "zero" }]);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => ingest(w, "s/race", "racing", makeRows(1, 2))));
+    expect(answers.map((r) => r.status)).toEqual(Array(6).fill(202));
+    const bodies = (await Promise.all(answers.map((r) => r.json()))) as { duplicate: boolean }[];
+    expect(bodies.filter((b) => !b.duplicate).length).toBe(1);
+    expect((await status(w, "s/race")).bufferedRows).toBe(2);
+    await flush(w, "s/race");
+    expect(await tableRows(w, "s/race")).toEqual([{ id: 0, name: "zero" }, ...makeRows(1, 2)]);
+  });
+
+  it("answers 503 with Retry-After while the buffer is full, and accepts again once it is flushed", async () => {
+    await createTable(w, "s/full", [{ id: 0, name: "zero" }]);
+    const big = (i: number) => [{ id: i, name: "x".repeat(1500) }];
+    let refused: Response | undefined;
+    for (let i = 1; i <= 10 && refused === undefined; i++) {
+      const r = await ingest(w, "s/full", `f${i}`, big(i));
+      if (r.status === 503) refused = r;
+      else expect(r.status).toBe(202);
+    }
+    expect(refused?.headers.get("Retry-After")).toMatch(/^\d+$/);
+    expect(((await refused?.json()) as { error: { code: string } }).error.code).toBe("INGEST_BACKLOG");
+    const buffered = (await status(w, "s/full")).bufferedRows as number;
+    expect(buffered).toBeGreaterThan(0);
+    expect(await (await flush(w, "s/full")).json()).toMatchObject({ flushedRows: buffered });
+    expect((await ingest(w, "s/full", "after", big(99))).status).toBe(202);
+  });
+
+  it("flushes a partitioned table in one commit with a file per partition", async () => {
+    const create = await w.api("api/tables/s/parts?mode=error&partitionBy=part", {
+      method: "POST",
+      auth: true,
+      headers: { "Content-Type": "application/x-ndjson" },
+      body: '{"id":0,"part":"a"}\n',
+    });
+    expect(create.status).toBe(200);
+    expect((await ingest(w, "s/parts", "p1", [{ id: 1, part: "a" }, { id: 2, part: "b" }])).status).toBe(202);
+    expect((await ingest(w, "s/parts", "p2", [{ id: 3, part: "b" }, { id: 4, part: null }])).status).toBe(202);
+    expect(await (await flush(w, "s/parts")).json()).toMatchObject({ flushedRows: 4, commits: 1 });
+    const snapshot = await snapshotOf(w, "s/parts");
+    expect(snapshot.version).toBe(1);
+    // The create's file in part=a, then the flush's three: part=a, part=b, part=null.
+    expect(snapshot.files().map((f) => JSON.stringify(f.partitionValues)).sort()).toEqual(['{"part":"a"}', '{"part":"a"}', '{"part":"b"}', '{"part":null}']);
+    const rows = await tableRows(w, "s/parts");
+    expect(rows.map((r) => [r.id, r.part])).toEqual([[0, "a"], [1, "a"], [2, "b"], [3, "b"], [4, null]]);
   });
 
   it("flushes at the row threshold without waiting for the delay", async () => {
@@ -125,6 +173,13 @@ describe.runIf(availability.available)("ingest through the table's Durable Objec
     expect((await w.api("api/tables/s/auth/ingest/flush", { auth: true })).status).toBe(405);
     expect((await w.api("api/tables/s/auth/ingest/other", { auth: true })).status).toBe(404);
     expect((await status(w, "s/auth")).bufferedRows).toBe(0);
+    // Browser producers: the preflight allows the Idempotency-Key header.
+    const pre = await w.api("api/tables/s/auth/ingest", {
+      method: "OPTIONS",
+      headers: { Origin: "https://page.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type,idempotency-key" },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("Access-Control-Allow-Headers")).toMatch(/Idempotency-Key/);
   });
 });
 
