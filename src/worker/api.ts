@@ -8,14 +8,14 @@
  *   GET  /api/tables/:schema/:table[/history|/files]   tables.ts
  *   GET  /api/tables/:schema/:table/rows               rows.ts
  *   POST /api/tables/:schema/:table[/maintenance]      write.ts
- *   GET|POST /api/tables/:schema/:table/ingest[/flush] ingest/route.ts (the table's DeltaIngest object)
+ *   GET|POST /api/tables/:schema/:table/ingest[/flush|/rejected]  ingest/route.ts (the table's DeltaIngest object)
  *   GET|HEAD /objects/<key>                            objects.ts
  */
 import { InvalidInputError } from "../core/errors.js";
 import { authorize } from "./auth.js";
 import { checkName, tableStore, type Env } from "./env.js";
 import { errorResponse, HttpError, preflight, withCors } from "./http.js";
-import { ingestRoute } from "./ingest/route.js";
+import { INGEST_METHODS, ingestRoute } from "./ingest/route.js";
 import { objectRoute } from "./objects.js";
 import { rowsRoute } from "./rows.js";
 import { filesRoute, historyRoute, infoRoute, listTablesRoute } from "./tables.js";
@@ -78,11 +78,12 @@ async function route(request: Request, env: Env): Promise<Response> {
       await authorize(request, env, "write");
       return maintenanceRoute(request, env, store);
     case "ingest": {
-      const flush = extra.length === 1 && extra[0] === "flush";
-      if (extra.length > 0 && !flush) throw new HttpError(404, "NOT_FOUND", `no route for ${url.pathname}`);
-      allow(request, flush ? ["POST"] : ["GET", "POST"]);
+      const sub = extra.join("/");
+      const methods = INGEST_METHODS[sub];
+      if (methods === undefined) throw new HttpError(404, "NOT_FOUND", `no route for ${url.pathname}`);
+      allow(request, methods);
       await authorize(request, env, request.method === "GET" ? "read" : "write");
-      return ingestRoute(request, env, { schema, table }, flush ? "flush" : request.method === "GET" ? "status" : "append");
+      return ingestRoute(request, env, { schema, table }, sub);
     }
     default:
       throw new HttpError(404, "NOT_FOUND", `no route for ${url.pathname}`);

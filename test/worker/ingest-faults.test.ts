@@ -136,6 +136,16 @@ describe.runIf(availability.available)("ingest under faults", () => {
     expect(s).toMatchObject({ bufferedRows: 0, rejected: { pieces: 1, rows: 2 } });
     expect(s.rejected.lastReason).toMatch(/\bname\b/);
     expect(await (await ingest(w, "f/evolve", "e1", makeRows(1, 2))).json()).toMatchObject({ duplicate: true, committed: false, rejected: true });
+    // The set-aside rows can be read back (to fix and send again), then forgotten.
+    const listed = await w.api("api/tables/f/evolve/ingest/rejected", { auth: true });
+    expect(listed.status).toBe(200);
+    const pieces = (await listed.text()).trim().split("\n").map((l) => JSON.parse(l) as { seq: number; reason: string; rows: Row[] });
+    expect(pieces.map((p) => p.rows)).toEqual([makeRows(1, 2)]);
+    expect(pieces[0]?.reason).toMatch(/\bname\b/);
+    expect((await w.api("api/tables/f/evolve/ingest/rejected", { method: "POST" })).status).toBe(401);
+    const cleared = await w.api(`api/tables/f/evolve/ingest/rejected?through=${pieces[0]?.seq}`, { method: "POST", auth: true });
+    expect(await cleared.json()).toEqual({ pieces: 1, rows: 2 });
+    expect((await status(w, "f/evolve")).rejected).toMatchObject({ pieces: 0, rows: 0 });
     expect((await ingest(w, "f/evolve", "e2", [{ id: 6, label: "b" }])).status).toBe(202);
     expect(await (await flush(w, "f/evolve")).json()).toMatchObject({ flushedRows: 1, commits: 1 });
     expect(await tableRows(w, "f/evolve")).toEqual([

@@ -186,7 +186,7 @@ export class IngestBuffer {
     return this.storage.sql
       .exec<Row>("SELECT seq, rows, bytes, schema_id, at, ipc FROM ingest_rows WHERE seq <= ? ORDER BY seq", upTo)
       .toArray()
-      .map((r) => ({ seq: r.seq as number, rows: r.rows as number, bytes: r.bytes as number, schemaId: r.schema_id as string, at: r.at as number, ipc: bytesOf(r.ipc ?? null) }));
+      .map(pieceOf);
   }
 
   /** Moves pieces out of the buffer into the rejected store, with the reason (one transaction). */
@@ -254,6 +254,23 @@ export class IngestBuffer {
     return { pieces: r.n, rows: r.rows ?? 0, lastReason: last?.reason };
   }
 
+  /** The oldest `limit` rejected pieces in order, with their reasons. */
+  rejectedPieces(limit: number): (Piece & { reason: string; rejectedAt: number })[] {
+    return this.storage.sql
+      .exec<Row>("SELECT seq, rows, bytes, schema_id, at, ipc, reason, rejected_at FROM ingest_rejected ORDER BY seq LIMIT ?", limit)
+      .toArray()
+      .map((r) => ({ ...pieceOf(r), reason: r.reason as string, rejectedAt: r.rejected_at as number }));
+  }
+
+  /** Forgets the rejected pieces with seq <= through; returns how many pieces and rows. */
+  clearRejected(through: number): { pieces: number; rows: number } {
+    return this.storage.transactionSync(() => {
+      const r = this.storage.sql.exec<{ n: number; rows: number | null }>("SELECT count(*) AS n, sum(rows) AS rows FROM ingest_rejected WHERE seq <= ?", through).one();
+      this.storage.sql.exec("DELETE FROM ingest_rejected WHERE seq <= ?", through);
+      return { pieces: r.n, rows: r.rows ?? 0 };
+    });
+  }
+
   /** Whether any piece in [first, last] was rejected. */
   wasRejected(first: number, last: number): boolean {
     return this.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM ingest_rejected WHERE seq BETWEEN ? AND ?", first, last).one().n > 0;
@@ -282,6 +299,10 @@ export class IngestBuffer {
 
 function keyRecord(r: Row): KeyRecord {
   return { key: r.key as string, digest: r.digest as string, rows: r.rows as number, firstSeq: r.first_seq as number, lastSeq: r.last_seq as number, at: r.at as number };
+}
+
+function pieceOf(r: Row): Piece {
+  return { seq: r.seq as number, rows: r.rows as number, bytes: r.bytes as number, schemaId: r.schema_id as string, at: r.at as number, ipc: bytesOf(r.ipc ?? null) };
 }
 
 function bytesOf(v: SqlValue): Uint8Array {

@@ -7,8 +7,8 @@
  * arrived; each flush is one Delta commit (flush.ts). A failed flush keeps its rows and is retried
  * with backoff. The Worker (route.ts) authorizes requests before they reach the object.
  *
- * Internal requests (from route.ts): POST /ingest (rows), GET /ingest (status), POST /flush, each
- * with the `X-Delta-Edge-Table` header naming the table.
+ * Internal requests (from route.ts): POST /ingest (rows), GET /ingest (status), POST /flush,
+ * GET /rejected, POST /rejected?through=, each with the `X-Delta-Edge-Table` header naming the table.
  */
 import { InvalidInputError, NotFoundError } from "../../core/errors.js";
 import { loadSnapshot } from "../../core/table/snapshot-load.js";
@@ -22,6 +22,7 @@ import { conformBatches, encodePieces, tableTarget, type TableTarget } from "./c
 import { Faults } from "./faults.js";
 import { flushOnce, type FlushOutcome } from "./flush.js";
 import { ingestSettings, retryDelayMs, type IngestEnv, type IngestSettings } from "./settings.js";
+import { clearRejected, rejectedRows } from "./rejected.js";
 import { ingestStatus } from "./status.js";
 import type { DurableObjectStateLike } from "./runtime.js";
 import { readTableHeader, type TableRef } from "./table-ref.js";
@@ -79,6 +80,8 @@ export class DeltaIngest {
       if (path === "/ingest" && request.method === "POST") return await this.ingest(request);
       if (path === "/ingest" && request.method === "GET") return this.status();
       if (path === "/flush" && request.method === "POST") return await this.forceFlush();
+      if (path === "/rejected" && request.method === "GET") return rejectedRows(this.buffer, new URL(request.url).searchParams);
+      if (path === "/rejected" && request.method === "POST") return clearRejected(this.buffer, new URL(request.url).searchParams);
       throw new HttpError(404, "NOT_FOUND", `no ingest operation ${request.method} ${path}`);
     } catch (error) {
       return errorResponse(error);

@@ -3,6 +3,8 @@
  *   POST .../ingest        rows (body as for writes) with an Idempotency-Key header (write token)
  *   GET  .../ingest        the object's status (read access)
  *   POST .../ingest/flush  commit everything buffered now (write token)
+ *   GET  .../ingest/rejected            rows set aside because they could not be written (read access)
+ *   POST .../ingest/rejected?through=N  forget the set-aside pieces up to sequence N (write token)
  * api.ts routes and authorizes them. The body is read here within MAX_BODY_BYTES (413), its
  * Content-Type (415) and its key (400) checked, so the object only sees well-formed requests. When
  * the object cannot be reached (reset, overloaded) the answer is 503 with Retry-After: retrying
@@ -17,16 +19,16 @@ import { ingestObjectName, TABLE_HEADER, tableHeaderValue, type TableRef } from 
 /** Longest accepted Idempotency-Key. */
 export const MAX_KEY_LENGTH = 255;
 
-/** What an ingest request asks of the table's object. */
-export type IngestOp = "append" | "status" | "flush";
+/** The methods of each path below `.../ingest` ("" is `.../ingest` itself). */
+export const INGEST_METHODS: Readonly<Record<string, readonly string[]>> = { "": ["GET", "POST"], flush: ["POST"], rejected: ["GET", "POST"] };
 
-/** Forwards an authorized ingest request to the table's object. */
-export async function ingestRoute(request: Request, env: Env, ref: TableRef, op: IngestOp): Promise<Response> {
+/** Forwards an authorized ingest request (`sub`: the path below `.../ingest`) to the table's object. */
+export async function ingestRoute(request: Request, env: Env, ref: TableRef, sub: string): Promise<Response> {
   const namespace = (env as IngestEnv).INGEST;
   if (namespace === undefined) throw new HttpError(501, "INGEST_NOT_CONFIGURED", "ingest needs the INGEST Durable Object binding (class DeltaIngest) in wrangler.toml");
   const headers = new Headers({ [TABLE_HEADER]: tableHeaderValue(ref) });
   let body: ArrayBuffer | undefined;
-  if (op === "append") {
+  if (sub === "" && request.method === "POST") {
     headers.set("Idempotency-Key", idempotencyKey(request));
     const contentType = request.headers.get("Content-Type");
     bodyFormat(contentType);
@@ -34,9 +36,10 @@ export async function ingestRoute(request: Request, env: Env, ref: TableRef, op:
     body = await new Response(limitedBody(request, maxBodyBytes(env))).arrayBuffer();
   }
   const stub = namespace.get(namespace.idFromName(ingestObjectName(env, ref)));
-  const path = op === "flush" ? "/flush" : "/ingest";
+  const url = new URL(`https://delta-edge-ingest/${sub === "" ? "ingest" : sub}`);
+  url.search = new URL(request.url).search;
   try {
-    return await stub.fetch(new Request(`https://delta-edge-ingest${path}`, { method: op === "status" ? "GET" : "POST", headers, ...(body === undefined ? {} : { body }) }));
+    return await stub.fetch(new Request(url, { method: request.method, headers, ...(body === undefined ? {} : { body }) }));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new HttpError(503, "INGEST_UNAVAILABLE", `the table's ingest object is unavailable (${message}); retry with the same Idempotency-Key`, { "Retry-After": "1" });
