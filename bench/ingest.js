@@ -8,10 +8,13 @@
 // latency to readability (commit timestamp minus acknowledgement, sampled over producer 0's rows;
 // the last rows are left to the alarm flush, not forced). Every acknowledged row is checked to be
 // in the table exactly once (row counts from the log, and producer 0's rows by key).
-import { mkdtempSync, rmSync } from "node:fs";
+/* global fetch */
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { existsSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { TextDecoder } from "node:util";
 
 const SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 10);
 const PRODUCERS = Number(process.env.BENCH_INGEST_PRODUCERS ?? 32);
@@ -19,7 +22,6 @@ const BATCH = Number(process.env.BENCH_INGEST_BATCH ?? 50);
 const TOKEN = "bench-token";
 const DIST = resolve(import.meta.dirname, "../dist");
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const pct = (sorted, q) => (sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
 

@@ -115,8 +115,13 @@ export function decodePieces(pieces: readonly Piece[]): DecodedGroup[] {
   return [...groups.values()];
 }
 
-/** A short hex SHA-256 of a text. */
-export async function fingerprint(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
+/** A short hex SHA-256 (16 of its 32 bytes) of a text. */
+export function fingerprint(text: string): Promise<string> {
+  return sha256Hex(new TextEncoder().encode(text), 16);
+}
+
+/** The hex SHA-256 of bytes, its first `length` bytes (default all 32). */
+export async function sha256Hex(data: Uint8Array<ArrayBuffer>, length = 32): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+  return Array.from(digest.subarray(0, length), (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -18,7 +18,7 @@ import { tableStore } from "../env.js";
 import { errorResponse, HttpError, jsonResponse } from "../http.js";
 import { useWorkerParquetWasm } from "../wasm.js";
 import { IngestBuffer, type KeyRecord } from "./buffer.js";
-import { conformBatches, encodePieces, tableTarget, type TableTarget } from "./conform.js";
+import { conformBatches, encodePieces, sha256Hex, tableTarget, type TableTarget } from "./conform.js";
 import { Faults } from "./faults.js";
 import { flushOnce, type FlushOutcome } from "./flush.js";
 import { ingestSettings, retryDelayMs, type IngestEnv, type IngestSettings } from "./settings.js";
@@ -152,15 +152,16 @@ export class DeltaIngest {
     if (record.digest !== digest) {
       throw new HttpError(422, "IDEMPOTENCY_KEY_REUSED", `Idempotency-Key '${record.key}' was already used for a different request (content type and body must be identical)`);
     }
-    const state = this.buffer.flushState();
-    const rejected = this.buffer.wasRejected(record.firstSeq, record.lastSeq);
+    // A fresh append is neither committed nor rejected yet (no storage reads on the hot path).
+    const rejected = duplicate && this.buffer.wasRejected(record.firstSeq, record.lastSeq);
+    const committed = duplicate && !rejected && record.lastSeq <= this.buffer.flushState().flushedThrough;
     return jsonResponse(
       {
         status: "accepted",
         duplicate,
         key: record.key,
         rows: record.rows,
-        committed: !rejected && record.lastSeq <= state.flushedThrough,
+        committed,
         rejected,
         bufferedRows: this.buffer.totals().rows,
       },
@@ -304,13 +305,12 @@ export class DeltaIngest {
 }
 
 /** SHA-256 (hex) of a request's content type and body: a reused key must come with the same request. */
-async function requestDigest(contentType: string, body: Uint8Array): Promise<string> {
+function requestDigest(contentType: string, body: Uint8Array): Promise<string> {
   const head = new TextEncoder().encode(`${contentType.trim().toLowerCase()}\n`);
   const all = new Uint8Array(head.byteLength + body.byteLength);
   all.set(head);
   all.set(body, head.byteLength);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  return sha256Hex(all);
 }
 
 function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
