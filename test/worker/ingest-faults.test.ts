@@ -25,24 +25,28 @@ const FAULTS = [
   "bad-data:f/bad#1",
   "after-commit:f/load#3",
 ].join(",");
-const BINDINGS = { INGEST_FLUSH_ROWS: "200", INGEST_FLUSH_DELAY_MS: "150", INGEST_TEST_FAULTS: FAULTS };
+/** `w`: flushes 150 ms after the oldest row (alarm tests, the restart test, which restarts it). */
+const FAST = { INGEST_FLUSH_ROWS: "200", INGEST_FLUSH_DELAY_MS: "150", INGEST_TEST_FAULTS: FAULTS };
+/** `slow`: flushes only when asked (within the hour), so each crash test sees the state it made. */
+const SLOW = { INGEST_FLUSH_DELAY_MS: "3600000", INGEST_TEST_FAULTS: FAULTS };
 
 let w: TestWorker;
+let slow: TestWorker;
 let state: string;
 let modules: WorkerModule[];
 
 async function start(): Promise<void> {
-  w = await startTestWorker(BINDINGS, { persist: join(state, "r2"), durableObjectsPersist: join(state, "do"), modules });
+  w = await startTestWorker(FAST, { persist: join(state, "r2"), durableObjectsPersist: join(state, "do"), modules });
 }
 
 beforeAll(async () => {
   if (!availability.available) return;
   state = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "delta-edge-ingest-"));
   modules = await bundleWorker();
-  await start();
+  [, slow] = await Promise.all([start(), startTestWorker(SLOW, { modules })]);
 });
 afterAll(async () => {
-  await w?.stop();
+  await Promise.all([w?.stop(), slow?.stop()]);
   if (state !== undefined) rmSync(state, { recursive: true, force: true });
 });
 
@@ -79,92 +83,97 @@ describe.runIf(availability.available)("ingest under faults", () => {
   });
 
   it("a crash between the Delta commit and the buffer's bookkeeping: the retried flush finds its txn and commits nothing", async () => {
-    await createTable(w, "f/replay", [{ id: 0, name: "zero" }]);
-    expect((await ingest(w, "f/replay", "r1", makeRows(1, 2))).status).toBe(202);
-    expect((await ingest(w, "f/replay", "r2", makeRows(3, 1))).status).toBe(202);
-    expect(await errorCode(await flush(w, "f/replay"))).toEqual([503, "INGEST_UNAVAILABLE"]); // reset after the commit
-    // The commit landed before the reset; the restarted object (its alarm, or this flush) finds
-    // the txn of its pending flush in the log and only forgets the rows.
-    expect(await commitVersions(w, "f/replay")).toEqual([0, 1]);
-    const objectId = (await status(w, "f/replay")).objectId as string;
-    expect(await commitTxns(w, "f/replay", 1)).toEqual([{ appId: objectId, version: 1 }]);
-    expect(await (await flush(w, "f/replay")).json()).toMatchObject({ commits: 0, lastFlushSequence: 1, bufferedRows: 0 });
-    expect(await status(w, "f/replay")).toMatchObject({ bufferedRows: 0, pendingFlush: null, lastFlush: { seq: 1, outcome: "already-committed", rows: 3 } });
-    expect(await commitVersions(w, "f/replay")).toEqual([0, 1]);
+    await createTable(slow, "f/replay", [{ id: 0, name: "zero" }]);
+    expect((await ingest(slow, "f/replay", "r1", makeRows(1, 2))).status).toBe(202);
+    expect((await ingest(slow, "f/replay", "r2", makeRows(3, 1))).status).toBe(202);
+    expect(await errorCode(await flush(slow, "f/replay"))).toEqual([503, "INGEST_UNAVAILABLE"]); // reset after the commit
+    // The commit landed, but the buffer still holds the rows and the flush is still pending.
+    expect(await commitVersions(slow, "f/replay")).toEqual([0, 1]);
+    const crashed = await status(slow, "f/replay");
+    expect(crashed).toMatchObject({ bufferedRows: 3, lastFlushSequence: 0, pendingFlush: { seq: 1, attempts: 1 } });
+    const objectId = crashed.objectId as string;
+    expect(await commitTxns(slow, "f/replay", 1)).toEqual([{ appId: objectId, version: 1 }]);
+    // The retry finds flush 1's txn in the log and only forgets the rows.
+    expect(await (await flush(slow, "f/replay")).json()).toMatchObject({ flushedRows: 3, commits: 0, lastFlushSequence: 1, bufferedRows: 0 });
+    expect(await status(slow, "f/replay")).toMatchObject({ bufferedRows: 0, pendingFlush: null, lastFlush: { seq: 1, outcome: "already-committed", rows: 3 } });
+    expect(await commitVersions(slow, "f/replay")).toEqual([0, 1]);
     // The next flush continues the sequence.
-    expect((await ingest(w, "f/replay", "r3", makeRows(4, 1))).status).toBe(202);
-    expect(await (await flush(w, "f/replay")).json()).toMatchObject({ commits: 1, lastFlushSequence: 2, lastFlushedVersion: 2 });
-    expect(await commitTxns(w, "f/replay", 2)).toEqual([{ appId: objectId, version: 2 }]);
-    expect(await tableRows(w, "f/replay")).toEqual([{ id: 0, name: "zero" }, ...makeRows(1, 4)]);
+    expect((await ingest(slow, "f/replay", "r3", makeRows(4, 1))).status).toBe(202);
+    expect(await (await flush(slow, "f/replay")).json()).toMatchObject({ commits: 1, lastFlushSequence: 2, lastFlushedVersion: 2 });
+    expect(await commitTxns(slow, "f/replay", 2)).toEqual([{ appId: objectId, version: 2 }]);
+    expect(await tableRows(slow, "f/replay")).toEqual([{ id: 0, name: "zero" }, ...makeRows(1, 4)]);
   });
 
   it("a crash between persisting rows and acknowledging them: the retry with the same key is acknowledged, rows once", async () => {
-    await createTable(w, "f/ack", [{ id: 0, name: "zero" }]);
-    expect(await errorCode(await ingest(w, "f/ack", "crash-me", makeRows(1, 2)))).toEqual([503, "INGEST_UNAVAILABLE"]);
-    expect((await status(w, "f/ack")).bufferedRows).toBe(2); // durable before the (lost) acknowledgement
-    const retry = await ingest(w, "f/ack", "crash-me", makeRows(1, 2));
+    await createTable(slow, "f/ack", [{ id: 0, name: "zero" }]);
+    expect(await errorCode(await ingest(slow, "f/ack", "crash-me", makeRows(1, 2)))).toEqual([503, "INGEST_UNAVAILABLE"]);
+    expect((await status(slow, "f/ack")).bufferedRows).toBe(2); // durable before the (lost) acknowledgement
+    const retry = await ingest(slow, "f/ack", "crash-me", makeRows(1, 2));
     expect(retry.status).toBe(202);
     expect(await retry.json()).toMatchObject({ duplicate: true, rows: 2 });
-    expect(await (await flush(w, "f/ack")).json()).toMatchObject({ flushedRows: 2, commits: 1 });
-    expect(await tableRows(w, "f/ack")).toEqual([{ id: 0, name: "zero" }, ...makeRows(1, 2)]);
+    expect(await (await flush(slow, "f/ack")).json()).toMatchObject({ flushedRows: 2, commits: 1 });
+    expect(await tableRows(slow, "f/ack")).toEqual([{ id: 0, name: "zero" }, ...makeRows(1, 2)]);
   });
 
   it("a crash after a flush is fixed but before its commit: the retry commits the same rows, later rows go to the next flush", async () => {
-    await createTable(w, "f/before", [{ id: 0, name: "zero" }]);
-    expect((await ingest(w, "f/before", "b1", makeRows(1, 2))).status).toBe(202);
-    expect(await errorCode(await flush(w, "f/before"))).toEqual([503, "INGEST_UNAVAILABLE"]);
-    expect(await commitVersions(w, "f/before")).toEqual([0]);
-    expect((await ingest(w, "f/before", "b2", makeRows(3, 2))).status).toBe(202);
-    expect(await (await flush(w, "f/before")).json()).toMatchObject({ flushedRows: 4, commits: 2, lastFlushSequence: 2 });
-    expect(await commitVersions(w, "f/before")).toEqual([0, 1, 2]);
-    expect((await snapshotOf(w, "f/before")).files().length).toBe(3);
-    expect(await tableRows(w, "f/before")).toEqual([{ id: 0, name: "zero" }, ...makeRows(1, 4)]);
+    await createTable(slow, "f/before", [{ id: 0, name: "zero" }]);
+    expect((await ingest(slow, "f/before", "b1", makeRows(1, 2))).status).toBe(202);
+    expect(await errorCode(await flush(slow, "f/before"))).toEqual([503, "INGEST_UNAVAILABLE"]);
+    expect(await commitVersions(slow, "f/before")).toEqual([0]);
+    expect(await status(slow, "f/before")).toMatchObject({ bufferedRows: 2, pendingFlush: { seq: 1, attempts: 1 } });
+    expect((await ingest(slow, "f/before", "b2", makeRows(3, 2))).status).toBe(202);
+    expect(await (await flush(slow, "f/before")).json()).toMatchObject({ flushedRows: 4, commits: 2, lastFlushSequence: 2 });
+    expect(await commitVersions(slow, "f/before")).toEqual([0, 1, 2]);
+    expect((await snapshotOf(slow, "f/before")).files().length).toBe(3);
+    expect((await commitTxns(slow, "f/before", 1))[0]?.version).toBe(1);
+    expect((await commitTxns(slow, "f/before", 2))[0]?.version).toBe(2);
+    expect(await tableRows(slow, "f/before")).toEqual([{ id: 0, name: "zero" }, ...makeRows(1, 4)]);
   });
 
   it("rows that no longer fit a changed schema are set aside at flush time; rows after them commit", async () => {
-    await createTable(w, "f/evolve", [{ id: 0, name: "zero" }]);
-    expect((await ingest(w, "f/evolve", "e1", makeRows(1, 2))).status).toBe(202);
-    const overwrite = await w.api("api/tables/f/evolve?mode=overwrite&schemaMode=overwrite", {
+    await createTable(slow, "f/evolve", [{ id: 0, name: "zero" }]);
+    expect((await ingest(slow, "f/evolve", "e1", makeRows(1, 2))).status).toBe(202);
+    const overwrite = await slow.api("api/tables/f/evolve?mode=overwrite&schemaMode=overwrite", {
       method: "POST",
       auth: true,
       headers: { "Content-Type": "application/x-ndjson" },
       body: '{"id":5,"label":"new"}\n',
     });
     expect(overwrite.status).toBe(200);
-    expect(await (await flush(w, "f/evolve")).json()).toMatchObject({ flushedRows: 0, commits: 0 });
-    const s = await status(w, "f/evolve");
+    expect(await (await flush(slow, "f/evolve")).json()).toMatchObject({ flushedRows: 0, commits: 0 });
+    const s = await status(slow, "f/evolve");
     expect(s).toMatchObject({ bufferedRows: 0, rejected: { pieces: 1, rows: 2 } });
     expect(s.rejected.lastReason).toMatch(/\bname\b/);
-    expect(await (await ingest(w, "f/evolve", "e1", makeRows(1, 2))).json()).toMatchObject({ duplicate: true, committed: false, rejected: true });
+    expect(await (await ingest(slow, "f/evolve", "e1", makeRows(1, 2))).json()).toMatchObject({ duplicate: true, committed: false, rejected: true });
     // The set-aside rows can be read back (to fix and send again), then forgotten.
-    const listed = await w.api("api/tables/f/evolve/ingest/rejected", { auth: true });
+    const listed = await slow.api("api/tables/f/evolve/ingest/rejected", { auth: true });
     expect(listed.status).toBe(200);
     const pieces = (await listed.text()).trim().split("\n").map((l) => JSON.parse(l) as { seq: number; reason: string; rows: Row[] });
     expect(pieces.map((p) => p.rows)).toEqual([makeRows(1, 2)]);
     expect(pieces[0]?.reason).toMatch(/\bname\b/);
-    expect((await w.api("api/tables/f/evolve/ingest/rejected", { method: "POST" })).status).toBe(401);
-    const cleared = await w.api(`api/tables/f/evolve/ingest/rejected?through=${pieces[0]?.seq}`, { method: "POST", auth: true });
+    expect((await slow.api("api/tables/f/evolve/ingest/rejected", { method: "POST" })).status).toBe(401);
+    const cleared = await slow.api(`api/tables/f/evolve/ingest/rejected?through=${pieces[0]?.seq}`, { method: "POST", auth: true });
     expect(await cleared.json()).toEqual({ pieces: 1, rows: 2 });
-    expect((await status(w, "f/evolve")).rejected).toMatchObject({ pieces: 0, rows: 0 });
-    expect((await ingest(w, "f/evolve", "e2", [{ id: 6, label: "b" }])).status).toBe(202);
-    expect(await (await flush(w, "f/evolve")).json()).toMatchObject({ flushedRows: 1, commits: 1 });
-    expect(await tableRows(w, "f/evolve")).toEqual([
+    expect((await status(slow, "f/evolve")).rejected).toMatchObject({ pieces: 0, rows: 0 });
+    expect((await ingest(slow, "f/evolve", "e2", [{ id: 6, label: "b" }])).status).toBe(202);
+    expect(await (await flush(slow, "f/evolve")).json()).toMatchObject({ flushedRows: 1, commits: 1 });
+    expect(await tableRows(slow, "f/evolve")).toEqual([
       { id: 5, label: "new" },
       { id: 6, label: "b" },
     ]);
   });
 
   it("a flush failing on its rows every time is set aside after a few attempts instead of blocking the table", async () => {
-    await createTable(w, "f/bad", [{ id: 0, name: "zero" }]);
-    expect((await ingest(w, "f/bad", "x1", makeRows(1, 2))).status).toBe(202);
-    for (let i = 0; i < 3; i++) expect(await errorCode(await flush(w, "f/bad"))).toEqual([503, "FLUSH_FAILED"]);
-    expect(await status(w, "f/bad")).toMatchObject({ bufferedRows: 2, consecutiveFailures: 3, lastError: { seq: 1, code: "INVALID_INPUT" }, pendingFlush: { seq: 1, attempts: 3 } });
-    expect((await ingest(w, "f/bad", "x2", makeRows(3, 1))).status).toBe(202);
+    await createTable(slow, "f/bad", [{ id: 0, name: "zero" }]);
+    expect((await ingest(slow, "f/bad", "x1", makeRows(1, 2))).status).toBe(202);
+    for (let i = 0; i < 3; i++) expect(await errorCode(await flush(slow, "f/bad"))).toEqual([503, "FLUSH_FAILED"]);
+    expect(await status(slow, "f/bad")).toMatchObject({ bufferedRows: 2, consecutiveFailures: 3, lastError: { seq: 1, code: "INVALID_INPUT" }, pendingFlush: { seq: 1, attempts: 3 } });
+    expect((await ingest(slow, "f/bad", "x2", makeRows(3, 1))).status).toBe(202);
     // The fourth attempt moves flush 1's rows aside; the rows acknowledged after it commit as flush 2.
-    expect(await (await flush(w, "f/bad")).json()).toMatchObject({ flushedRows: 1, commits: 1, lastFlushSequence: 2 });
-    expect(await status(w, "f/bad")).toMatchObject({ bufferedRows: 0, consecutiveFailures: 0, lastError: null, rejected: { pieces: 1, rows: 2 } });
-    expect(await tableRows(w, "f/bad")).toEqual([{ id: 0, name: "zero" }, ...makeRows(3, 1)]);
-    expect(await commitVersions(w, "f/bad")).toEqual([0, 1]);
+    expect(await (await flush(slow, "f/bad")).json()).toMatchObject({ flushedRows: 1, commits: 1, lastFlushSequence: 2 });
+    expect(await status(slow, "f/bad")).toMatchObject({ bufferedRows: 0, consecutiveFailures: 0, lastError: null, rejected: { pieces: 1, rows: 2 } });
+    expect(await tableRows(slow, "f/bad")).toEqual([{ id: 0, name: "zero" }, ...makeRows(3, 1)]);
+    expect(await commitVersions(slow, "f/bad")).toEqual([0, 1]);
   });
 
   it("producers retrying with the same keys through runtime restarts and an eviction mid-flush: every acknowledged row exactly once", async () => {
