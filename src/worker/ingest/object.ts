@@ -21,7 +21,8 @@ import { IngestBuffer, type KeyRecord } from "./buffer.js";
 import { conformBatches, encodePieces, sha256Hex, tableTarget, type TableTarget } from "./conform.js";
 import { Faults } from "./faults.js";
 import { flushOnce, type FlushOutcome } from "./flush.js";
-import { ingestSettings, retryDelayMs, type IngestEnv, type IngestSettings } from "./settings.js";
+import { FlushSchedule } from "./schedule.js";
+import { ingestSettings, type IngestEnv, type IngestSettings } from "./settings.js";
 import { clearRejected, rejectedRows } from "./rejected.js";
 import { ingestStatus } from "./status.js";
 import type { DurableObjectStateLike } from "./runtime.js";
@@ -45,9 +46,7 @@ export class DeltaIngest {
   private table: TableRef | undefined;
   private schema: { snapshot: Snapshot; at: number; target: Promise<TableTarget> } | undefined;
   private flushing: Promise<FlushOutcome> | undefined;
-  private alarmAt: number | null = null;
-  /** No flush before this time (backoff after failures). */
-  private retryAt: number | undefined;
+  private readonly schedule: FlushSchedule;
 
   constructor(ctx: DurableObjectStateLike, env: IngestEnv) {
     this.ctx = ctx;
@@ -59,15 +58,14 @@ export class DeltaIngest {
       sync: () => this.sync(),
       abort: (reason) => ctx.abort?.(reason),
     });
+    this.schedule = new FlushSchedule(ctx.storage, () => this.settings());
     useWorkerParquetWasm();
     this.ready = ctx.blockConcurrencyWhile(async () => {
       this.buffer.init();
       this.table = this.buffer.getState("table") as TableRef | undefined;
-      const state = this.buffer.flushState();
-      if (state.failures > 0 && state.error !== undefined) this.retryAt = state.error.at + retryDelayMs(this.settings(), state.failures);
-      this.alarmAt = await ctx.storage.getAlarm();
+      await this.schedule.load(this.buffer.flushState());
       // Rows acknowledged before a crash that came before their alarm was set.
-      if (this.buffer.totals().pieces > 0 && this.alarmAt === null) await this.reschedule();
+      if (this.buffer.totals().pieces > 0 && this.schedule.alarmAt === null) await this.reschedule();
     });
   }
 
@@ -91,7 +89,7 @@ export class DeltaIngest {
   /** The storage alarm: flush what is due, then schedule the next alarm. Never throws. */
   async alarm(): Promise<void> {
     await this.ready;
-    this.alarmAt = null;
+    this.schedule.fired();
     if (this.table !== undefined) await this.flush();
     await this.reschedule();
   }
@@ -127,7 +125,7 @@ export class DeltaIngest {
     const totals = this.buffer.totals();
     if (totals.bytes >= settings.maxBufferBytes) {
       throw new HttpError(503, "INGEST_BACKLOG", `the ingest buffer holds ${totals.bytes} bytes (INGEST_MAX_BUFFER_BYTES ${settings.maxBufferBytes}); retry later with the same Idempotency-Key`, {
-        "Retry-After": String(Math.ceil(Math.max(1000, (this.retryAt ?? 0) - Date.now()) / 1000)),
+        "Retry-After": String(this.schedule.retryAfterSeconds()),
       });
     }
     let target = await this.target(false);
@@ -144,7 +142,7 @@ export class DeltaIngest {
     const outcome = this.buffer.append(key, digest, encodePieces(batches, target.schemaId, now), now);
     if (outcome.kind === "duplicate") return this.acknowledge(outcome.record, digest, true);
     await this.faults.hit("after-append", key);
-    await this.scheduleAfterAppend();
+    await this.schedule.afterAppend(this.buffer.totals());
     return this.acknowledge(outcome.record, digest, false);
   }
 
@@ -214,11 +212,9 @@ export class DeltaIngest {
           },
           afterCommit: (seq) => this.faults.hit("after-commit", `${this.tableName()}#${seq}`),
         });
+        this.schedule.flushed(outcome.kind === "failed" ? outcome.failures : 0);
         if (outcome.kind === "failed") {
-          this.retryAt = Date.now() + retryDelayMs(this.settings(), outcome.failures);
-          console.warn(`delta-edge ingest: flush ${outcome.error.seq} failed (attempt ${outcome.failures}, retry in ${this.retryAt - Date.now()} ms): ${outcome.error.message}`);
-        } else {
-          this.retryAt = undefined;
+          console.warn(`delta-edge ingest: flush ${outcome.error.seq} failed (attempt ${outcome.failures}, retry in ${this.schedule.retryAfterSeconds()} s): ${outcome.error.message}`);
         }
         return outcome;
       } finally {
@@ -240,7 +236,7 @@ export class DeltaIngest {
       if (last.kind === "failed") {
         await this.reschedule();
         throw new HttpError(503, "FLUSH_FAILED", `flush ${last.error.seq} failed: ${last.error.message} (the rows stay buffered and are retried)`, {
-          "Retry-After": String(Math.ceil(Math.max(1000, (this.retryAt ?? 0) - Date.now()) / 1000)),
+          "Retry-After": String(this.schedule.retryAfterSeconds()),
         });
       }
       if (last.last.outcome === "committed") commits++;
@@ -264,43 +260,18 @@ export class DeltaIngest {
         objectId: this.ctx.id.toString(),
         settings: this.settings(),
         flushing: this.flushing !== undefined,
-        nextFlushAt: this.alarmAt,
+        nextFlushAt: this.schedule.alarmAt,
         now: Date.now(),
       }),
     );
   }
 
-  /** When the buffer is next due: now past a threshold, else oldest row + delay; never before the backoff ends. */
-  private dueAt(): number | undefined {
-    const t = this.buffer.totals();
-    if (t.pieces === 0) return undefined;
-    const s = this.settings();
-    const now = Date.now();
-    const due = t.rows >= s.flushRows || t.bytes >= s.flushBytes ? now : (t.oldestAt ?? now) + s.flushDelayMs;
-    return this.retryAt === undefined ? due : Math.max(due, this.retryAt);
-  }
-
-  private async scheduleAfterAppend(): Promise<void> {
-    const due = this.dueAt();
-    if (due !== undefined && (this.alarmAt === null || due < this.alarmAt)) await this.setAlarm(due);
-  }
-
-  private async reschedule(): Promise<void> {
-    const due = this.dueAt();
-    if (due !== undefined && this.alarmAt !== due) await this.setAlarm(due);
-    if (due === undefined && this.alarmAt !== null) {
-      this.alarmAt = null;
-      await this.ctx.storage.deleteAlarm();
-    }
+  private reschedule(): Promise<void> {
+    return this.schedule.reschedule(this.buffer.totals());
   }
 
   private async sync(): Promise<void> {
     await this.ctx.storage.sync?.();
-  }
-
-  private async setAlarm(at: number): Promise<void> {
-    this.alarmAt = at;
-    await this.ctx.storage.setAlarm(at);
   }
 }
 
