@@ -1,7 +1,7 @@
 /**
  * DeltaIngest: the Durable Object that owns ingestion into one table (one object per table, named
- * after its path). It acknowledges a request only once the request's rows are in its SQLite
- * storage (the runtime holds the response until the write is durable), and a repeated
+ * after its path). It acknowledges a request only once the request's rows are durable in its
+ * SQLite storage (`storage.sync()`, besides the runtime's output gate), and a repeated
  * Idempotency-Key is acknowledged again without adding rows. A storage alarm flushes the buffer
  * when it reaches `flushRows` rows or `flushBytes` bytes, or `flushDelayMs` after the oldest row
  * arrived; each flush is one Delta commit (flush.ts). A failed flush keeps its rows and is retried
@@ -141,6 +141,9 @@ export class DeltaIngest {
     const now = Date.now();
     const outcome = this.buffer.append(key, digest, encodePieces(batches, target.schemaId, now), now);
     if (outcome.kind === "duplicate") return this.acknowledge(outcome.record, digest, true);
+    // Durable before the acknowledgement: the output gate would hold the response anyway; this
+    // does not depend on it.
+    await this.sync();
     await this.faults.hit("after-append", key);
     await this.schedule.afterAppend(this.buffer.totals());
     return this.acknowledge(outcome.record, digest, false);
