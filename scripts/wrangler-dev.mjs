@@ -3,12 +3,14 @@
  * as `wrangler deploy` does and simulates its bindings locally from wrangler.toml (the R2 bucket,
  * the DeltaIngest Durable Object with SQLite storage, the ingest queue and its consumer, the demo
  * assets), with state in .wrangler/state. Settings come from the environment: PORT (default
- * 8787), WRITE_TOKEN (default "dev-token"), READ_TOKEN, TABLES_PREFIX, MAX_BODY_BYTES, CORS_ORIGIN
- * and INGEST_*; they reach the Worker through a temporary env file (not the command line, where
- * other users could read a token). Telemetry and the Request.cf download are off.
+ * 8787), WRITE_TOKEN (default "dev-token"), READ_TOKEN, TABLES_PREFIX, MAX_BODY_BYTES, CORS_ORIGIN,
+ * INGEST_*, and presigning's PRESIGN_* and AWS_* (presign-settings.ts); they reach the Worker
+ * through a temporary env file (not the command line, where other users could read a token).
+ * Telemetry and the Request.cf download are off.
  *
  *   npm start
  *   PORT=9000 WRITE_TOKEN=s3cret INGEST_FLUSH_DELAY_MS=500 npm start
+ *   PRESIGN_ALLOW=lake/tables/ AWS_ENDPOINT_URL=... AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... npm start
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -19,6 +21,7 @@ import { buildDemo, DEMO_DIR } from "./build-demo.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const PASSED = ["READ_TOKEN", "TABLES_PREFIX", "MAX_BODY_BYTES", "CORS_ORIGIN"];
+const PASSED_PREFIXES = ["INGEST_", "PRESIGN_", "AWS_"];
 
 const port = process.env.PORT ?? "8787";
 if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new Error(`PORT must be a port number, got '${port}'`);
@@ -26,7 +29,7 @@ const writeToken = process.env.WRITE_TOKEN ?? "dev-token";
 /** @type {Record<string, string>} */
 const vars = { WRITE_TOKEN: writeToken };
 for (const [name, value] of Object.entries(process.env)) {
-  if (value !== undefined && (PASSED.includes(name) || name.startsWith("INGEST_"))) vars[name] = value;
+  if (value !== undefined && (PASSED.includes(name) || PASSED_PREFIXES.some((p) => name.startsWith(p)))) vars[name] = value;
 }
 // wrangler refuses a missing assets directory: build the demo explorer first.
 if (existsSync(DEMO_DIR)) await buildDemo();

@@ -9,6 +9,7 @@
  *   GET  /api/tables/:schema/:table/rows               rows.ts
  *   POST /api/tables/:schema/:table[/maintenance]      write.ts
  *   GET|POST /api/tables/:schema/:table/ingest[/flush|/rejected]  ingest/route.ts (the table's DeltaIngest object)
+ *   POST /api/presign                                  presign.ts
  *   GET|HEAD /objects/<key>                            objects.ts
  */
 import { InvalidInputError } from "../core/errors.js";
@@ -17,6 +18,7 @@ import { checkName, tableStore, type Env } from "./env.js";
 import { errorResponse, HttpError, preflight, withCors } from "./http.js";
 import { INGEST_METHODS, ingestRoute } from "./ingest/route.js";
 import { objectRoute } from "./objects.js";
+import { presignRoute } from "./presign.js";
 import { rowsRoute } from "./rows.js";
 import { filesRoute, historyRoute, infoRoute, listTablesRoute } from "./tables.js";
 import { maintenanceRoute, writeRoute } from "./write.js";
@@ -41,6 +43,11 @@ async function route(request: Request, env: Env): Promise<Response> {
     allow(request, ["GET", "HEAD"]);
     await authorize(request, env, "read");
     return objectRoute(request, env, segments.slice(1));
+  }
+  if (head === "api" && second === "presign" && segments.length === 2) {
+    allow(request, ["POST"]);
+    await authorize(request, env, "read");
+    return presignRoute(request, env);
   }
   if (head !== "api" || second !== "tables") {
     if (env.ASSETS !== undefined && head !== "api" && head !== "objects") return env.ASSETS.fetch(request);
