@@ -19,6 +19,12 @@ export interface ObjectMeta {
   lastModified: number;
   /** Opaque entity tag when the backend has one. */
   etag?: string;
+  /**
+   * True for a store's own in-progress file (e.g. LocalStore's `.delta-edge-tmp-*` before its
+   * rename): listed only with `includeTemporary`, left behind only by a writer that died, and
+   * deletable by its key (vacuum reclaims them).
+   */
+  temporary?: true;
 }
 
 /** Options of `get`. */
@@ -32,6 +38,11 @@ export interface ListOptions {
   /** Only keys strictly greater than this one (lexicographic, by UTF-8 bytes / code units). */
   startAfter?: string;
   signal?: AbortSignal;
+  /**
+   * Also list the store's own temporary files (ObjectMeta.temporary), which every other listing
+   * hides. Stores that keep no temporary files ignore it. Only vacuum asks for them.
+   */
+  includeTemporary?: boolean;
 }
 
 /** The body of a put: bytes or a string (UTF-8). */
@@ -55,6 +66,18 @@ export interface ObjectStore {
   put(key: string, body: PutBody): Promise<void>;
   putIfAbsent(key: string, body: PutBody): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Optional hint: the caller is about to `get` these keys (any ranges). A store whose requests
+   * need preparing (PresignedS3Store has each URL signed by a signing service) prepares them all
+   * in one round trip instead of one per request; stores without such a cost need not implement
+   * it. Never changes what a later request returns. Call it through {@link prepareReads}.
+   */
+  prepareReads?(keys: readonly string[]): Promise<void>;
+}
+
+/** Gives a store the hint that these keys are about to be read (see ObjectStore.prepareReads). */
+export async function prepareReads(store: ObjectStore, keys: readonly string[]): Promise<void> {
+  if (keys.length > 0 && store.prepareReads !== undefined) await store.prepareReads(keys);
 }
 
 /** Encodes a put body to bytes. */
