@@ -5,19 +5,16 @@
  * with pyarrow, deletion vectors from dv-fixtures): the same rows (all columns, including
  * `_commit_timestamp`), or the same refusal at the same version.
  */
-import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CONFORMANCE, findTables, memoryStoreFromDir } from "../helpers/conformance.js";
-import { PYTHON, rowMultiset } from "../helpers/oracle.js";
+import { changeOracle as oracle, rowMultiset, type ChangeOracle as Oracle } from "../helpers/oracle.js";
 import { readChangeRows } from "../../src/core/changes/read-changes.js";
 import { planChanges } from "../../src/core/changes/change-plan.js";
 import { ChangeFeedError } from "../../src/core/changes/errors.js";
 import { UnsupportedFeatureError } from "../../src/core/errors.js";
 import { formatRowJson } from "../../src/core/scan/rows.js";
-
-const ORACLE = resolve(import.meta.dirname, "../helpers/expected_changes.py");
 
 /** Tables whose log mentions the feed (its property, its writer feature or cdc actions). */
 function cdfTables(): string[] {
@@ -29,19 +26,6 @@ function cdfTables(): string[] {
 
 /** Tables left to other tests, with the reason. */
 const ELSEWHERE = new Map([["kernel/table-with-cdf", "its data files are fake paths: ranges are checked without reading data in refusals.test.ts"]]);
-
-type Oracle = { rows?: Record<string, unknown>[]; refusal?: string; version?: number; error?: string };
-
-function oracle(args: string[]): Map<string, Oracle> {
-  const r = spawnSync(PYTHON, [ORACLE, ...args], { encoding: "utf8", maxBuffer: 1 << 30, cwd: resolve(import.meta.dirname, "../helpers") });
-  if (r.status !== 0) throw new Error(`change feed oracle failed: ${r.stderr}`);
-  const out = new Map<string, Oracle>();
-  for (const line of r.stdout.trim().split("\n")) {
-    const { arg, ...rest } = JSON.parse(line) as Oracle & { arg: string };
-    out.set(arg, rest);
-  }
-  return out;
-}
 
 function commitVersions(table: string): number[] {
   return readdirSync(join(CONFORMANCE, table, "_delta_log"))

@@ -92,8 +92,14 @@ const COLUMNS: readonly StructField[] = [
   ),
 ];
 
+/**
+ * First suffix read of a checkpoint's footer: smaller than a scan's, since only two column chunks
+ * follow (a bigger footer costs one more request, never a wrong result).
+ */
+const FOOTER_FETCH = 16 * 1024;
+
 async function readParquetPart(store: ObjectStore, key: string, knownSize: number, context: { path: string; version: number }): Promise<ProtocolAndMetadata> {
-  const reader = createHyparquetReader();
+  const reader = createHyparquetReader({ footerFetchSize: FOOTER_FETCH });
   try {
     const byteLength = knownSize >= 0 ? knownSize : (await store.head(key)).size;
     const source = { byteLength, path: `${context.path}/${key}`, read: (start: number, end: number) => store.get(key, { range: { offset: start, length: end - start } }) };
