@@ -14,6 +14,7 @@ import {
   objectMetaFromHeaders,
   bodyBytes,
   resolveRange,
+  type ByteRange,
   type GetOptions,
   type ListOptions,
   type ObjectMeta,
@@ -21,11 +22,12 @@ import {
   type PutBody,
 } from "./object-store.js";
 import type { S3CommitOptions, S3Config } from "./s3-config.js";
-import { parseListPage } from "./s3-list.js";
+import { listQuery, parseListPage } from "./s3-list.js";
 import { multipartUpload } from "./s3-multipart.js";
 import { S3_DIALECT, type CopyCondition, type S3Dialect } from "./s3-dialect.js";
-import { errorFromResponse, parseErrorBody, readBytes, readText, Transport, type OutgoingRequest } from "./s3-transport.js";
-import { bucketEndpoint, encodeKey, normalizePrefix, queryString } from "./s3-url.js";
+import { Transport, type OutgoingRequest } from "./retry.js";
+import { errorFromResponse, parseErrorBody, readBytes, readText } from "./s3-transport.js";
+import { bucketEndpoint, defaultRegion, encodeKey, normalizePrefix, queryString } from "./s3-url.js";
 
 export { S3_DIALECT, type CopyCondition, type S3Dialect } from "./s3-dialect.js";
 
@@ -38,6 +40,22 @@ export interface S3StoreOptions extends S3Config {
   fetch?: typeof fetch;
   /** API dialect (default {@link S3_DIALECT}). */
   dialect?: S3Dialect;
+  /**
+   * Signs requests some other way than with keys held here: returns the URL to send instead of
+   * the unsigned one (PresignedS3Store asks a signing service for presigned URLs). Called for
+   * every attempt; the credentials check is skipped when it is set.
+   */
+  presign?: (request: PresignInput) => Promise<string>;
+}
+
+/** What {@link S3StoreOptions.presign} gets: one request in bucket terms, and its unsigned URL. */
+export interface PresignInput {
+  method: S3Request["method"];
+  bucket: string;
+  /** Full bucket key (store prefix included); absent for bucket-level requests (listing). */
+  key?: string;
+  query: readonly (readonly [string, string | undefined])[];
+  url: string;
 }
 
 /** One request of {@link S3Store.send}. */
@@ -51,6 +69,8 @@ export interface S3Request {
   idempotent: boolean;
   signal?: AbortSignal | undefined;
   retryStatuses?: readonly number[];
+  /** The range a GET asks for (its `Range` header): the answer is checked against it. */
+  range?: ByteRange | undefined;
 }
 
 const MiB = 1024 * 1024;
@@ -80,8 +100,7 @@ export class S3Store implements ObjectStore {
     this.bucket = options.bucket;
     this.prefix = normalizePrefix(options.prefix);
     this.root = `${this.dialect.scheme}://${this.bucket}${this.prefix === "" ? "" : `/${this.prefix.slice(0, -1)}`}`;
-    const r2 = options.endpoint !== undefined && /\.r2\.cloudflarestorage\.com(:\d+)?(\/|$)/.test(options.endpoint);
-    this.region = options.region ?? (r2 ? "auto" : "us-east-1");
+    this.region = options.region ?? defaultRegion(options.endpoint);
     this.bucketUrl = bucketEndpoint({
       bucket: this.bucket,
       endpoint: options.endpoint,
@@ -90,7 +109,7 @@ export class S3Store implements ObjectStore {
       allowHttp: options.client?.allowHttp ?? false,
       allowHttpKey: this.dialect.allowHttpKey,
     });
-    if (options.skipSignature !== true) {
+    if (options.skipSignature !== true && options.presign === undefined) {
       const [idKey, secretKey] = this.dialect.credentialKeys;
       if (options.accessKeyId === undefined || options.secretAccessKey === undefined) {
         const missing = options.accessKeyId === undefined ? idKey : secretKey;
@@ -124,7 +143,7 @@ export class S3Store implements ObjectStore {
       return new Uint8Array(0);
     }
     const headers: Record<string, string> = range === undefined ? {} : { Range: rangeHeader(range) };
-    const res = await this.send({ method: "GET", key, headers, idempotent: true, signal });
+    const res = await this.send({ method: "GET", key, headers, idempotent: true, signal, range });
     const path = this.pathOf(key);
     if (res.status === 206) return readBytes(res, path);
     if (res.status === 416) {
@@ -151,13 +170,7 @@ export class S3Store implements ObjectStore {
     let token: string | undefined;
     const startAfter = options.startAfter === undefined ? undefined : this.prefix + options.startAfter;
     for (;;) {
-      const query: [string, string | undefined][] = [
-        ["list-type", "2"],
-        ["prefix", this.prefix + prefix === "" ? undefined : this.prefix + prefix],
-        ["max-keys", String(this.listPageSize)],
-        ["encoding-type", "url"],
-        token === undefined ? ["start-after", startAfter] : ["continuation-token", token],
-      ];
+      const query = listQuery({ prefix: this.prefix + prefix, startAfter, continuationToken: token, maxKeys: this.listPageSize });
       const res = await this.send({ method: "GET", query, idempotent: true, signal: options.signal });
       if (!res.ok) throw await errorFromResponse(res, `${this.root}/${prefix}`, "LIST");
       const page = parseListPage(await readText(res, this.root), this.root);
@@ -273,6 +286,7 @@ export class S3Store implements ObjectStore {
       signal: request.signal,
       path: request.key === undefined ? this.root : this.pathOf(request.key),
       ...(request.retryStatuses ? { retryStatuses: request.retryStatuses } : {}),
+      range: request.range,
     });
   }
 
@@ -288,6 +302,11 @@ export class S3Store implements ObjectStore {
     const init: RequestInit = { method: request.method };
     if (body !== undefined) init.body = body as BodyInit;
     if (this.config.skipSignature === true) return { url, init: { ...init, headers } };
+    if (this.config.presign !== undefined) {
+      const input: PresignInput = { method: request.method, bucket: this.bucket, query: request.query ?? [], url };
+      if (request.key !== undefined) input.key = this.prefix + request.key;
+      return { url: await this.config.presign(input), init: { ...init, headers } };
+    }
     const signer = new AwsV4Signer({
       method: request.method,
       url,
