@@ -7,6 +7,7 @@
  *   GET  /api/tables                                   tables.ts
  *   GET  /api/tables/:schema/:table[/history|/files]   tables.ts
  *   GET  /api/tables/:schema/:table/rows               rows.ts
+ *   GET  /api/tables/:schema/:table/changes            changes.ts
  *   POST /api/tables/:schema/:table[/maintenance]      write.ts
  *   POST /api/presign                                  presign.ts
  *   GET|HEAD /objects/<key>                            objects.ts
@@ -18,6 +19,7 @@ import { errorResponse, HttpError, preflight, withCors } from "./http.js";
 import { objectRoute } from "./objects.js";
 import { presignRoute } from "./presign.js";
 import { rowsRoute } from "./rows.js";
+import { changesRoute } from "./changes.js";
 import { filesRoute, historyRoute, infoRoute, listTablesRoute } from "./tables.js";
 import { maintenanceRoute, writeRoute } from "./write.js";
 
@@ -78,6 +80,10 @@ async function route(request: Request, env: Env): Promise<Response> {
       allow(request, ["GET"]);
       await authorize(request, env, "read");
       return action === "history" ? historyRoute(store, params) : action === "files" ? filesRoute(store, params) : rowsRoute(store, params);
+    case "changes":
+      allow(request, ["GET"]);
+      await authorize(request, env, "read");
+      return changesRoute(store, params);
     case "maintenance":
       allow(request, ["POST"]);
       await authorize(request, env, "write");
