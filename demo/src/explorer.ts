@@ -72,7 +72,8 @@ export interface QueryResult {
 export class TableSession {
   readonly url: string;
   private readonly counting: CountingStore;
-  private readonly store: CachingStore;
+  /** The table's store as reads should use it (counted and cached). */
+  readonly store: CachingStore;
   private total: Traffic = { requests: 0, gets: 0, heads: 0, bytes: 0 };
 
   /** `store` reads the table (default: HTTP GETs of `url`; signer.ts picks one for s3:// URLs). */

@@ -12,6 +12,7 @@ import type { Snapshot } from "../../src/browser/index.js";
 import { byId, fill, h, table } from "./dom.js";
 import { fileInfos, snapshotInfo, TableSession, type Traffic } from "./explorer.js";
 import { formatBytes, formatCell, partitionText, typeLabel, type SchemaField } from "./format.js";
+import { mountChangesView } from "./changes-view.js";
 import { wireS3Forms } from "./s3-form.js";
 import { s3Hint, storeForTable, type SignWith } from "./signer.js";
 
@@ -46,6 +47,8 @@ let session: TableSession | undefined;
 let snapshot: Snapshot | undefined;
 /** Increases with every action; results of superseded actions are dropped. */
 let generation = 0;
+
+const changesView = mountChangesView({ act: (label, action) => act(label, action), current: (gen) => gen === generation });
 
 function setState(state: "idle" | "loading" | "ready" | "error", message = ""): void {
   document.body.dataset["state"] = state;
@@ -178,6 +181,7 @@ function renderHistory(entries: Array<{ version: number; timestamp: number; oper
     ...entries.map((e) => {
       const li = h("li", { "data-version": String(e.version) }, h("button", { type: "button" }, `v${e.version}`), ` ${e.operation ?? "?"} · ${new Date(e.timestamp).toISOString()}`);
       li.querySelector("button")?.addEventListener("click", () => void act(`version ${e.version}`, (s, gen) => loadVersion(s, gen, e.version)));
+      li.append(" ", changesView.historyButton(e.version));
       return li;
     }),
   );
@@ -194,6 +198,7 @@ function openTableUrl(url: string, version: number | undefined, how: SignWith = 
   }
   snapshot = undefined;
   fill(ui.columns);
+  changesView.reset();
   void act("open table", async (s, gen) => {
     const entries = await s.history();
     if (gen !== generation) return;
