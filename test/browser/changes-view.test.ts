@@ -16,6 +16,7 @@ import { HttpStore, planChanges, readChangeRows } from "../../src/browser/index.
 import { formatCell, schemaFields } from "../../demo/src/format.js";
 import { CONFORMANCE, memoryStoreFromDir } from "../helpers/conformance.js";
 import { CHROMIUM, launchChromium, type BrowserSession } from "./chromium.js";
+import type { R2BucketLike } from "../../src/worker/r2-store.js";
 
 const available = existsSync(CHROMIUM);
 const CHANGE_TYPES = ["insert", "update_preimage", "update_postimage", "delete"];
@@ -32,7 +33,7 @@ describe.skipIf(!available && process.env["CI"] !== "true")("explorer changes vi
     // Built before the Worker starts: Miniflare reads the assets folder when it starts.
     await buildDemo({ outDir: join(dir, "site") });
     worker = await startWorker({ assets: join(dir, "site"), bindings: { WRITE_TOKEN: "t" } });
-    const bucket = await worker.mf.getR2Bucket("TABLES");
+    const bucket = (await worker.mf.getR2Bucket("TABLES")) as unknown as R2BucketLike;
     for (const [from, to] of [
       ["delta-rs/cdc_ict_table", "feeds/people"],
       ["golden/deltalog-getChanges/delta", "feeds/nofeed"],

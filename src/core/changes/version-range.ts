@@ -7,7 +7,9 @@
  *
  * Cost: one listing from the version before the start (stores without listing: HEAD probes),
  * which is all an empty poll costs. Only when the start needs an older checkpoint than that
- * listing shows are `_last_checkpoint` and a listing from its checkpoint read too.
+ * listing shows are `_last_checkpoint` and a listing from its checkpoint read too (or, for a start
+ * below that checkpoint, a listing from 100 versions before the start; the whole log only when
+ * that holds no checkpoint either).
  */
 import { NotFoundError, ProtocolError } from "../errors.js";
 import { readLastCheckpoint, type LastCheckpointHint } from "../log/last-checkpoint.js";
@@ -61,15 +63,31 @@ async function fromListing(options: VersionRangeOptions): Promise<ChangeRange> {
   const range = rangeCommits(commits, start, end, store.root);
   let segment: LogSegment | undefined;
   let hint: LastCheckpointHint | undefined;
-  try {
-    // Enough when the listing holds a checkpoint just before the start, or the log begins at 0.
-    segment = buildLogSegment(near, { path: store.root, version: start });
-  } catch (err) {
-    if (!(err instanceof NotFoundError)) throw err;
+  // Enough when the listing holds a checkpoint just before the start, or the log begins at 0.
+  segment = segmentFrom(near, start, store.root);
+  if (segment === undefined) {
     hint = await readLastCheckpoint(store);
-    segment = (await planSegment(store, hint, start)).segment;
+    if (hint === undefined || hint.version > start) {
+      // Reading older versions than the newest checkpoint: the checkpoint below the start is
+      // usually within a checkpoint interval (Spark's default 10, delta-rs's 100) of it.
+      segment = segmentFrom(await listLogFiles(store, Math.max(0, start - CHECKPOINT_REACH)), start, store.root);
+    }
+    segment ??= (await planSegment(store, hint, start)).segment;
   }
   return { start, end, commits: range, segment, hint };
+}
+
+/** How far below the start a listing looks for a checkpoint before listing the whole log. */
+const CHECKPOINT_REACH = 100;
+
+/** The segment of `version` from a listing, or undefined when the listing cannot rebuild it. */
+function segmentFrom(files: LogFile[], version: number, path: string): LogSegment | undefined {
+  try {
+    return buildLogSegment(files, { path, version });
+  } catch (err) {
+    if (err instanceof NotFoundError) return undefined;
+    throw err;
+  }
 }
 
 async function fromProbes(options: VersionRangeOptions): Promise<ChangeRange> {
