@@ -6,7 +6,7 @@
  */
 import type { DeletionVectorDescriptor } from "../log/actions.js";
 import { loadDeletionVector, type SortedRowIndexes } from "../log/deletion-vector.js";
-import { readDv } from "../scan/execute.js";
+import { deletionVectorReader } from "../scan/execute.js";
 import type { ObjectStore } from "../storage/object-store.js";
 
 /** The rows of one file that a DV change deleted and restored, sorted. */
@@ -32,7 +32,7 @@ export async function dvChange(options: DvChangeOptions): Promise<DvChange> {
 async function load(options: DvChangeOptions, descriptor: DeletionVectorDescriptor | null | undefined): Promise<SortedRowIndexes> {
   if (descriptor === null || descriptor === undefined) return new Uint32Array(0);
   const { store, context } = options;
-  return loadDeletionVector({ descriptor, tableRoot: context.path, read: (loc, range) => readDv(store, loc, range, context) });
+  return loadDeletionVector({ descriptor, tableRoot: context.path, read: deletionVectorReader(store, context) });
 }
 
 /** The rows of `a` not in `b` (both sorted ascending), in `a`'s representation. */

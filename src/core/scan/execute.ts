@@ -7,7 +7,7 @@
 import { Data, RecordBatch, Struct, Table, makeData, type Field, type Schema } from "apache-arrow";
 import { DeltaError, NotFoundError, StorageError } from "../errors.js";
 import { prepareReads, type ObjectStore } from "../storage/object-store.js";
-import { deletionVectorLocation, loadDeletionVector, keepMask, selectMask, type DvLocation } from "../log/deletion-vector.js";
+import { deletionVectorLocation, loadDeletionVector, keepMask, selectMask, type DvByteReader, type DvLocation } from "../log/deletion-vector.js";
 import { deltaSchemaToArrow } from "../schema/arrow-schema.js";
 import { physicalSchema } from "../schema/column-mapping.js";
 import type { StructField } from "../schema/types.js";
@@ -172,7 +172,7 @@ class FileContext {
     try {
       await this.prepare(index);
       const deleted = file.add.deletionVector && file.selectedRows === undefined
-        ? await loadDeletionVector({ descriptor: file.add.deletionVector, tableRoot: plan.snapshot.tableRoot, read: (loc, r) => readDv(store, loc, r, context) })
+        ? await loadDeletionVector({ descriptor: file.add.deletionVector, tableRoot: plan.snapshot.tableRoot, read: deletionVectorReader(store, context) })
         : undefined;
       const metadata = await this.reader.readMetadata(source, options.signal ? { signal: options.signal } : {});
       const out: RecordBatch[] = [];
@@ -255,8 +255,12 @@ class FileContext {
   }
 }
 
-/** Reads a byte range of a deletion vector file of the table in `store` (NotFoundError names the file). */
-export async function readDv(store: ObjectStore, loc: DvLocation, range: { offset: number; length: number }, context: { path: string; version: number }): Promise<Uint8Array> {
+/** Reads byte ranges of a table's DV files (relative `u` keys and absolute `p` paths under the root). */
+export function deletionVectorReader(store: ObjectStore, context: { path: string; version: number }): DvByteReader {
+  return (loc, range) => readDv(store, loc, range, context);
+}
+
+async function readDv(store: ObjectStore, loc: DvLocation, range: { offset: number; length: number }, context: { path: string; version: number }): Promise<Uint8Array> {
   const key = loc.kind === "relative" ? loc.key : dataFileKey(loc.uri, store.root, context);
   try {
     return await store.get(key, { range });
