@@ -15,7 +15,7 @@ import { parseSchema } from "../schema/schema-json.js";
 import type { StructField, StructType } from "../schema/types.js";
 import type { ScanPlan } from "../scan/plan.js";
 import { dataFileKey } from "../scan/data-path.js";
-import type { ObjectStore } from "../storage/object-store.js";
+import { prepareReads, type ObjectStore } from "../storage/object-store.js";
 import { parseTimestamp } from "../table/time-travel.js";
 import { mapLimit } from "../util/pool.js";
 import { checkNoReservedColumns } from "./change-columns.js";
@@ -83,6 +83,9 @@ export async function planChanges(options: ChangesOptions): Promise<ChangePlan> 
   const base = { path, startVersion: range.start, endVersion: range.end, timestamps: new Map<number, number>() };
   if (range.segment === undefined) return { ...base, state: undefined, outputFields: undefined, runs: [] };
   const texts = new CommitTexts(store);
+  // One hint for every log file the plan reads (a signing store signs them in one round trip).
+  const logKeys = [...(range.segment.checkpoint?.files ?? []), ...range.segment.deltas, ...range.commits].map((f) => f.key);
+  await prepareReads(store, [...new Set(logKeys)]);
   const state = await stateAtStart({ store, segment: range.segment, hint: range.hint, texts, concurrency });
   const start = { path, version: range.start };
   checkFeedProtocol(state.protocol, start);
