@@ -72,7 +72,7 @@ export interface QueryResult {
 export class TableSession {
   readonly url: string;
   private readonly counting: CountingStore;
-  /** The table's store as reads should use it (counted and cached). */
+  /** The session's store (cached, and counted for the traffic report): the SQL engine reads through it too. */
   readonly store: CachingStore;
   private total: Traffic = { requests: 0, gets: 0, heads: 0, bytes: 0 };
 

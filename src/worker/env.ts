@@ -7,7 +7,7 @@
  */
 import { InvalidInputError } from "../core/errors.js";
 import type { PresignEnv } from "./presign-settings.js";
-import { R2BindingStore, type R2BucketLike, type R2ListLike, type R2ObjectLike, type R2RangeLike } from "./r2-store.js";
+import { R2BindingStore, utf8Length, type R2BucketLike, type R2ListLike, type R2ObjectLike, type R2RangeLike } from "./r2-store.js";
 
 /** An R2 object with its body as a stream (what `bucket.get` returns when the object exists). */
 export interface R2ObjectStreamLike extends R2ObjectLike {
@@ -38,8 +38,14 @@ export interface Env extends PresignEnv {
   TABLES_PREFIX?: string;
   /** Var: largest accepted request body in bytes (default 32 MiB). */
   MAX_BODY_BYTES?: string;
+  /** Var: largest NDJSON line or CSV record of a text body in bytes (default 16 MiB). */
+  MAX_LINE_BYTES?: string;
+  /** Var: largest CSV field of a text body in bytes (default 16 MiB). */
+  MAX_FIELD_BYTES?: string;
   /** Var: allowed CORS origins, `*` (default) or a comma-separated list. */
   CORS_ORIGIN?: string;
+  /** Var: bucket prefix of duckdb-wasm's bundles served at /duckdb/ (default `_duckdb/`). */
+  DUCKDB_PREFIX?: string;
   /** Static assets of the demo explorer, when configured. */
   ASSETS?: AssetsBinding;
 }
@@ -58,22 +64,40 @@ export function rootPrefix(env: Env): string {
 
 /** The configured body limit in bytes. */
 export function maxBodyBytes(env: Env): number {
-  const raw = env.MAX_BODY_BYTES;
-  if (raw === undefined || raw === "") return DEFAULT_MAX_BODY_BYTES;
+  return positiveVar(env, "MAX_BODY_BYTES") ?? DEFAULT_MAX_BODY_BYTES;
+}
+
+/** The configured line and field limits of text bodies (undefined: the library defaults, 16 MiB). */
+export function textBodyLimits(env: Env): { maxLineBytes: number | undefined; maxFieldBytes: number | undefined } {
+  return { maxLineBytes: positiveVar(env, "MAX_LINE_BYTES"), maxFieldBytes: positiveVar(env, "MAX_FIELD_BYTES") };
+}
+
+function positiveVar(env: Env, name: "MAX_BODY_BYTES" | "MAX_LINE_BYTES" | "MAX_FIELD_BYTES"): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`MAX_BODY_BYTES must be a positive integer, got '${raw}'`);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got '${raw}'`);
   return n;
 }
 
+/** Longest schema or table name, in UTF-8 bytes: two of them plus the root leave room in R2's 1024-byte keys. */
+export const MAX_NAME_BYTES = 255;
+
 /**
  * Checks one path segment naming a schema or a table (already percent-decoded): not empty, not
- * `.` or `..`, no `/` or control characters, at most 255 characters.
+ * `.` or `..`, no `/`, `\` or control characters (C0, DEL, C1), at most MAX_NAME_BYTES of UTF-8.
  */
 export function checkName(kind: "schema" | "table", name: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (name === "" || name === "." || name === ".." || name.length > 255 || /[/\\\u0000-\u001f\u007f]/.test(name)) {
-    throw new InvalidInputError(`invalid ${kind} name ${JSON.stringify(name)}`);
-  }
+  const why =
+    name === "" || name === "." || name === ".."
+      ? "empty, '.' or '..'"
+      : // eslint-disable-next-line no-control-regex
+        /[/\\\u0000-\u001f\u007f-\u009f]/.test(name)
+        ? "no '/', '\\' or control characters allowed"
+        : utf8Length(name) > MAX_NAME_BYTES
+          ? `longer than ${MAX_NAME_BYTES} bytes`
+          : undefined;
+  if (why !== undefined) throw new InvalidInputError(`invalid ${kind} name ${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}...` : name)}: ${why}`);
   return name;
 }
 
