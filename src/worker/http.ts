@@ -42,6 +42,8 @@ export const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   UNSUPPORTED: 501,
   STORAGE_ERROR: 502,
   PARQUET_WASM: 500,
+  // delta-edge/duckdb (not served by the Worker): DuckDB refusing a query or an attach
+  DUCKDB_ERROR: 400,
 };
 
 /** The status and `{code, message}` of any error thrown while handling a request. */
