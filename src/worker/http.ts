@@ -67,7 +67,7 @@ export function jsonResponse(value: unknown, status = 200, headers: Record<strin
 
 /** Headers a page may read from our responses (ranged reads need Content-Range and ETag). */
 const EXPOSED = "Content-Range, Content-Length, ETag, Accept-Ranges, Last-Modified, Delta-Changes-Start, Delta-Changes-End, Delta-Changes-Next";
-const ALLOWED_HEADERS = "Authorization, Content-Type, Range, If-None-Match";
+const ALLOWED_HEADERS = "Authorization, Content-Type, Range, If-None-Match, Idempotency-Key";
 const ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS";
 
 /** The Access-Control-Allow-Origin value for a request, or undefined when its origin is not allowed. */
