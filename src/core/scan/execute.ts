@@ -7,7 +7,7 @@
 import { Data, RecordBatch, Struct, Table, makeData, type Field, type Schema } from "apache-arrow";
 import { DeltaError, NotFoundError, StorageError } from "../errors.js";
 import { prepareReads, type ObjectStore } from "../storage/object-store.js";
-import { deletionVectorLocation, loadDeletionVector, keepMask, type DvLocation } from "../log/deletion-vector.js";
+import { deletionVectorLocation, loadDeletionVector, keepMask, selectMask, type DvByteReader, type DvLocation } from "../log/deletion-vector.js";
 import { deltaSchemaToArrow } from "../schema/arrow-schema.js";
 import { physicalSchema } from "../schema/column-mapping.js";
 import type { StructField } from "../schema/types.js";
@@ -118,7 +118,7 @@ class FileContext {
     private readonly reader: ParquetReader,
     private readonly options: ExecuteOptions,
   ) {
-    const physical = physicalSchema(plan.schema, plan.columnMapping, { fieldIds: plan.columnMapping === "id" });
+    const physical = plan.physicalSchema ?? physicalSchema(plan.schema, plan.columnMapping, { fieldIds: plan.columnMapping === "id" });
     const physicalFields = plan.readFields.map((f) => physical.fields[plan.schema.fields.indexOf(f)] as StructField);
     this.physicalRead = deltaSchemaToArrow({ kind: "struct", fields: physicalFields });
     // Columns the predicate needs beyond the output ones: data columns read from the files, and
@@ -174,8 +174,8 @@ class FileContext {
     };
     try {
       await this.prepare(index);
-      const deleted = file.add.deletionVector
-        ? await loadDeletionVector({ descriptor: file.add.deletionVector, tableRoot: plan.snapshot.tableRoot, read: (loc, r) => readDv(store, loc, r, context) })
+      const deleted = file.add.deletionVector && file.selectedRows === undefined
+        ? await loadDeletionVector({ descriptor: file.add.deletionVector, tableRoot: plan.snapshot.tableRoot, read: deletionVectorReader(store, context) })
         : undefined;
       const metadata = await this.reader.readMetadata(source, options.signal ? { signal: options.signal } : {});
       const out: RecordBatch[] = [];
@@ -221,7 +221,11 @@ class FileContext {
       const arrowField = deltaSchemaToArrow({ kind: "struct", fields: [f] }).fields[0] as Field;
       return constantColumn(arrowField, f.type, file.partitionValues[f.name] ?? null, length);
     });
-    let mask: Uint8Array | undefined = deleted ? keepMask(deleted as never, rowStart, rowStart + length) : undefined;
+    let mask: Uint8Array | undefined = file.selectedRows
+      ? selectMask(file.selectedRows, rowStart, rowStart + length)
+      : deleted
+        ? keepMask(deleted as never, rowStart, rowStart + length)
+        : undefined;
     if (plan.predicate) mask = predicateMask(plan.predicate, this.workFields.map((f, j) => [f, work[j] as Data] as const), length, mask);
     const outputData = work.slice(0, plan.outputFields.length);
     const batch = new RecordBatch(this.schema, makeData({ type: new Struct(this.schema.fields), length, nullCount: 0, children: outputData }));
@@ -252,6 +256,11 @@ class FileContext {
       if (i > start) out.push(start === 0 && i === length ? batch : batch.slice(start, i));
     }
   }
+}
+
+/** Reads byte ranges of a table's DV files (relative `u` keys and absolute `p` paths under the root). */
+export function deletionVectorReader(store: ObjectStore, context: { path: string; version: number }): DvByteReader {
+  return (loc, range) => readDv(store, loc, range, context);
 }
 
 async function readDv(store: ObjectStore, loc: DvLocation, range: { offset: number; length: number }, context: { path: string; version: number }): Promise<Uint8Array> {

@@ -6,6 +6,7 @@
  */
 import { InvalidInputError } from "../errors.js";
 import type { AddFile } from "../log/actions.js";
+import type { SortedRowIndexes } from "../log/deletion-vector.js";
 import type { Snapshot } from "../table/snapshot.js";
 import type { Scalar, StructField, StructType } from "../schema/types.js";
 import { columnMappingMode, logicalToPhysicalPath, validateColumnMapping, type ColumnMappingMode } from "../schema/column-mapping.js";
@@ -34,6 +35,12 @@ export interface PlannedFile {
   add: AddFile;
   /** Partition values as canonical scalars, keyed by logical column name. */
   partitionValues: Record<string, Scalar>;
+  /**
+   * When set, only these physical rows of the file are read (sorted ascending), and the file's
+   * deletion vector is not applied: the change data feed reads the rows whose deletion state
+   * changed in a commit this way.
+   */
+  selectedRows?: SortedRowIndexes | undefined;
 }
 
 /** The result of planning. */
@@ -42,6 +49,12 @@ export interface ScanPlan {
   /** The table's logical schema. */
   schema: StructType;
   columnMapping: ColumnMappingMode;
+  /**
+   * The schema as stored in the data files, field for field aligned with `schema` (default:
+   * derived from `schema` and `columnMapping`). The change data feed sets it to read the
+   * `_change_type` column of change data files by name in column mapping id mode.
+   */
+  physicalSchema?: StructType | undefined;
   /** Output fields (logical), in output order. */
   outputFields: StructField[];
   /** Data (non-partition) fields that must be read: output columns plus predicate columns. */
