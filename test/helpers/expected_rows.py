@@ -84,13 +84,14 @@ def rows(paths):
             yield {f.name: fmt(row[f.name], f.type) for f in table.schema}
 
 
-if sys.argv[1] == "--multi":
-    # One JSON line per argument: {"path": ..., "rows": [...]} or {"path": ..., "error": ...}.
-    for arg in sys.argv[2:]:
-        try:
-            print(json.dumps({"path": arg, "rows": list(rows([arg]))}, sort_keys=True))
-        except Exception as e:  # report, don't hide: the test fails on it
-            print(json.dumps({"path": arg, "error": repr(e)}))
-else:
-    for r in rows(sys.argv[1:]):
-        print(json.dumps(r, sort_keys=True))
+if __name__ == "__main__":
+    if sys.argv[1] == "--multi":
+        # One JSON line per argument: {"path": ..., "rows": [...]} or {"path": ..., "error": ...}.
+        for arg in sys.argv[2:]:
+            try:
+                print(json.dumps({"path": arg, "rows": list(rows([arg]))}, sort_keys=True))
+            except Exception as e:  # report, don't hide: the test fails on it
+                print(json.dumps({"path": arg, "error": repr(e)}))
+    else:
+        for r in rows(sys.argv[1:]):
+            print(json.dumps(r, sort_keys=True))

@@ -40,8 +40,16 @@ export interface PlanReplaceWhereOptions {
   timeZone?: string | undefined;
 }
 
-/** Sorts the live files into removed, rewritten and kept. */
-export function planReplaceWhere(options: PlanReplaceWhereOptions): ReplaceWherePlan {
+/** What a predicate says about a whole file, from its partition values and stats alone. */
+export interface FilePredicates {
+  /** False when no row of the file can match (partition pruning or stats). */
+  mayMatch: (add: AddFile) => boolean;
+  /** True when every row of the file matches (decided by its partition values). */
+  mustMatch: (add: AddFile) => boolean;
+}
+
+/** File-level tests of a predicate (shared by replaceWhere, DML planning and conflict checks). */
+export function filePredicates(options: PlanReplaceWhereOptions): FilePredicates {
   const { snapshot, predicate, schema, columnMapping } = options;
   const partitionColumns = snapshot.partitionColumns;
   const partitionSet = new Set(partitionColumns);
@@ -58,10 +66,17 @@ export function planReplaceWhere(options: PlanReplaceWhereOptions): ReplaceWhere
       partitionSet.has(path[0] as string) ? undefined : columnStats(stats, logicalToPhysicalPath(schema, path, columnMapping), column.type),
     );
   };
+  const mustMatch = (add: AddFile): boolean => partitionMustMatch(predicate, accessor(partitionsOf(add)));
+  return { mayMatch, mustMatch };
+}
+
+/** Sorts the live files into removed, rewritten and kept. */
+export function planReplaceWhere(options: PlanReplaceWhereOptions): ReplaceWherePlan {
+  const { mayMatch, mustMatch } = filePredicates(options);
   const remove: AddFile[] = [];
   const rewrite: AddFile[] = [];
-  for (const add of snapshot.files()) {
-    if (partitionMustMatch(predicate, accessor(partitionsOf(add)))) remove.push(add);
+  for (const add of options.snapshot.files()) {
+    if (mustMatch(add)) remove.push(add);
     else if (mayMatch(add)) rewrite.push(add);
   }
   return { remove, rewrite, mayMatch };
