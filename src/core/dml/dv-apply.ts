@@ -10,6 +10,7 @@ import { loadDeletionVector } from "../log/deletion-vector.js";
 import { deletionVectorReader } from "../scan/execute.js";
 import { parseJsonLossless, stringifyJsonLossless, type JsonValue } from "../schema/json-lossless.js";
 import type { ObjectStore } from "../storage/object-store.js";
+import { statsFromParsed } from "../write/checkpoint-write.js";
 import { writeDeletionVectors } from "./dv-write.js";
 
 /** Rows newly deleted from one live file. */
@@ -89,9 +90,10 @@ export async function applyDeletionVectors(options: ApplyDeletionVectorsOptions)
  */
 export function looseStats(add: AddFile, physicalRows: number): string {
   let parsed: JsonValue | undefined;
-  if (typeof add.stats === "string" && add.stats !== "") {
+  const text = typeof add.stats === "string" && add.stats !== "" ? add.stats : statsFromParsed(add.statsParsed);
+  if (text) {
     try {
-      parsed = parseJsonLossless(add.stats);
+      parsed = parseJsonLossless(text);
     } catch {
       parsed = undefined; // unreadable stats: replaced by the minimal form
     }

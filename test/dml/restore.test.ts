@@ -1,0 +1,84 @@
+/**
+ * RESTORE on the four table shapes (after DELETEs, with and without deletion vectors): one commit
+ * brings back exactly the rows of the old version (our reader and the oracle), the files that
+ * were live then and now stay untouched, and a restore to a version whose files were vacuumed is
+ * refused with nothing committed. Also enabling deletion vectors by a property change upgrades
+ * the protocol as Spark does.
+ */
+import { describe, expect, it } from "vitest";
+import { deleteRows } from "../../src/core/dml/delete.js";
+import { restoreTable } from "../../src/core/dml/restore.js";
+import { InvalidInputError, NotFoundError } from "../../src/core/errors.js";
+import { readHistory } from "../../src/core/table/history.js";
+import { loadSnapshot } from "../../src/core/table/snapshot-load.js";
+import { setTableProperties } from "../../src/core/write/table-properties.js";
+import { vacuum } from "../../src/core/write/vacuum.js";
+import { commitLines } from "../write-txn/helpers.js";
+import { SHAPES, allRows, checkTable, makeTable } from "./helpers.js";
+
+describe.each(SHAPES)("RESTORE, $name", (shape) => {
+  it("brings back the rows of an older version in one commit", async () => {
+    const { store, dir } = await makeTable(shape);
+    const v = (await loadSnapshot({ store })).version;
+    await deleteRows({ store, where: "id < 5 OR id = 33" });
+    await deleteRows({ store, where: "id = 50" });
+    const result = await restoreTable({ store, version: v });
+    expect(result).toMatchObject({ status: "committed", version: v + 3 });
+    expect(result.metrics.numRestoredFiles).toBeGreaterThan(0);
+    await checkTable(store, dir, allRows());
+    const lines = await commitLines(store, result.version);
+    expect(lines[0]?.commitInfo).toMatchObject({ operation: "RESTORE", operationParameters: { version: String(v) } });
+    const files = lines.flatMap((l) => [l.add, l.remove].filter((x) => x !== undefined));
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.every((f) => f?.dataChange === true)).toBe(true);
+    // Restoring to the version just after the first delete (by timestamp of its commit).
+    const [, afterFirst] = await readHistory({ store });
+    const again = await restoreTable({ store, version: afterFirst!.version - 1 });
+    await checkTable(store, dir, allRows().filter((r) => r.id >= 5 && r.id !== 33));
+    expect(again.status).toBe("committed");
+  });
+});
+
+describe("RESTORE refusals", () => {
+  it("a version whose files were vacuumed: nothing committed", async () => {
+    const { store } = await makeTable(SHAPES[0] as (typeof SHAPES)[number]);
+    await deleteRows({ store, where: "id < 30" });
+    await vacuum({ store, retentionHours: 0, enforceRetentionDuration: false });
+    const before = (await loadSnapshot({ store })).version;
+    await expect(restoreTable({ store, version: 2 })).rejects.toThrow(NotFoundError);
+    await expect(restoreTable({ store, version: 2 })).rejects.toThrow(/cannot restore to version 2: \d+ of its files no longer exist/);
+    expect((await loadSnapshot({ store })).version).toBe(before);
+  });
+
+  it("a future version and both version and timestamp", async () => {
+    const { store } = await makeTable(SHAPES[0] as (typeof SHAPES)[number]);
+    await expect(restoreTable({ store, version: 9 })).rejects.toThrow(InvalidInputError);
+    await expect(restoreTable({ store, version: 0, timestamp: Date.now() })).rejects.toThrow(/exactly one/);
+  });
+
+  it("restoring the current version changes nothing", async () => {
+    const { store } = await makeTable(SHAPES[0] as (typeof SHAPES)[number]);
+    expect(await restoreTable({ store, version: 2 })).toMatchObject({ status: "unchanged", version: 2 });
+  });
+});
+
+describe("enabling deletion vectors on an existing table", () => {
+  it("upgrades the protocol to reader 3 / writer 7, then DELETE writes DVs", async () => {
+    const { store, dir } = await makeTable({ name: "plain", dv: false, partitioned: false });
+    expect((await loadSnapshot({ store })).protocol).toEqual({ minReaderVersion: 1, minWriterVersion: 2 });
+    const set = await setTableProperties({ store, properties: { "delta.enableDeletionVectors": "true" } });
+    expect(set).toMatchObject({ status: "committed", protocolUpgraded: true });
+    expect((await loadSnapshot({ store })).protocol).toEqual({
+      minReaderVersion: 3,
+      minWriterVersion: 7,
+      readerFeatures: ["deletionVectors"],
+      writerFeatures: ["appendOnly", "deletionVectors", "invariants"],
+    });
+    const result = await deleteRows({ store, where: "id = 7" });
+    expect(result.metrics).toMatchObject({ numDeletionVectorsAdded: 1, numAddedFiles: 0 });
+    const oracle = await checkTable(store, dir, allRows().filter((r) => r.id !== 7));
+    expect(oracle.files.filter((f) => f.deleted.length > 0).map((f) => f.deleted)).toEqual([[7]]);
+    expect(await setTableProperties({ store, properties: { "delta.enableDeletionVectors": "true" } })).toMatchObject({ status: "unchanged" });
+    await expect(setTableProperties({ store, properties: { "delta.columnMapping.mode": "name" } })).rejects.toThrow(/cannot be changed/);
+  });
+});
