@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { expect } from "vitest";
 import "../../src/node/index.js"; // registers parquet-wasm's .wasm for Node
 import { LocalStore } from "../../src/node/storage/local.js";
+import type { ObjectStore } from "../../src/core/storage/object-store.js";
 import { readRows } from "../../src/core/scan/read.js";
 import { planScan } from "../../src/core/scan/plan.js";
 import { batchRows, formatRowJson } from "../../src/core/scan/rows.js";
@@ -87,6 +88,12 @@ export function shapeConfiguration(shape: TableShape): Record<string, string> {
 export async function makeTable(shape: TableShape, options: { rows?: number; commits?: number; dir?: string } = {}): Promise<{ store: LocalStore; dir: string }> {
   const dir = options.dir ?? tempDir();
   const store = new LocalStore({ root: dir });
+  await fillTable(store, shape, options);
+  return { store, dir };
+}
+
+/** Creates the test table on any store (see {@link makeTable}). */
+export async function fillTable(store: ObjectStore, shape: TableShape, options: { rows?: number; commits?: number } = {}): Promise<void> {
   const n = options.rows ?? 60;
   const commits = options.commits ?? 3;
   const step = Math.ceil(n / commits);
@@ -100,7 +107,6 @@ export async function makeTable(shape: TableShape, options: { rows?: number; com
       configuration: shapeConfiguration(shape),
     });
   }
-  return { store, dir };
 }
 
 /** Rows 0..n-1 of the test data. */
@@ -109,7 +115,7 @@ export function allRows(n = 60): TestRow[] {
 }
 
 /** Our reader's rows in the CLI encoding, as a sorted multiset. */
-export async function ourRows(store: LocalStore): Promise<string[]> {
+export async function ourRows(store: ObjectStore): Promise<string[]> {
   const snapshot = await loadSnapshot({ store });
   const fields = planScan(snapshot, {}).outputFields;
   const out: unknown[] = [];
