@@ -84,16 +84,22 @@ export function planReplaceWhere(options: PlanReplaceWhereOptions): ReplaceWhere
 
 /** Keeps the rows of a batch for which the predicate is not TRUE (false or null). */
 export function rowsNotMatching(batch: RecordBatch, schema: StructType, predicate: BoundExpr): RecordBatch[] {
+  return splitByPredicate(batch, schema, predicate).rest;
+}
+
+/** The rows of a batch for which the predicate is TRUE, and the others, as runs (zero-copy slices). */
+export function splitByPredicate(batch: RecordBatch, schema: StructType, predicate: BoundExpr): { matching: RecordBatch[]; rest: RecordBatch[] } {
   const mask = truthMask(batch, schema, predicate);
-  const out: RecordBatch[] = [];
+  const matching: RecordBatch[] = [];
+  const rest: RecordBatch[] = [];
   let i = 0;
   while (i < batch.numRows) {
-    while (i < batch.numRows && mask[i] === 1) i++;
     const start = i;
-    while (i < batch.numRows && mask[i] !== 1) i++;
-    if (i > start) out.push(batch.slice(start, i));
+    const match = mask[i] === 1;
+    while (i < batch.numRows && (mask[i] === 1) === match) i++;
+    (match ? matching : rest).push(batch.slice(start, i));
   }
-  return out;
+  return { matching, rest };
 }
 
 /** A check for new rows: throws InvalidInputError on the first row the predicate does not accept. */
