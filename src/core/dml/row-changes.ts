@@ -33,8 +33,11 @@ export const UPDATE = 2;
 export interface BatchFate {
   /** Per row of the batch: KEEP, DELETE or UPDATE. */
   fate: Uint8Array;
-  /** The new rows of the UPDATE rows, in row order (table columns, logical names). */
-  updated?: RecordBatch | undefined;
+  /**
+   * The new rows replacing the UPDATE rows (table columns, logical names), as many rows in all
+   * as there are UPDATE fates; their order does not matter.
+   */
+  updated?: readonly RecordBatch[] | undefined;
 }
 
 /** Decides the fate of the rows of one batch (table columns, logical names) of a file. */
@@ -158,7 +161,8 @@ export async function applyRowChanges(options: ApplyRowChangesOptions): Promise<
           (f === DELETE ? del : upd).push(i);
         }
       }
-      if ((newRows?.numRows ?? 0) !== upd.length) throw new Error(`internal: ${newRows?.numRows ?? 0} updated rows for ${upd.length} updates`);
+      const newCount = (newRows ?? []).reduce((n, b) => n + b.numRows, 0);
+      if (newCount !== upd.length) throw new Error(`internal: ${newCount} updated rows for ${upd.length} updates`);
       counts.deletedRows += del.length;
       counts.updatedRows += upd.length;
       if (keep.length === rows.numRows) {
@@ -166,10 +170,11 @@ export async function applyRowChanges(options: ApplyRowChangesOptions): Promise<
         continue;
       }
       if (!options.deletionVectors && keep.length > 0) kept.push(takeBatch(rows, Int32Array.from(keep)));
-      if (newRows) updated.push(newRows);
+      if (newRows) updated.push(...newRows);
       if (cdcWriter) {
         if (del.length > 0) changes.push([takeBatch(rows, Int32Array.from(del)), "delete"]);
-        if (upd.length > 0) changes.push([takeBatch(rows, Int32Array.from(upd)), "update_preimage"], [newRows, "update_postimage"]);
+        if (upd.length > 0) changes.push([takeBatch(rows, Int32Array.from(upd)), "update_preimage"]);
+        for (const b of newRows ?? []) changes.push([b, "update_postimage"]);
       }
     }
     counts.rowsScanned += rowsRead;
