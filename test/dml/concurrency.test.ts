@@ -4,10 +4,12 @@
  * on a fresh snapshot, as an application would. Afterwards every delete that was reported
  * committed took effect exactly once and nothing else was deleted (no lost delete, no row deleted
  * twice or resurrected), every appended row is there, and the versions are contiguous with one
- * commit per reported success. Fails under CI=true when moto is missing.
+ * commit per reported success. Merges racing merges never insert a key twice nor lose a row.
+ * Fails under CI=true when moto is missing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deleteRows } from "../../src/core/dml/delete.js";
+import { mergeInto } from "../../src/core/dml/merge/merge.js";
 import { CommitConflictError } from "../../src/core/errors.js";
 import { MemoryStore } from "../../src/core/storage/memory.js";
 import type { ObjectStore } from "../../src/core/storage/object-store.js";
@@ -18,7 +20,7 @@ import { LocalStore } from "../../src/node/storage/local.js";
 import { MOTO_CREDENTIALS, motoAvailability, startMoto, type MotoServer } from "../helpers/servers/moto.js";
 import { rowMultiset } from "../helpers/oracle.js";
 import { logKeys } from "../write-txn/helpers.js";
-import { SHAPES, allRows, fillTable, ourRows, tempDir, testRow, type TableShape } from "./helpers.js";
+import { SHAPES, allRows, fillTable, ourRows, tempDir, testRow, type TableShape, type TestRow } from "./helpers.js";
 
 const availability = motoAvailability();
 let moto: MotoServer | undefined;
@@ -42,32 +44,22 @@ async function race(store: ObjectStore, shape: TableShape): Promise<void> {
   await fillTable(store, shape);
   const start = (await loadSnapshot({ store })).version;
   const successes: number[] = [];
-  let lost = 0; // commit rounds lost to another writer (retried by the loop or by the caller)
+  const lost = { n: 0 }; // commit rounds lost to another writer (retried by the loop or by the caller)
   const deleter = async (id: number): Promise<void> => {
-    for (let attempt = 0; attempt < 40; attempt++) {
-      try {
-        const r = await deleteRows({ store, where: `id = ${id}`, maxAttempts: 50 });
-        expect(r.status).toBe("committed");
-        successes.push(r.version);
-        lost += (r.commit?.attempts ?? 1) - 1;
-        return;
-      } catch (err) {
-        if (!(err instanceof CommitConflictError)) throw err;
-        lost++;
-      }
-    }
-    throw new Error(`delete of ${id} never committed`);
+    const r = await untilCommitted(() => deleteRows({ store, where: `id = ${id}`, maxAttempts: 50 }), lost);
+    expect(r.status).toBe("committed");
+    successes.push(r.version);
   };
   const appender = async (a: number): Promise<void> => {
     for (let i = 0; i < APPENDS; i++) {
       const id = 1000 + a * APPENDS + i;
       const r = await writeTable({ store, data: [{ id: BigInt(id), part: "a", value: `v${id}`, score: id * 1.5 }], mode: "append", maxAttempts: 200 });
       successes.push(r.version);
-      lost += (r.commit?.attempts ?? 1) - 1;
+      lost.n += (r.commit?.attempts ?? 1) - 1;
     }
   };
   await Promise.all([...DELETED.map(deleter), ...Array.from({ length: APPENDERS }, (_, a) => appender(a))]);
-  expect(lost).toBeGreaterThan(0); // nine writers started on one snapshot: most lose the first round
+  expect(lost.n).toBeGreaterThan(0); // nine writers started on one snapshot: most lose the first round
   const end = (await loadSnapshot({ store })).version;
   expect(end - start).toBe(DELETED.length + APPENDERS * APPENDS);
   expect([...successes].sort((a, b) => a - b)).toEqual(Array.from({ length: end - start }, (_, i) => start + 1 + i));
@@ -76,6 +68,73 @@ async function race(store: ObjectStore, shape: TableShape): Promise<void> {
   const appended = Array.from({ length: APPENDERS * APPENDS }, (_, i) => ({ ...testRow(1000 + i), part: "a", value: `v${1000 + i}` }));
   const expected = [...allRows().filter((r) => !DELETED.includes(r.id)), ...appended];
   expect(await ourRows(store)).toEqual(rowMultiset(expected));
+}
+
+/** Retries an operation that lost to a conflicting commit on a fresh snapshot; counts the losses. */
+async function untilCommitted<T extends { status: string; version: number; commit?: { attempts: number } | undefined }>(run: () => Promise<T>, lost: { n: number }): Promise<T> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    try {
+      const r = await run();
+      lost.n += (r.commit?.attempts ?? 1) - 1;
+      return r;
+    } catch (err) {
+      if (!(err instanceof CommitConflictError)) throw err;
+      lost.n++;
+    }
+  }
+  throw new Error("never committed");
+}
+
+const MERGERS = 4;
+
+/**
+ * Merges racing merges: each upserts one existing key of its own, one new key of its own and one
+ * new key all of them insert. Whatever the order, every key ends up exactly once (no duplicate
+ * insert of the shared key, no resurrected or lost row), each merger's own rows carry its value.
+ */
+async function raceMerges(store: ObjectStore, shape: TableShape): Promise<void> {
+  await fillTable(store, shape);
+  const start = (await loadSnapshot({ store })).version;
+  const lost = { n: 0 };
+  const versions = await Promise.all(
+    Array.from({ length: MERGERS }, (_, m) =>
+      untilCommitted(
+        () =>
+          mergeInto({
+            store,
+            source: [10 + m, 500, 600 + m].map((id) => ({ id: BigInt(id), part: testRow(id).part, value: `m${m}`, score: id * 1.5 })),
+            on: "target.id = source.id",
+            whenMatched: [{ action: "updateAll" }],
+            whenNotMatched: [{ action: "insertAll" }],
+            maxAttempts: 50,
+          }),
+        lost,
+      ).then((r) => r.version),
+    ),
+  );
+  expect(lost.n).toBeGreaterThan(0);
+  expect([...versions].sort((a, b) => a - b)).toEqual(Array.from({ length: MERGERS }, (_, i) => start + 1 + i));
+  const rows = await ourRows(store);
+  const ids = rows.map((r) => (JSON.parse(r) as TestRow).id);
+  expect(ids.filter((id) => id === 500)).toHaveLength(1);
+  expect(new Set(ids).size).toBe(ids.length);
+  const byId = new Map(rows.map((r) => JSON.parse(r) as TestRow).map((r) => [r.id, r]));
+  for (let m = 0; m < MERGERS; m++) {
+    expect(byId.get(10 + m)?.value).toBe(`m${m}`);
+    expect(byId.get(600 + m)?.value).toBe(`m${m}`);
+  }
+  expect(ids.length).toBe(60 + 1 + MERGERS);
+}
+
+function motoStore(name: string): ObjectStore {
+  const env = {
+    AWS_ENDPOINT_URL: (moto as MotoServer).endpoint,
+    AWS_REGION: MOTO_CREDENTIALS.region,
+    AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+    AWS_ALLOW_HTTP: "true",
+  };
+  return storeFromUrl({ url: `s3://${bucket}/${name}`, env });
 }
 
 describe.each([SHAPES[0], SHAPES[2]] as TableShape[])("deletes racing deletes and appends, $name", (shape) => {
@@ -88,13 +147,20 @@ describe.each([SHAPES[0], SHAPES[2]] as TableShape[])("deletes racing deletes an
   });
 
   it.skipIf(!availability.available)("moto S3", { timeout: 120_000 }, async () => {
-    const env = {
-      AWS_ENDPOINT_URL: (moto as MotoServer).endpoint,
-      AWS_REGION: MOTO_CREDENTIALS.region,
-      AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-      AWS_ALLOW_HTTP: "true",
-    };
-    await race(storeFromUrl({ url: `s3://${bucket}/${shape.dv ? "dv" : "cow"}`, env }), shape);
+    await race(motoStore(`delete-${shape.dv ? "dv" : "cow"}`), shape);
+  });
+});
+
+describe.each([SHAPES[1], SHAPES[2]] as TableShape[])("merges racing merges, $name", (shape) => {
+  it("memory store", async () => {
+    await raceMerges(new MemoryStore(), shape);
+  });
+
+  it("local store", async () => {
+    await raceMerges(new LocalStore({ root: tempDir() }), shape);
+  });
+
+  it.skipIf(!availability.available)("moto S3", { timeout: 120_000 }, async () => {
+    await raceMerges(motoStore(`merge-${shape.dv ? "dv" : "cow"}`), shape);
   });
 });
