@@ -85,7 +85,10 @@ export function shapeConfiguration(shape: TableShape): Record<string, string> {
  * Creates a table of `rows` rows (ids 0..rows-1) in `commits` appends (so, several files; one
  * per partition per commit when partitioned). Returns its store and directory.
  */
-export async function makeTable(shape: TableShape, options: { rows?: number; commits?: number; dir?: string } = {}): Promise<{ store: LocalStore; dir: string }> {
+export async function makeTable(
+  shape: TableShape,
+  options: { rows?: number; commits?: number; dir?: string; configuration?: Record<string, string> } = {},
+): Promise<{ store: LocalStore; dir: string }> {
   const dir = options.dir ?? tempDir();
   const store = new LocalStore({ root: dir });
   await fillTable(store, shape, options);
@@ -93,7 +96,7 @@ export async function makeTable(shape: TableShape, options: { rows?: number; com
 }
 
 /** Creates the test table on any store (see {@link makeTable}). */
-export async function fillTable(store: ObjectStore, shape: TableShape, options: { rows?: number; commits?: number } = {}): Promise<void> {
+export async function fillTable(store: ObjectStore, shape: TableShape, options: { rows?: number; commits?: number; configuration?: Record<string, string> } = {}): Promise<void> {
   const n = options.rows ?? 60;
   const commits = options.commits ?? 3;
   const step = Math.ceil(n / commits);
@@ -104,7 +107,7 @@ export async function fillTable(store: ObjectStore, shape: TableShape, options: 
       schema: SCHEMA,
       mode: c === 0 ? "error" : "append",
       ...(shape.partitioned ? { partitionBy: ["part"] } : {}),
-      configuration: shapeConfiguration(shape),
+      configuration: { ...shapeConfiguration(shape), ...(options.configuration ?? {}) },
     });
   }
 }
@@ -143,22 +146,24 @@ export async function checkTable(
     expect(live.has(path), `untouched file ${path} still listed`).toBe(true);
     expect(readFileSync(join(dir, canonicalPath(path))).equals(bytes), `untouched file ${path} unchanged`).toBe(true);
   }
-  for (const f of oracle.files) checkStats(f);
+  for (const f of oracle.files) checkStats(f, oracle.physicalNames);
   return oracle;
 }
 
-function checkStats(f: OracleTable["files"][number]): void {
+function checkStats(f: OracleTable["files"][number], physical: Record<string, string>): void {
+  const id = physical.id as string;
+  const value = physical.value as string;
   const stats = f.stats as { numRecords: number; tightBounds?: boolean; minValues: Record<string, number>; maxValues: Record<string, number>; nullCount: Record<string, number> };
   expect(stats, `stats of ${f.path}`).not.toBeNull();
   expect(stats.numRecords).toBe(f.physicalRows);
   if (f.deleted.length > 0) expect(stats.tightBounds).toBe(false);
   const ids = f.rows.map((r) => r.id as number);
   if (ids.length === 0) return;
-  expect(stats.minValues.id).toBeLessThanOrEqual(Math.min(...ids));
-  expect(stats.maxValues.id).toBeGreaterThanOrEqual(Math.max(...ids));
+  expect(stats.minValues[id]).toBeLessThanOrEqual(Math.min(...ids));
+  expect(stats.maxValues[id]).toBeGreaterThanOrEqual(Math.max(...ids));
   const nulls = f.rows.filter((r) => r.value === null).length;
-  if (stats.tightBounds === false) expect(stats.nullCount.value).toBeGreaterThanOrEqual(nulls);
-  else expect(stats.nullCount.value).toBe(nulls);
+  if (stats.tightBounds === false) expect(stats.nullCount[value]).toBeGreaterThanOrEqual(nulls);
+  else expect(stats.nullCount[value]).toBe(nulls);
 }
 
 /** Files of the current table none of whose live rows satisfy `changed` (they must stay untouched), with their bytes. */

@@ -63,6 +63,8 @@ export interface OracleTable {
   rows: Record<string, unknown>[];
   files: OracleFile[];
   protocol: Record<string, unknown>;
+  /** Logical column name -> physical name (the same without column mapping). */
+  physicalNames: Record<string, string>;
   /** With a version: the rows of that commit's cdc files (with `_change_type`). */
   changes?: { rows: Record<string, unknown>[]; files: number };
 }

@@ -262,7 +262,7 @@ def main(argv):
             rows.extend(file_rows)
             described.append({"path": a["path"], "deleted": deleted, "physicalRows": physical_rows, "rows": file_rows,
                               "stats": json.loads(a["stats"]) if a.get("stats") else None})
-        out = {"rows": rows, "files": described, "protocol": protocol}
+        out = {"rows": rows, "files": described, "protocol": protocol, "physicalNames": physical}
         if len(argv) > 3:
             out["changes"] = changes(int(argv[3]))
         print(json.dumps(out))
