@@ -118,3 +118,17 @@ describe("DELETE refusals (nothing committed)", () => {
     expect((await loadSnapshot({ store })).version).toBe(0);
   });
 });
+
+describe("DELETE across a checkpoint", () => {
+  it("DV descriptors survive the checkpoint written at version 10 (our reader and the oracle read it)", async () => {
+    const shape = SHAPES[2] as (typeof SHAPES)[number];
+    const { store, dir } = await makeTable(shape);
+    const ids = [1, 2, 21, 22, 41, 42, 3, 23, 43, 5];
+    for (const id of ids) await deleteRows({ store, where: `id = ${id}` });
+    const snapshot = await loadSnapshot({ store });
+    expect(snapshot.version).toBe(12);
+    expect(snapshot.segment.checkpoint?.version).toBe(10);
+    const oracle = await checkTable(store, dir, allRows().filter((r) => !ids.includes(r.id)));
+    expect(oracle.files.every((f) => f.deleted.length > 0)).toBe(true);
+  });
+});

@@ -169,7 +169,9 @@ def replay(table):
                     a["partitionValues"] = dict(a["partitionValues"])
                 live[file_key(a)] = a
             if row.get("metaData"):
-                metadata = row["metaData"]
+                metadata = dict(row["metaData"])
+                if isinstance(metadata.get("configuration"), list):
+                    metadata["configuration"] = dict(metadata["configuration"])
             if row.get("protocol"):
                 protocol = row["protocol"]
     for version, path in commits(table):
