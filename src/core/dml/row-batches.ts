@@ -23,13 +23,18 @@ export function makeBatch(schema: Schema, children: readonly Data[], length: num
 }
 
 /** Splits a DML scan batch into its table columns (as a batch of `schema`) and its row indexes. */
-export function splitRowIndex(batch: RecordBatch, schema: Schema): { rows: RecordBatch; rowIndexes: BigInt64Array } {
+export function splitRowIndex(batch: RecordBatch, schema: Schema): { rows: RecordBatch; rowIndexAt: (row: number) => number } {
   const children = batch.data.children;
   const index = children[children.length - 1] as Data;
   // Arrow JS slices fixed-width value buffers with their Data: values[0] is the first row.
   const values = (index.values as BigInt64Array).subarray(0, batch.numRows);
-  return { rows: makeBatch(schema, children.slice(0, -1), batch.numRows), rowIndexes: values };
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  const [lo, hi] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
+  const rowIndexAt = (i: number): number => (words[2 * i + hi] as number) * 0x1_0000_0000 + (words[2 * i + lo] as number);
+  return { rows: makeBatch(schema, children.slice(0, -1), batch.numRows), rowIndexAt };
 }
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** The rows at `indices` (ascending or not) as a new batch of the same schema. */
 export function takeBatch(batch: RecordBatch, indices: Int32Array): RecordBatch {

@@ -146,30 +146,35 @@ export async function applyRowChanges(options: ApplyRowChangesOptions): Promise<
     const changes: [RecordBatch | undefined, Parameters<typeof withChangeType>[1]][] = [];
     let rowsRead = 0;
     for (const raw of batches) {
-      const { rows, rowIndexes } = splitRowIndex(raw, readSchema);
+      const { rows, rowIndexAt } = splitRowIndex(raw, readSchema);
       rowsRead += rows.numRows;
       const { fate, updated: newRows } = await decide(rows, file);
       if (fate.length !== rows.numRows) throw new Error(`internal: ${fate.length} fates for ${rows.numRows} rows`);
-      const keep: number[] = [];
-      const del: number[] = [];
-      const upd: number[] = [];
-      for (let i = 0; i < fate.length; i++) {
-        const f = fate[i];
-        if (f === KEEP) keep.push(i);
-        else {
-          leaving.push(Number(rowIndexes[i]));
-          (f === DELETE ? del : upd).push(i);
-        }
-      }
+      let leavingHere = 0;
+      for (let i = 0; i < fate.length; i++) if (fate[i] !== KEEP) leavingHere++;
       const newCount = (newRows ?? []).reduce((n, b) => n + b.numRows, 0);
-      if (newCount !== upd.length) throw new Error(`internal: ${newCount} updated rows for ${upd.length} updates`);
-      counts.deletedRows += del.length;
-      counts.updatedRows += upd.length;
-      if (keep.length === rows.numRows) {
+      if (leavingHere === 0) {
+        if (newCount !== 0) throw new Error(`internal: ${newCount} updated rows for 0 updates`);
         kept.push(rows);
         continue;
       }
-      if (!options.deletionVectors && keep.length > 0) kept.push(takeBatch(rows, Int32Array.from(keep)));
+      const del: number[] = [];
+      const upd: number[] = [];
+      const keep = options.deletionVectors ? undefined : new Int32Array(rows.numRows - leavingHere);
+      let k = 0;
+      for (let i = 0; i < fate.length; i++) {
+        const f = fate[i];
+        if (f === KEEP) {
+          if (keep) keep[k++] = i;
+        } else {
+          leaving.push(rowIndexAt(i));
+          (f === DELETE ? del : upd).push(i);
+        }
+      }
+      if (newCount !== upd.length) throw new Error(`internal: ${newCount} updated rows for ${upd.length} updates`);
+      counts.deletedRows += del.length;
+      counts.updatedRows += upd.length;
+      if (keep && keep.length > 0) kept.push(takeBatch(rows, keep));
       if (newRows) updated.push(...newRows);
       if (cdcWriter) {
         if (del.length > 0) changes.push([takeBatch(rows, Int32Array.from(del)), "delete"]);

@@ -241,10 +241,17 @@ class FileContext {
   }
 }
 
-/** The physical row indexes [start, start + length) as an Int64 column. */
+/** The physical row indexes [start, start + length) as an Int64 column (written as 32-bit words: no BigInt per row). */
 function rowIndexData(start: number, length: number): Data {
   const values = new BigInt64Array(length);
-  for (let i = 0; i < length; i++) values[i] = BigInt(start + i);
+  const words = new Uint32Array(values.buffer);
+  const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  const [lo, hi] = little ? [0, 1] : [1, 0];
+  for (let i = 0; i < length; i++) {
+    const v = start + i;
+    words[2 * i + lo] = v >>> 0;
+    words[2 * i + hi] = Math.floor(v / 0x1_0000_0000);
+  }
   return makeData({ type: new Int64(), length, nullCount: 0, data: values });
 }
 

@@ -15,7 +15,7 @@ import { columnsOf } from "../../expr/columns-of.js";
 import { compareScalars } from "../../expr/compare.js";
 import type { DataType, Scalar } from "../../schema/types.js";
 import type { MergeColumns } from "./merge-columns.js";
-import { joinKey } from "./join-key.js";
+import { joinKey, type JoinKey } from "./join-key.js";
 
 /** An equi-join column pair of the `on` condition. */
 export interface KeyPair {
@@ -68,12 +68,12 @@ export function earlyFilter(options: EarlyFilterOptions): BoundExpr | undefined 
 function keyTerm(target: BoundColumn, sourceType: DataType, values: Iterable<Scalar>, partition: boolean): BoundExpr | undefined {
   let min: Scalar = null;
   let max: Scalar = null;
-  const distinct = new Map<string, Scalar>();
+  const distinct = new Map<JoinKey, Scalar>();
   for (const v of values) {
     if (v === null) continue;
     if (min === null || (compareScalars(v, min) ?? 0) < 0) min = v;
     if (max === null || (compareScalars(v, max) ?? 0) > 0) max = v;
-    if (partition && distinct.size <= MAX_IN_VALUES) distinct.set(joinKey([v]) as string, v);
+    if (partition && distinct.size <= MAX_IN_VALUES) distinct.set(joinKey([v]) as JoinKey, v);
   }
   if (min === null || max === null) return { kind: "const", value: false };
   try {

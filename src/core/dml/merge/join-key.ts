@@ -9,8 +9,16 @@
 import type { Scalar } from "../../schema/types.js";
 import { doubleToRational, isDecimal } from "../../expr/compare.js";
 
+/** A join key: a number for one integral key value within ±2^53 (the common case, fast to hash), else a string. */
+export type JoinKey = string | number;
+
 /** The join key of a row's key values, or undefined when one of them is null. */
-export function joinKey(values: readonly Scalar[]): string | undefined {
+export function joinKey(values: readonly Scalar[]): JoinKey | undefined {
+  if (values.length === 1) {
+    const v = values[0] as Scalar;
+    if (typeof v === "number" && Number.isSafeInteger(v)) return v === 0 ? 0 : v; // -0 is 0
+    if (typeof v === "bigint" && v <= MAX_SAFE && v >= -MAX_SAFE) return Number(v);
+  }
   let out = "";
   for (const v of values) {
     const part = keyPart(v);
@@ -19,6 +27,8 @@ export function joinKey(values: readonly Scalar[]): string | undefined {
   }
   return out;
 }
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 function keyPart(v: Scalar): string | undefined {
   if (v === null) return undefined;
@@ -57,31 +67,19 @@ function gcd(a: bigint, b: bigint): bigint {
 
 /** Row numbers of the source by join key (rows are numbered across batches, in order). */
 export class SourceIndex {
-  private readonly single = new Map<string, number>();
-  private readonly many = new Map<string, number[]>();
+  private readonly rows = new Map<JoinKey, number | number[]>();
 
   /** Adds a row under its key (rows with a null key are not indexed: they match nothing). */
-  add(key: string | undefined, row: number): void {
+  add(key: JoinKey | undefined, row: number): void {
     if (key === undefined) return;
-    const list = this.many.get(key);
-    if (list) list.push(row);
-    else {
-      const first = this.single.get(key);
-      if (first === undefined) this.single.set(key, row);
-      else {
-        this.single.delete(key);
-        this.many.set(key, [first, row]);
-      }
-    }
+    const prior = this.rows.get(key);
+    if (prior === undefined) this.rows.set(key, row);
+    else if (typeof prior === "number") this.rows.set(key, [prior, row]);
+    else prior.push(row);
   }
 
-  /** The rows with this key (empty when none). */
-  lookup(key: string | undefined): readonly number[] {
-    if (key === undefined) return EMPTY;
-    const one = this.single.get(key);
-    if (one !== undefined) return [one];
-    return this.many.get(key) ?? EMPTY;
+  /** The rows with this key: one row number, several, or undefined when none. */
+  lookup(key: JoinKey | undefined): number | readonly number[] | undefined {
+    return key === undefined ? undefined : this.rows.get(key);
   }
 }
-
-const EMPTY: readonly number[] = [];

@@ -88,17 +88,29 @@ export class BatchValues {
 
   /** The value of a (possibly nested) column at a row; null when absent. */
   get(path: readonly string[], row: number): Value {
-    const top = path[0] as string;
-    let read = this.readers.get(top);
-    if (!read) {
-      const i = this.batch.schema.fields.findIndex((f) => f.name === top);
-      const field = this.schema.fields.find((f) => f.name === top);
-      read = i < 0 || !field ? () => null : valueReader(this.batch.data.children[i] as Data, field.type);
-      this.readers.set(top, read);
-    }
-    let v = read(row);
+    let v = this.top(path[0] as string)(row);
     for (let k = 1; k < path.length && v !== null && v !== undefined; k++) v = (v as Record<string, Value>)[path[k] as string];
     return v ?? null;
+  }
+
+  /** A reader of one (possibly nested) column, for hot loops. */
+  reader(path: readonly string[]): (row: number) => Value {
+    if (path.length === 1) {
+      const read = this.top(path[0] as string);
+      return (row) => read(row) ?? null;
+    }
+    return (row) => this.get(path, row);
+  }
+
+  private top(name: string): (i: number) => Value {
+    let read = this.readers.get(name);
+    if (!read) {
+      const i = this.batch.schema.fields.findIndex((f) => f.name === name);
+      const field = this.schema.fields.find((f) => f.name === name);
+      read = i < 0 || !field ? () => null : valueReader(this.batch.data.children[i] as Data, field.type);
+      this.readers.set(name, read);
+    }
+    return read;
   }
 }
 

@@ -26,7 +26,7 @@ import { takeBatch } from "../row-batches.js";
 import { scanOptions } from "../delete.js";
 import { checkClauses, type MergeClauses } from "./clauses.js";
 import { conjunctsOf, earlyFilter, type KeyPair } from "./early-filter.js";
-import { SourceIndex, joinKey } from "./join-key.js";
+import { SourceIndex, joinKey, type JoinKey } from "./join-key.js";
 import { BatchValues, MergeColumns, evalPair } from "./merge-columns.js";
 import { MergeSource } from "./source.js";
 
@@ -116,7 +116,8 @@ export async function mergeInto(options: MergeOptions): Promise<DmlResult<MergeM
   const sourceValues = source.batches.map((b) => new BatchValues(b, source.schema));
   const index = new SourceIndex();
   sourceValues.forEach((v, b) => {
-    for (let r = 0; r < v.batch.numRows; r++) index.add(joinKey(sourceKeyPaths.map((p) => v.get(p, r) as Scalar)), source.start(b) + r);
+    const key = keyReader(v, sourceKeyPaths);
+    for (let r = 0; r < v.batch.numRows; r++) index.add(key(r), source.start(b) + r);
   });
   const early =
     bySource.length > 0
@@ -138,20 +139,24 @@ export async function mergeInto(options: MergeOptions): Promise<DmlResult<MergeM
 
   const decide = (batch: RecordBatch, file: PlannedFile): BatchFate => {
     const tv = new BatchValues(batch, schema);
+    const targetKey = keyReader(tv, targetKeyPaths);
     const fate = new Uint8Array(batch.numRows);
     const updateAllFrom: number[] = []; // source rows whose values replace updated target rows
     for (let row = 0; row < batch.numRows; row++) {
       const t = { values: tv, row };
-      const key = joinKey(targetKeyPaths.map((p) => tv.get(p, row) as Scalar));
+      const candidates = index.lookup(targetKey(row));
       let first = -1;
       let count = 0;
-      for (const s of index.lookup(key)) {
+      const consider = (s: number): void => {
         const at = source.locate(s);
-        if (evalPair(on, columns, t, { values: sourceValues[at.batch] as BatchValues, row: at.row }) !== true) continue;
+        if (evalPair(on, columns, t, { values: sourceValues[at.batch] as BatchValues, row: at.row }) !== true) return;
         matchedSource[s] = 1;
         if (count === 0) first = s;
         count++;
-      }
+      };
+      if (typeof candidates === "number") consider(candidates);
+      else if (candidates === undefined && bySource.length === 0) continue; // no match and nothing to do: KEEP
+      else for (const s of candidates ?? []) consider(s);
       if (count > 1 && unique) {
         throw new InvalidInputError(
           `merge: a target row (row ${targetRowsSeen + row} read, in ${file.add.path}) matched ${count} source rows; each target row may match at most one source row. Deduplicate the source on the merge keys; nothing was committed`,
@@ -233,6 +238,16 @@ export async function mergeInto(options: MergeOptions): Promise<DmlResult<MergeM
       ...m,
     }),
   });
+}
+
+/** The join key of each row of a batch, by row number. */
+function keyReader(values: BatchValues, paths: readonly (readonly string[])[]): (row: number) => JoinKey | undefined {
+  const readers = paths.map((p) => values.reader(p));
+  if (readers.length === 1) {
+    const read = readers[0] as (row: number) => unknown;
+    return (row) => joinKey([read(row) as Scalar]);
+  }
+  return (row) => joinKey(readers.map((r) => r(row) as Scalar));
 }
 
 /** Source rows (by row number, in this order) as target rows. */
