@@ -112,6 +112,30 @@ describe("MERGE on a partitioned table: the key's partition values prune files",
   });
 });
 
+describe("MERGE sources and target-only conditions", () => {
+  it("a RecordBatch stream source; a target-only conjunct of `on` prunes files too", async () => {
+    const { store, dir } = await makeTable(SHAPES[1] as (typeof SHAPES)[number]);
+    const batch = tableFromArrays({ id: BigInt64Array.from([1n, 2n, 40n]), part: ["b", "c", "b"], value: ["s1", "s2", "s40"], score: Float64Array.from([0, 0, 0]) }).batches[0];
+    async function* stream() {
+      yield batch as NonNullable<typeof batch>;
+    }
+    const result = await mergeInto({
+      store,
+      source: stream(),
+      on: "target.id = source.id AND target.part = 'b'",
+      whenMatched: [{ action: "updateAll" }],
+    });
+    // Only part b files in the key range [1, 40] are read: ids 0..19 and 20..39 and 40..59 of part b.
+    expect(result.metrics.numTargetFilesScanned).toBe(3);
+    expect(result.metrics).toMatchObject({ numSourceRows: 3, numTargetRowsUpdated: 2 }); // ids 1 and 40 are in part b, 2 is in c
+    await checkTable(
+      store,
+      dir,
+      allRows().map((r) => (r.id === 1 || r.id === 40 ? { ...r, value: `s${r.id}`, score: 0 } : r)),
+    );
+  });
+});
+
 describe("MERGE refusals (nothing committed)", () => {
   async function refused(run: (store: LocalStore) => Promise<unknown>, pattern: RegExp): Promise<void> {
     const { store } = await makeTable(SHAPES[2] as (typeof SHAPES)[number]);
