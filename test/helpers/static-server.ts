@@ -2,12 +2,15 @@
  * A loopback static file server that behaves like a CDN in front of a Delta table: GET and HEAD of
  * files under a folder, single byte ranges (206 with Content-Range, suffix ranges, 416 past the
  * end), Last-Modified and ETag, 404 for anything missing and no directory listings. It counts and
- * logs requests so tests can assert what a reader fetched. Knobs simulate less friendly hosts.
+ * logs requests so tests can assert what a reader fetched. Knobs simulate less friendly hosts, and
+ * `faults` makes it a flaky origin: 500/503/429 answers, connection resets and bodies cut short
+ * after full headers, decided per request by a seeded {@link FaultPlan} (reproducible).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { open, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import type { AddressInfo } from "node:net";
+import type { FaultPlan, HttpFault } from "./faults.js";
 
 /** Options of {@link startStaticServer}. */
 export interface StaticServerOptions {
@@ -19,6 +22,8 @@ export interface StaticServerOptions {
   headStatus?: number;
   /** Require this exact Authorization header (401 otherwise). */
   authorization?: string;
+  /** Inject faults into GET and HEAD requests ("lost" is treated as "reset"). */
+  faults?: FaultPlan<HttpFault>;
 }
 
 /** One request the server saw. */
@@ -85,6 +90,13 @@ async function handle(root: string, options: StaticServerOptions, req: IncomingM
   if (req.method !== "GET" && req.method !== "HEAD") return send(405, { Allow: "GET, HEAD" }, "read-only");
   if (options.authorization !== undefined && req.headers.authorization !== options.authorization) return send(401, {}, "unauthorized");
   if (req.method === "HEAD" && options.headStatus !== undefined) return send(options.headStatus);
+  const fault = options.faults?.next(`${req.method} ${req.url ?? ""} ${req.headers.range ?? ""}`);
+  if (fault === "500" || fault === "503") return send(Number(fault), {}, "injected failure");
+  if (fault === "429") return send(429, { "Retry-After": "0" }, "slow down");
+  if (fault === "reset" || fault === "lost" || (fault === "cut" && req.method === "HEAD")) {
+    req.socket.destroy();
+    return 0;
+  }
 
   const file = filePath(root, req.url ?? "/");
   const info = file === undefined ? undefined : await stat(file).catch(() => undefined);
@@ -120,6 +132,11 @@ async function handle(root: string, options: StaticServerOptions, req: IncomingM
   try {
     const buffer = Buffer.alloc(end - start);
     await handle.read(buffer, 0, buffer.byteLength, start);
+    if (fault === "cut") {
+      // Full headers went out; half the body follows, then the connection drops.
+      res.write(buffer.subarray(0, Math.floor(buffer.byteLength / 2)), () => res.socket?.destroy());
+      return status;
+    }
     res.end(buffer);
   } finally {
     await handle.close();

@@ -118,18 +118,18 @@ describe("HttpStore", () => {
         headers: { "Content-Range": "bytes 1-3/6", "Content-Length": "3", "Last-Modified": "Wed, 21 Oct 2015 07:28:00 GMT" },
       });
     };
-    const store = new HttpStore({ url: "https://cdn.example/tables/t1?sig=abc", fetch: fakeFetch });
+    const store = new HttpStore({ url: "https://cdn.example/tables/t1?sig=abc", fetch: fakeFetch, client: { retryInitialBackoffMs: 1, retryMaxBackoffMs: 2 } });
     expect(store.root).toBe("https://cdn.example/tables/t1");
     expect(new TextDecoder().decode(await store.get("k 1", { range: { offset: 1, length: 3 } }))).toBe("bcd");
     expect(seen[0]).toEqual({ url: "https://cdn.example/tables/t1/k%201?sig=abc", range: "bytes=1-3", method: "GET" });
     expect((await store.head("k")).lastModified).toBe(Date.UTC(2015, 9, 21, 7, 28));
     await expect(store.get("gone")).rejects.toBeInstanceOf(NotFoundError);
-    await expect(store.get("boom")).rejects.toThrow(/503 Service Unavailable/);
+    await expect(store.get("boom")).rejects.toThrow(/503 Service Unavailable \(after 11 attempts\) \(path https:\/\/cdn.example\/tables\/t1\/boom\)$/);
     await expect(store.get("../escape")).rejects.toBeInstanceOf(InvalidInputError);
   });
 
   it("wraps network failures in StorageError and passes aborts through", async () => {
-    const store = new HttpStore({ url: "http://127.0.0.1:9/", fetch: async () => Promise.reject(new TypeError("fetch failed")) });
+    const store = new HttpStore({ url: "http://127.0.0.1:9/", fetch: async () => Promise.reject(new TypeError("fetch failed")), client: { retries: 2, retryInitialBackoffMs: 1 } });
     await expect(store.get("x")).rejects.toBeInstanceOf(StorageError);
     const live = new HttpStore({ url: await served(new Map([["y", bodyOf("y")]])) });
     const controller = new AbortController();

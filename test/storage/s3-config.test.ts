@@ -163,7 +163,7 @@ describe("s3Config", () => {
 });
 
 describe("client and local options", () => {
-  it("parses retries, backoff, page size and user agent", () => {
+  it("parses retries, backoff, timeouts, page size and user agent", () => {
     expect(
       clientConfig("s3", {
         options: {
@@ -185,6 +185,7 @@ describe("client and local options", () => {
       retryBase: 3,
       userAgent: "delta-edge-test",
       listPageSize: 7,
+      connectTimeoutMs: 5000,
     });
     expect(thrown(() => clientConfig("azure", { options: { "backoff_config.base": "0.5" } })).message).toContain("backoff_config.base");
     expect(localConfig({ options: { MOUNT_ALLOW_UNSAFE_RENAME: "true" } })).toEqual({ allowUnsafeRename: true });

@@ -8,12 +8,14 @@
  */
 import { AlreadyExistsError, InvalidInputError } from "../errors.js";
 import { compareKeys } from "./memory.js";
-import { bodyBytes, objectMetaFromHeaders, resolveRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
+import { rangeHeader } from "./http.js";
+import { bodyBytes, objectMetaFromHeaders, resolveRange, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
 import { SharedKeySigner } from "./azure-auth.js";
 import { putBlocks } from "./azure-blocks.js";
 import { AZURITE_ACCOUNT, AZURITE_DEFAULT_URL, AZURITE_KEY, type AzureConfig } from "./azure-config.js";
 import { parseBlobList, Utf8Reorder } from "./azure-list.js";
-import { errorFromResponse, readBytes, readText, Transport, type OutgoingRequest } from "./s3-transport.js";
+import { Transport, type OutgoingRequest } from "./retry.js";
+import { errorFromResponse, readBytes, readText } from "./s3-transport.js";
 import { encodeKey, encodeSegment, normalizePrefix, queryString } from "./s3-url.js";
 
 /** The Blob service API version sent as `x-ms-version`. */
@@ -38,6 +40,8 @@ export interface AzureRequest {
   body?: Uint8Array;
   idempotent: boolean;
   signal?: AbortSignal | undefined;
+  /** The range a GET asks for (its `x-ms-range` header): the answer is checked against it. */
+  range?: ByteRange | undefined;
 }
 
 const MiB = 1024 * 1024;
@@ -104,19 +108,18 @@ export class AzureStore implements ObjectStore {
         const meta = await this.head(key);
         const [start, end] = resolveRange(range, meta.size);
         if (start >= end) return new Uint8Array(0);
-        const bytes = await this.read(key, `bytes=${start}-${end - 1}`, signal, attempt < 2 ? meta.etag : undefined);
+        const bytes = await this.read(key, { offset: start, length: end - start }, signal, attempt < 2 ? meta.etag : undefined);
         if (bytes !== "changed") return bytes;
       }
     }
-    const header = range.length === undefined ? `bytes=${range.offset}-` : `bytes=${range.offset}-${range.offset + range.length - 1}`;
-    return (await this.read(key, header, signal)) as Uint8Array;
+    return (await this.read(key, range, signal)) as Uint8Array;
   }
 
-  private async read(key: string, range: string | undefined, signal?: AbortSignal, etag?: string): Promise<Uint8Array | "changed"> {
+  private async read(key: string, range: ByteRange | undefined, signal?: AbortSignal, etag?: string): Promise<Uint8Array | "changed"> {
     const headers: Record<string, string> = {};
-    if (range !== undefined) headers["x-ms-range"] = range;
+    if (range !== undefined) headers["x-ms-range"] = rangeHeader(range);
     if (etag !== undefined) headers["If-Match"] = etag;
-    const res = await this.send({ method: "GET", key, headers, idempotent: true, signal });
+    const res = await this.send({ method: "GET", key, headers, idempotent: true, signal, range });
     if (res.status === 416) {
       await res.body?.cancel();
       return new Uint8Array(0); // range starts at or past the end (or the blob is empty)
@@ -220,6 +223,7 @@ export class AzureStore implements ObjectStore {
       idempotent: request.idempotent,
       signal: request.signal,
       path: request.key === undefined ? this.root : this.pathOf(request.key),
+      range: request.range,
     });
   }
 

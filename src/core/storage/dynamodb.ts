@@ -11,7 +11,8 @@
  */
 import { AwsV4Signer } from "aws4fetch";
 import { InvalidInputError, StorageError, type DeltaErrorOptions } from "../errors.js";
-import { readText, Transport, type OutgoingRequest } from "./s3-transport.js";
+import { Transport, type OutgoingRequest } from "./retry.js";
+import { readText } from "./s3-transport.js";
 import type { ClientConfig } from "./storage-options.js";
 
 /** A DynamoDB attribute value (the types the lock table uses). */

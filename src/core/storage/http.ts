@@ -2,10 +2,15 @@
  * HttpStore: a read-only ObjectStore over plain HTTP(S) hosting (a CDN, a static site, a public
  * bucket, the Worker's `/objects/` route). Uses only `fetch`. Keys are URL-encoded per path
  * segment, reads use `Range` headers (206, or 200 from servers that ignore Range, sliced locally),
- * and `head` falls back to a one-byte ranged GET where HEAD is refused. Static hosting cannot list,
- * so `listable` is false and `list` throws; writes throw because the store is read-only.
+ * and `head` falls back to a one-byte ranged GET where HEAD is refused. Requests go through the
+ * shared retrying {@link Transport} (timeouts, retries of 5xx, 429, resets and cut bodies; every
+ * request here is a read, so all are retried). Errors name the object's URL without its query
+ * string (which may hold a signature or a SAS token). Static hosting cannot list, so `listable` is
+ * false and `list` throws; writes throw because the store is read-only.
  */
 import { DeltaError, InvalidInputError, NotFoundError, StorageError } from "../errors.js";
+import { attemptsOf, attemptsSuffix, Transport } from "./retry.js";
+import type { ClientConfig } from "./storage-options.js";
 import {
   objectMetaFromHeaders,
   resolveRange,
@@ -27,6 +32,8 @@ export interface HttpStoreOptions {
   headers?: Record<string, string>;
   /** Extra RequestInit merged into every request (for example `credentials`, `cache`). */
   requestInit?: RequestInit;
+  /** Timeouts and retries (TIMEOUT, CONNECT_TIMEOUT, MAX_RETRIES, RETRY_TIMEOUT, BACKOFF_CONFIG.*). */
+  client?: ClientConfig;
 }
 
 /** A read-only ObjectStore over HTTP(S) GET/HEAD requests. */
@@ -35,7 +42,7 @@ export class HttpStore implements ObjectStore {
   readonly writable = false;
   readonly listable = false;
   private readonly base: URL;
-  private readonly fetchFn: typeof fetch;
+  private readonly transport: Transport;
   private readonly headers: Record<string, string>;
   private readonly requestInit: RequestInit;
 
@@ -53,7 +60,7 @@ export class HttpStore implements ObjectStore {
     base.hash = "";
     this.base = base;
     this.root = `${base.origin}${base.pathname.slice(0, -1)}`;
-    this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.transport = new Transport({ fetch: options.fetch, client: options.client });
     this.headers = { ...options.headers };
     this.requestInit = options.requestInit ?? {};
   }
@@ -76,7 +83,7 @@ export class HttpStore implements ObjectStore {
     }
     const headers: Record<string, string> = {};
     if (range !== undefined) headers["Range"] = rangeHeader(range);
-    const res = await this.request(key, "GET", headers, signal);
+    const res = await this.request(key, "GET", headers, { signal, range });
     if (res.status === 206) return new Uint8Array(await res.arrayBuffer());
     if (res.status === 416) {
       // Range starts at or beyond the end: the object exists, the clamped range is empty.
@@ -98,13 +105,13 @@ export class HttpStore implements ObjectStore {
     if (res.ok && length !== null) return this.meta(key, Number(length), res.headers);
     if (!res.ok && res.status !== 403 && res.status !== 405 && res.status !== 501) throw await this.failure(key, res);
     // HEAD refused (some signed URLs and hosts) or no length: ask for one byte instead.
-    const probe = await this.request(key, "GET", { Range: "bytes=0-0" });
+    const probe = await this.request(key, "GET", { Range: "bytes=0-0" }, { headersOnly: true });
     if (probe.status === 206 || probe.status === 416) {
       const total = /\/(\d+)\s*$/.exec(probe.headers.get("Content-Range") ?? "")?.[1];
       await probe.body?.cancel();
       if (total !== undefined) return this.meta(key, Number(total), probe.headers);
       if (probe.status === 416) return this.meta(key, 0, probe.headers);
-      throw new StorageError("ranged GET without a usable Content-Range", { path: this.urlOf(key), status: 206 });
+      throw new StorageError("ranged GET without a usable Content-Range", { path: this.pathOf(key), status: 206 });
     }
     if (probe.ok) {
       const probeLength = probe.headers.get("Content-Length");
@@ -112,7 +119,10 @@ export class HttpStore implements ObjectStore {
         await probe.body?.cancel();
         return this.meta(key, Number(probeLength), probe.headers);
       }
-      return this.meta(key, (await probe.arrayBuffer()).byteLength, probe.headers);
+      const bytes = await probe.arrayBuffer().catch((cause: unknown) => {
+        throw new StorageError("reading the probe's body failed", { path: this.pathOf(key), cause });
+      });
+      return this.meta(key, bytes.byteLength, probe.headers);
     }
     throw await this.failure(key, probe);
   }
@@ -144,27 +154,38 @@ export class HttpStore implements ObjectStore {
     });
   }
 
-  private async request(key: string, method: "GET" | "HEAD", extra: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+  /** The URL of a key as errors name it: without the query string (it may carry credentials). */
+  pathOf(key: string): string {
+    return `${this.root}/${key}`;
+  }
+
+  private request(
+    key: string,
+    method: "GET" | "HEAD",
+    extra: Record<string, string>,
+    options: { signal?: AbortSignal | undefined; range?: ByteRange | undefined; headersOnly?: boolean } = {},
+  ): Promise<Response> {
     const url = this.urlOf(key);
     const headers = new Headers(this.requestInit.headers);
     for (const [name, value] of Object.entries(this.headers)) headers.set(name, value);
     for (const [name, value] of Object.entries(extra)) headers.set(name, value);
     const init: RequestInit = { ...this.requestInit, method, headers };
-    if (signal !== undefined) init.signal = signal;
-    try {
-      return await this.fetchFn(url, init);
-    } catch (cause) {
-      if (signal?.aborted) throw cause; // let callers see their own AbortError
-      throw new StorageError(`${method} request failed: ${describe(cause)}`, { path: url, cause });
-    }
+    delete init.signal; // the transport combines the caller's signal with its timeouts
+    return this.transport.send(() => ({ url, init }), {
+      idempotent: true,
+      signal: options.signal ?? this.requestInit.signal ?? undefined,
+      path: this.pathOf(key),
+      range: options.range,
+      ...(options.headersOnly === true ? { headersOnly: true } : {}),
+    });
   }
 
   private async failure(key: string, res: Response): Promise<DeltaError> {
     await res.body?.cancel();
-    const path = `${this.root}/${key}`;
+    const path = this.pathOf(key);
     if (res.status === 404 || res.status === 410) return new NotFoundError("object not found", { path });
     const text = `${res.status}${res.statusText ? ` ${res.statusText}` : ""}`;
-    return new StorageError(`HTTP ${text}`, { path, status: res.status });
+    return new StorageError(`HTTP ${text}${attemptsSuffix(attemptsOf(res))}`, { path, status: res.status });
   }
 
   private meta(key: string, size: number, headers: Headers): ObjectMeta {
@@ -181,12 +202,4 @@ export function rangeHeader(range: ByteRange): string {
 
 function isEmptyRange(range: ByteRange): boolean {
   return "suffix" in range ? range.suffix <= 0 : range.length !== undefined && range.length <= 0;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as { cause?: unknown }).cause;
-    return cause instanceof Error ? `${error.message}: ${cause.message}` : error.message;
-  }
-  return String(error);
 }

@@ -1,13 +1,15 @@
 /**
  * Public surface of the storage layer: the ObjectStore contract, the fetch-only backends (memory,
  * read-only http, S3/R2/MinIO, GCS, Azure Blob), their typed configs and delta-rs string options,
- * the wrappers (request counting, range cache) and URL-based store selection.
+ * the retry defaults of the fetch-based stores, the wrappers (request counting, range cache) and
+ * URL-based store selection.
  * Runtime-specific backends (local files, R2 bindings) live outside src/core and register
  * themselves through registerStoreFactory.
  */
 export * from "./object-store.js";
 export { MemoryStore, compareKeys, type MemoryStoreOptions } from "./memory.js";
 export { HttpStore, rangeHeader, type HttpStoreOptions } from "./http.js";
+export { RETRY_DEFAULTS, type RetrySettings } from "./retry.js";
 export { CountingStore, type StoreOp, type StoreOperation, type StoreStats } from "./counting.js";
 export { CachingStore, defaultCacheable, type CacheStats, type CachingStoreOptions } from "./cache.js";
 export {

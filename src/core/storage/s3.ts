@@ -14,6 +14,7 @@ import {
   objectMetaFromHeaders,
   bodyBytes,
   resolveRange,
+  type ByteRange,
   type GetOptions,
   type ListOptions,
   type ObjectMeta,
@@ -24,7 +25,8 @@ import type { S3CommitOptions, S3Config } from "./s3-config.js";
 import { parseListPage } from "./s3-list.js";
 import { multipartUpload } from "./s3-multipart.js";
 import { S3_DIALECT, type CopyCondition, type S3Dialect } from "./s3-dialect.js";
-import { errorFromResponse, parseErrorBody, readBytes, readText, Transport, type OutgoingRequest } from "./s3-transport.js";
+import { Transport, type OutgoingRequest } from "./retry.js";
+import { errorFromResponse, parseErrorBody, readBytes, readText } from "./s3-transport.js";
 import { bucketEndpoint, encodeKey, normalizePrefix, queryString } from "./s3-url.js";
 
 export { S3_DIALECT, type CopyCondition, type S3Dialect } from "./s3-dialect.js";
@@ -51,6 +53,8 @@ export interface S3Request {
   idempotent: boolean;
   signal?: AbortSignal | undefined;
   retryStatuses?: readonly number[];
+  /** The range a GET asks for (its `Range` header): the answer is checked against it. */
+  range?: ByteRange | undefined;
 }
 
 const MiB = 1024 * 1024;
@@ -124,7 +128,7 @@ export class S3Store implements ObjectStore {
       return new Uint8Array(0);
     }
     const headers: Record<string, string> = range === undefined ? {} : { Range: rangeHeader(range) };
-    const res = await this.send({ method: "GET", key, headers, idempotent: true, signal });
+    const res = await this.send({ method: "GET", key, headers, idempotent: true, signal, range });
     const path = this.pathOf(key);
     if (res.status === 206) return readBytes(res, path);
     if (res.status === 416) {
@@ -273,6 +277,7 @@ export class S3Store implements ObjectStore {
       signal: request.signal,
       path: request.key === undefined ? this.root : this.pathOf(request.key),
       ...(request.retryStatuses ? { retryStatuses: request.retryStatuses } : {}),
+      range: request.range,
     });
   }
 

@@ -4,7 +4,8 @@
  * options and environment variables combine (explicit wins; an unknown explicit key is an
  * InvalidInputError naming it, an unknown env var is ignored), value parsers that name the option
  * on bad input, and the two backend-neutral typed configs: {@link ClientConfig} and
- * {@link LocalConfig}. Backend configs (s3Config, azureConfig, gcsConfig) build on this.
+ * {@link LocalConfig}. Backend configs (s3Config, azureConfig, gcsConfig) build on this; plain
+ * http(s) tables take the client keys alone (`HTTP_` prefix in the environment).
  */
 import { InvalidInputError } from "../errors.js";
 
@@ -17,7 +18,7 @@ export interface OptionSources {
 }
 
 /** The backends whose keys are tabled here. */
-export type OptionScope = "s3" | "azure" | "gcs" | "local";
+export type OptionScope = "s3" | "azure" | "gcs" | "local" | "http";
 
 type Table = Record<string, readonly string[]>;
 
@@ -73,10 +74,15 @@ const LOCAL_KEYS: Table = {
   MOUNT_ALLOW_UNSAFE_RENAME: ["allow_unsafe_rename"],
 };
 
-/** Client keys shared by every HTTP backend; each also accepted with an aws_/azure_/google_ prefix. */
+/**
+ * Client keys shared by every HTTP backend; each also accepted with the backend's prefix
+ * (aws_/azure_/google_/http_), which environment variables need. Timeouts and retries are
+ * explained in retry.ts (defaults there: RETRY_DEFAULTS).
+ */
 const CLIENT_KEYS: Table = {
   ALLOW_HTTP: [],
   TIMEOUT: [],
+  CONNECT_TIMEOUT: [],
   USER_AGENT: [],
   MAX_RETRIES: [],
   RETRY_TIMEOUT: [],
@@ -87,7 +93,6 @@ const CLIENT_KEYS: Table = {
   MULTIPART_THRESHOLD: [],
   MULTIPART_PART_SIZE: [],
   // Connection tuning of object_store's reqwest client: accepted, no effect under fetch.
-  CONNECT_TIMEOUT: [],
   POOL_IDLE_TIMEOUT: [],
   POOL_MAX_IDLE_PER_HOST: [],
   HTTP1_ONLY: [],
@@ -123,8 +128,8 @@ const IGNORED_KEYS: readonly string[] = [
   "GOOGLE_CLOUD_PROJECT",
 ];
 
-const SCOPE_TABLES: Record<OptionScope, Table> = { s3: S3_KEYS, azure: AZURE_KEYS, gcs: GCS_KEYS, local: LOCAL_KEYS };
-const CLIENT_PREFIX: Record<OptionScope, string> = { s3: "aws_", azure: "azure_", gcs: "google_", local: "" };
+const SCOPE_TABLES: Record<OptionScope, Table> = { s3: S3_KEYS, azure: AZURE_KEYS, gcs: GCS_KEYS, local: LOCAL_KEYS, http: {} };
+const CLIENT_PREFIX: Record<OptionScope, string> = { s3: "aws_", azure: "azure_", gcs: "google_", local: "", http: "http_" };
 
 /** Lower-case alias -> canonical name, for one scope (its own keys, client keys, ignored keys). */
 function aliasMap(scope: OptionScope): Map<string, string> {
@@ -146,7 +151,7 @@ function aliasMap(scope: OptionScope): Map<string, string> {
   return map;
 }
 
-const ENV_PREFIXES = ["aws_", "azure_", "azurite_", "google_", "delta_", "mount_"];
+const ENV_PREFIXES = ["aws_", "azure_", "azurite_", "google_", "delta_", "mount_", "http_"];
 
 const ALIASES = new Map<OptionScope, Map<string, string>>();
 const EVERY_KEY = new Set<string>();
@@ -155,7 +160,7 @@ for (const scope of Object.keys(SCOPE_TABLES) as OptionScope[]) {
   ALIASES.set(scope, map);
   for (const alias of map.keys()) EVERY_KEY.add(alias);
 }
-for (const canonical of Object.keys(CLIENT_KEYS)) for (const p of ["aws_", "azure_", "google_"]) EVERY_KEY.add(p + canonical.toLowerCase());
+for (const canonical of Object.keys(CLIENT_KEYS)) for (const p of ["aws_", "azure_", "google_", "http_"]) EVERY_KEY.add(p + canonical.toLowerCase());
 
 /** One resolved option: its value and the key it was given under (for error messages). */
 export interface ResolvedOption {
@@ -263,11 +268,13 @@ export function parseBytes(option: ResolvedOption): number {
 export interface ClientConfig {
   /** Allow plain `http://` endpoints (ALLOW_HTTP / AWS_ALLOW_HTTP / allow_http). Default false. */
   allowHttp?: boolean;
-  /** Per-request timeout in milliseconds (TIMEOUT, e.g. `30s`). Default 30 000; 0 disables. */
+  /** Per-attempt timeout in ms, from sending to the last body byte (TIMEOUT, e.g. `30s`). Default 30 000; 0 disables. */
   timeoutMs?: number;
+  /** Per-attempt limit in ms on the wait for response headers (CONNECT_TIMEOUT). Default 0 (none). */
+  connectTimeoutMs?: number;
   /** User-Agent header (USER_AGENT); browsers ignore it. */
   userAgent?: string;
-  /** Retries of idempotent requests after a transient failure (MAX_RETRIES). Default 5. */
+  /** Retries of idempotent requests after a transient failure (MAX_RETRIES; 0 disables). Default 10. */
   retries?: number;
   /** First backoff in ms (BACKOFF_CONFIG.INIT_BACKOFF). Default 100. */
   retryInitialBackoffMs?: number;
@@ -275,7 +282,7 @@ export interface ClientConfig {
   retryMaxBackoffMs?: number;
   /** Backoff multiplier (BACKOFF_CONFIG.BASE). Default 2. */
   retryBase?: number;
-  /** Give up retrying once this many ms have passed since the first attempt (RETRY_TIMEOUT). Default 180 000. */
+  /** Overall deadline in ms: no retry starts or runs past it, counted from the first attempt (RETRY_TIMEOUT). Default 180 000. */
   retryTimeoutMs?: number;
   /** Keys per listing page (LIST_PAGE_SIZE; S3 max-keys, Azure maxresults). Default 1000. */
   listPageSize?: number;
@@ -289,6 +296,7 @@ export function clientConfig(scope: OptionScope, sources: OptionSources | Resolv
   let o: ResolvedOption | undefined;
   if ((o = get("ALLOW_HTTP"))) config.allowHttp = parseBool(o);
   if ((o = get("TIMEOUT"))) config.timeoutMs = parseDuration(o);
+  if ((o = get("CONNECT_TIMEOUT"))) config.connectTimeoutMs = parseDuration(o);
   if ((o = get("USER_AGENT"))) config.userAgent = o.value;
   if ((o = get("MAX_RETRIES"))) config.retries = parseCount(o);
   if ((o = get("RETRY_TIMEOUT"))) config.retryTimeoutMs = parseDuration(o);

@@ -1,7 +1,8 @@
 /**
  * url.ts: picks an ObjectStore from a URL. Core knows `memory://name[/prefix]` (a process-wide
  * registry of named MemoryStores, so equal names share one store), `http(s)://` (read-only
- * HttpStore), `s3://` and `s3a://` (S3Store), `gs://` (GcsStore) and `az://`, `azure://`, `adl://`,
+ * HttpStore: `header.<Name>` options become request headers, the client keys set its timeouts and
+ * retries), `s3://` and `s3a://` (S3Store), `gs://` (GcsStore) and `az://`, `azure://`, `adl://`,
  * `abfs[s]://` (AzureStore), configured from delta-rs option names. Everything else — `file://`
  * and bare paths (registered by src/node), bindings — comes from factories registered with
  * {@link registerStoreFactory}; an unregistered scheme is an UnsupportedFeatureError naming it.
@@ -16,6 +17,7 @@ import type { ObjectStore } from "./object-store.js";
 import { PrefixedStore } from "./prefixed.js";
 import { S3Store } from "./s3.js";
 import { s3Config } from "./s3-config.js";
+import { clientConfig } from "./storage-options.js";
 import { parseBucketUrl } from "./s3-url.js";
 
 /** Options of {@link storeFromUrl} (also what a {@link StoreFactory} receives). */
@@ -70,10 +72,13 @@ export function storeFromUrl(options: StoreFromUrlOptions): ObjectStore {
   if (cloud !== undefined) return cloud;
   if (scheme === "http" || scheme === "https") {
     const headers: Record<string, string> = {};
+    const rest: Record<string, string> = {};
     for (const [name, value] of Object.entries(options.options ?? {})) {
       if (name.toLowerCase().startsWith("header.")) headers[name.slice("header.".length)] = value;
+      else rest[name] = value;
     }
-    return new HttpStore({ url: options.url, headers, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    const client = clientConfig("http", { options: rest, env: options.env });
+    return new HttpStore({ url: options.url, headers, client, ...(options.fetch ? { fetch: options.fetch } : {}) });
   }
   if (scheme === BARE_PATH_SCHEME) {
     throw new UnsupportedFeatureError("storage:path", "plain paths need a local-file store: import delta-edge/node", { path: options.url });
