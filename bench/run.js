@@ -3,12 +3,13 @@
 // and writes the combined JSON to bench/out/results.json. Benchmarks import the built dist/.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { bundleBench } from "./bundle.js";
 import { logReplayBench } from "./log-replay.js";
 import { scanBench } from "./scan.js";
 import { writeBench } from "./write.js";
 
 const only = process.argv[2];
-const benches = { "log-replay": logReplayBench, write: writeBench, scan: scanBench };
+const benches = { "log-replay": logReplayBench, write: writeBench, scan: scanBench, bundle: bundleBench };
 const results = {};
 for (const [name, fn] of Object.entries(benches)) {
   if (only && only !== name) continue;

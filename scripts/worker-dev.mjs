@@ -7,6 +7,7 @@
  *
  *   npm start                      http://127.0.0.1:8787, data in .wrangler/state/r2
  *   PORT=9000 WRITE_TOKEN=s3cret READ_TOKEN=r npm start
+ *   PRESIGN_ALLOW=lake/tables/ AWS_ENDPOINT_URL=... AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... npm start
  *
  * The demo explorer (demo/, built into demo/dist by scripts/build-demo.mjs at start) is served
  * as static assets, as wrangler.toml's `[assets]` block does when deployed.
@@ -107,7 +108,8 @@ async function main() {
   const writeToken = process.env.WRITE_TOKEN ?? "dev-token";
   /** @type {Record<string, string>} */
   const bindings = { WRITE_TOKEN: writeToken };
-  for (const name of ["READ_TOKEN", "TABLES_PREFIX", "MAX_BODY_BYTES", "CORS_ORIGIN"]) {
+  const presign = ["PRESIGN_ALLOW", "PRESIGN_EXPIRES_SECONDS", "PRESIGN_MAX_REQUESTS", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ALLOW_HTTP", "AWS_VIRTUAL_HOSTED_STYLE_REQUEST"];
+  for (const name of ["READ_TOKEN", "TABLES_PREFIX", "MAX_BODY_BYTES", "CORS_ORIGIN", ...presign]) {
     const value = process.env[name];
     if (value !== undefined) bindings[name] = value;
   }

@@ -1,7 +1,8 @@
 /**
  * The explorer's data side (no DOM): a session over one table URL, read entirely in the browser
- * with the delta-edge/browser bundle. Requests go HttpStore -> CountingStore (network requests and
- * bytes, as the page reports them) -> CachingStore (log and footer bytes fetched once per session).
+ * with the delta-edge/browser bundle. Requests go HttpStore (or a bucket store, see signer.ts) ->
+ * CountingStore (network requests and bytes, as the page reports them) -> CachingStore (log and
+ * footer bytes fetched once per session).
  * Snapshots come from openTable, the history from readHistory, rows from readRows with a limit, so
  * only the footers and column chunks a query needs are fetched.
  */
@@ -14,6 +15,7 @@ import {
   readHistory,
   readRows,
   type HistoryEntry,
+  type ObjectStore,
   type Snapshot,
 } from "../../src/browser/index.js";
 import { numRecordsOf, schemaFields, type SchemaField } from "./format.js";
@@ -73,9 +75,10 @@ export class TableSession {
   private readonly store: CachingStore;
   private total: Traffic = { requests: 0, gets: 0, heads: 0, bytes: 0 };
 
-  constructor(url: string) {
+  /** `store` reads the table (default: HTTP GETs of `url`; signer.ts picks one for s3:// URLs). */
+  constructor(url: string, store: ObjectStore = new HttpStore({ url })) {
     this.url = url;
-    this.counting = new CountingStore(new HttpStore({ url }));
+    this.counting = new CountingStore(store);
     this.store = new CachingStore(this.counting);
   }
 

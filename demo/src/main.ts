@@ -3,19 +3,24 @@
  * CORS-enabled static URL of a Delta table), then see the snapshot, the history with a version
  * slider (time travel), the live files, and the first rows of a query with column selection and a
  * WHERE predicate, with the requests and bytes each action cost. Everything is read in the browser
- * (explorer.ts); `?table=<url>&version=<n>` opens a table directly. `body[data-state]` is
- * idle | loading | ready | error, for scripts and tests that drive the page.
+ * (explorer.ts); `?table=<url>&version=<n>` opens a table directly, `?table=s3://bucket/prefix&
+ * signer=<Worker origin>` one in a private bucket (signer.ts, s3-form.ts). `body[data-state]` is
+ * idle | loading | ready | error, for scripts and tests that drive the page; errors are also in
+ * `[data-testid="error"]`.
  */
 import type { Snapshot } from "../../src/browser/index.js";
 import { byId, fill, h, table } from "./dom.js";
 import { fileInfos, snapshotInfo, TableSession, type Traffic } from "./explorer.js";
 import { formatBytes, formatCell, partitionText, typeLabel, type SchemaField } from "./format.js";
+import { wireS3Forms } from "./s3-form.js";
+import { s3Hint, storeForTable, type SignWith } from "./signer.js";
 
 const ui = {
   form: byId<HTMLFormElement>("open-form"),
   url: byId<HTMLInputElement>("table-url"),
   tables: byId("tables"),
   status: byId("status"),
+  error: byId("error"),
   info: byId("info"),
   schema: byId("schema"),
   slider: byId<HTMLInputElement>("version"),
@@ -46,12 +51,15 @@ function setState(state: "idle" | "loading" | "ready" | "error", message = ""): 
   document.body.dataset["state"] = state;
   ui.status.className = state;
   fill(ui.status, message);
+  fill(ui.error, state === "error" ? message : "");
+  ui.error.hidden = state !== "error";
 }
 
 function describeError(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    const text = typeof code === "string" ? `${code}: ${error.message}` : error.message;
+    const hint = s3Hint(error.message);
+    const text = (typeof code === "string" ? `${code}: ${error.message}` : error.message) + (hint === "" ? "" : ` (${hint})`);
     const network = /failed to fetch|networkerror|load failed/i.test(`${text} ${String((error as { cause?: unknown }).cause)}`);
     return network ? `${text} (is the URL reachable, and does it allow this origin by CORS, with the Range header?)` : text;
   }
@@ -175,8 +183,15 @@ function renderHistory(entries: Array<{ version: number; timestamp: number; oper
   );
 }
 
-function openTableUrl(url: string, version: number | undefined): void {
-  session = new TableSession(url);
+function openTableUrl(url: string, version: number | undefined, how: SignWith = signWith()): void {
+  try {
+    session = new TableSession(url, storeForTable(url, how));
+  } catch (error) {
+    session = undefined;
+    generation++;
+    setState("error", describeError(error));
+    return;
+  }
   snapshot = undefined;
   fill(ui.columns);
   void act("open table", async (s, gen) => {
@@ -239,6 +254,16 @@ async function start(): Promise<void> {
     const v = params.get("version");
     openTableUrl(fromQuery, v === null || v === "" ? undefined : Number(v));
   }
+}
+
+const s3Forms = wireS3Forms((url, how) => {
+  ui.url.value = url;
+  openTableUrl(url, undefined, how);
+});
+
+/** Signing of s3:// URLs opened from the page URL or the URL box: the `signer` parameter. */
+function signWith(): SignWith {
+  return { signer: new URLSearchParams(location.search).get("signer"), token: s3Forms.token() };
 }
 
 void start();

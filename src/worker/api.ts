@@ -8,6 +8,7 @@
  *   GET  /api/tables/:schema/:table[/history|/files]   tables.ts
  *   GET  /api/tables/:schema/:table/rows               rows.ts
  *   POST /api/tables/:schema/:table[/maintenance]      write.ts
+ *   POST /api/presign                                  presign.ts
  *   GET|HEAD /objects/<key>                            objects.ts
  */
 import { InvalidInputError } from "../core/errors.js";
@@ -15,6 +16,7 @@ import { authorize } from "./auth.js";
 import { checkName, tableStore, type Env } from "./env.js";
 import { errorResponse, HttpError, preflight, withCors } from "./http.js";
 import { objectRoute } from "./objects.js";
+import { presignRoute } from "./presign.js";
 import { rowsRoute } from "./rows.js";
 import { filesRoute, historyRoute, infoRoute, listTablesRoute } from "./tables.js";
 import { maintenanceRoute, writeRoute } from "./write.js";
@@ -39,6 +41,11 @@ async function route(request: Request, env: Env): Promise<Response> {
     allow(request, ["GET", "HEAD"]);
     await authorize(request, env, "read");
     return objectRoute(request, env, segments.slice(1));
+  }
+  if (head === "api" && second === "presign" && segments.length === 2) {
+    allow(request, ["POST"]);
+    await authorize(request, env, "read");
+    return presignRoute(request, env);
   }
   if (head !== "api" || second !== "tables") {
     if (env.ASSETS !== undefined && head !== "api" && head !== "objects") return env.ASSETS.fetch(request);

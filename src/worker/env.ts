@@ -6,6 +6,7 @@
  * relative to the same root.
  */
 import { InvalidInputError } from "../core/errors.js";
+import type { PresignEnv } from "./presign-settings.js";
 import { R2BindingStore, type R2BucketLike, type R2ListLike, type R2ObjectLike, type R2RangeLike } from "./r2-store.js";
 
 /** An R2 object with its body as a stream (what `bucket.get` returns when the object exists). */
@@ -25,8 +26,8 @@ export interface AssetsBinding {
   fetch(request: Request): Promise<Response>;
 }
 
-/** Bindings, vars and secrets of the Worker (see wrangler.toml). */
-export interface Env {
+/** Bindings, vars and secrets of the Worker (see wrangler.toml; presigning: presign-settings.ts). */
+export interface Env extends PresignEnv {
   /** R2 bucket holding the tables. */
   TABLES: WorkerBucket;
   /** Secret: bearer token for writes and maintenance. Unset: writes are refused. */

@@ -1,7 +1,7 @@
 /**
  * Headless Chromium for the browser tests: Debian's /usr/bin/chromium (apt-get install chromium;
  * `playwright install` is never used) driven by playwright-core, with a fresh profile directory,
- * a log of the page's requests (URL and Range header) and a helper that waits for the explorer
+ * a log of the page's requests (URL, Range and Authorization headers) and a helper that waits for the explorer
  * to finish an action (body[data-state] leaves "loading").
  */
 import { chromium, type BrowserContext, type Page } from "playwright-core";
@@ -24,8 +24,10 @@ const ARGS = [
 export interface BrowserSession {
   context: BrowserContext;
   page: Page;
-  /** Requests the page made, in order. */
-  requests: Array<{ url: string; method: string; range: string | undefined }>;
+  /** Requests the page made, in order (`authorization` is filled in asynchronously: see `recorded`). */
+  requests: Array<{ url: string; method: string; range: string | undefined; authorization: string | undefined }>;
+  /** The requests so far, once every one's full headers (Authorization included) are known. */
+  recorded(): Promise<BrowserSession["requests"]>;
   /** Waits until the explorer's current action has finished; throws on an error unless allowed. */
   settle(options?: { allowError?: boolean }): Promise<void>;
   close(): Promise<void>;
@@ -42,12 +44,21 @@ export async function launchChromium(userDataDir: string): Promise<BrowserSessio
   const page = context.pages()[0] ?? (await context.newPage());
   const requests: BrowserSession["requests"] = [];
   const errors: string[] = [];
-  page.on("request", (r) => requests.push({ url: r.url(), method: r.method(), range: r.headers()["range"] }));
+  const pending: Promise<unknown>[] = [];
+  page.on("request", (r) => {
+    const entry: BrowserSession["requests"][number] = { url: r.url(), method: r.method(), range: r.headers()["range"], authorization: undefined };
+    requests.push(entry);
+    pending.push(r.allHeaders().then((h) => (entry.authorization = h["authorization"]), () => undefined));
+  });
   page.on("pageerror", (e) => errors.push(e.message));
   return {
     context,
     page,
     requests,
+    async recorded() {
+      await Promise.all(pending);
+      return requests;
+    },
     async settle(options = {}) {
       await page.waitForFunction(() => document.body.dataset["state"] !== "loading", undefined, { timeout: 20_000 });
       if (errors.length > 0) throw new Error(`page error: ${errors.join("; ")}`);

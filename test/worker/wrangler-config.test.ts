@@ -17,7 +17,7 @@ describe("wrangler.toml and the Worker bundle", () => {
     expect(WORKER_ENTRY).toBe(resolve(ROOT, "src/worker/main.ts"));
     expect(COMPATIBILITY_DATE >= "2024-09-01").toBe(true);
     expect(toml).toMatch(/\[\[r2_buckets\]\]\s*\nbinding = "TABLES"/);
-    expect(toml).not.toMatch(/^\s*(WRITE_TOKEN|READ_TOKEN)\s*=/m);
+    expect(toml).not.toMatch(/^\s*(WRITE_TOKEN|READ_TOKEN|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN)\s*=/m);
     expect(readFileSync(WORKER_ENTRY, "utf8")).toMatch(/^export default \{/m);
     expect(readFileSync(WORKER_ENTRY, "utf8")).not.toMatch(/^export (?!default)/m);
   });

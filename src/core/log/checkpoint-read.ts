@@ -8,7 +8,7 @@
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
 // Pure-JS codecs: hyparquet-compressors' `compressors` compiles a Snappy wasm from bytes at import
 // time, which Cloudflare Workers refuse (the whole Worker would fail to start).
-import { defaultCompressors as compressors } from "../scan/parquet/compressors.js";
+import { defaultCompressors as compressors, loadCompressors } from "../scan/parquet/compressors.js";
 import { DeltaError, ProtocolError } from "../errors.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import type { Action, AddFile, Sidecar } from "./actions.js";
@@ -80,6 +80,7 @@ export async function parseCheckpointParquet(bytes: Uint8Array, context: { path:
     // Top-level columns only: schema elements directly under the root.
     const columns = topLevelNames(metadata.schema).filter((n) => ACTION_COLUMNS.includes(n) && present.has(n));
     if (columns.length === 0) return [];
+    await loadCompressors(metadata);
     rows = (await parquetReadObjects({ file: buffer, metadata, columns, compressors })) as Record<string, unknown>[];
   } catch (cause) {
     if (cause instanceof DeltaError) throw cause;

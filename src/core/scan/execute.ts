@@ -9,8 +9,8 @@
  */
 import { Data, Field, Int64, RecordBatch, Schema, Struct, Table, makeData } from "apache-arrow";
 import { DeltaError, NotFoundError, StorageError } from "../errors.js";
-import type { ObjectStore } from "../storage/object-store.js";
-import { loadDeletionVector, keepMask, type DvByteReader, type DvLocation } from "../log/deletion-vector.js";
+import { prepareReads, type ObjectStore } from "../storage/object-store.js";
+import { deletionVectorLocation, loadDeletionVector, keepMask, type DvByteReader, type DvLocation } from "../log/deletion-vector.js";
 import { deltaSchemaToArrow } from "../schema/arrow-schema.js";
 import { physicalSchema } from "../schema/column-mapping.js";
 import type { StructField } from "../schema/types.js";
@@ -68,8 +68,9 @@ export async function* scanFiles(plan: ScanPlan, options: ExecuteOptions): Async
   let next = 0;
   const fill = (): void => {
     while (inFlight.length < ahead && next < plan.files.length) {
-      const file = plan.files[next++] as PlannedFile;
-      const read = ctx.readFile(file);
+      const index = next++;
+      const file = plan.files[index] as PlannedFile;
+      const read = ctx.readFile(file, index);
       // Handled now, so a failure while an earlier file is awaited is not an unhandled rejection;
       // awaiting `read` later still throws it.
       read.catch(() => undefined);
@@ -99,8 +100,8 @@ export async function* scanBatches(plan: ScanPlan, options: ExecuteOptions): Asy
   const reader = options.reader ?? defaultReader({ limit, scanBytes: plan.files.reduce((n, f) => n + Number(f.add.size), 0) });
   const ctx = new FileContext(plan, schema, reader, options);
   let emitted = 0;
-  for (const file of plan.files) {
-    for await (const b of ctx.readFileStream(file)) {
+  for (const [index, file] of plan.files.entries()) {
+    for await (const b of ctx.readFileStream(file, index)) {
       if (emitted + b.numRows >= limit) {
         yield b.slice(0, limit - emitted);
         return;
@@ -123,10 +124,15 @@ const MAX_SLICES = 8;
 /** Beyond MAX_SLICES, runs this long on average are still sliced (a slice costs about this many row copies). */
 const MIN_SLICE_ROWS = 1024;
 
+/** Files whose keys are handed to the store as one read hint (see ObjectStore.prepareReads). */
+const HINT_FILES = 100;
+
 /** Per-scan state shared by the file reads. */
 class FileContext {
   private readonly physicalRead: Schema;
   private readonly workFields: StructField[];
+  /** Read hints given, by window of HINT_FILES files. */
+  private readonly hints = new Map<number, Promise<void>>();
 
   constructor(
     private readonly plan: ScanPlan,
@@ -142,14 +148,41 @@ class FileContext {
     this.workFields = [...plan.outputFields, ...plan.schema.fields.filter((f) => !out.has(f.name) && plan.readFields.includes(f))];
   }
 
-  async readFile(file: PlannedFile): Promise<RecordBatch[]> {
+  async readFile(file: PlannedFile, index: number): Promise<RecordBatch[]> {
     const out: RecordBatch[] = [];
-    for await (const b of this.readFileStream(file)) out.push(b);
+    for await (const b of this.readFileStream(file, index)) out.push(b);
     return out;
   }
 
+  /**
+   * Hints the store about the data and deletion-vector files of the window of files holding
+   * `index`, once per window: a store that signs requests signs a window in one round trip.
+   */
+  private prepare(index: number): Promise<void> {
+    const { plan, options } = this;
+    if (options.store.prepareReads === undefined) return Promise.resolve();
+    const window = Math.floor(index / HINT_FILES);
+    let hint = this.hints.get(window);
+    if (hint === undefined) {
+      const context = { path: plan.snapshot.tableRoot, version: plan.snapshot.version };
+      const keys: string[] = [];
+      for (const file of plan.files.slice(window * HINT_FILES, (window + 1) * HINT_FILES)) {
+        try {
+          keys.push(dataFileKey(file.add.path, options.store.root, context));
+          const dv = file.add.deletionVector ? deletionVectorLocation(file.add.deletionVector) : undefined;
+          if (dv !== undefined) keys.push(dv.kind === "relative" ? dv.key : dataFileKey(dv.uri, options.store.root, context));
+        } catch {
+          // a path the read itself refuses, with its own error
+        }
+      }
+      hint = prepareReads(options.store, keys);
+      this.hints.set(window, hint);
+    }
+    return hint;
+  }
+
   /** The output batches of one file, as it is decoded. */
-  async *readFileStream(file: PlannedFile): AsyncGenerator<RecordBatch> {
+  async *readFileStream(file: PlannedFile, index: number): AsyncGenerator<RecordBatch> {
     const { plan, options } = this;
     const { store } = options;
     const context = { path: plan.snapshot.tableRoot, version: plan.snapshot.version };
@@ -160,6 +193,7 @@ class FileContext {
       read: (start: number, end: number) => store.get(key, { range: { offset: start, length: end - start } }),
     };
     try {
+      await this.prepare(index);
       const deleted = file.add.deletionVector
         ? await loadDeletionVector({ descriptor: file.add.deletionVector, tableRoot: plan.snapshot.tableRoot, read: deletionVectorReader(store, context) })
         : undefined;

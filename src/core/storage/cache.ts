@@ -6,7 +6,7 @@
  * through the cache invalidate their key. Only immutable objects should be cached, hence the
  * `cacheable` option (by default everything except `_delta_log/_last_checkpoint`).
  */
-import { resolveRange, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
+import { prepareReads, resolveRange, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
 
 /** Options of {@link CachingStore}. */
 export interface CachingStoreOptions {
@@ -114,6 +114,11 @@ export class CachingStore implements ObjectStore {
 
   list(prefix: string, options?: ListOptions): AsyncIterable<ObjectMeta> {
     return this.inner.list(prefix, options);
+  }
+
+  /** Forwards the read hint for the keys with nothing cached yet. */
+  prepareReads(keys: readonly string[]): Promise<void> {
+    return prepareReads(this.inner, keys.filter((k) => !this.entries.has(k)));
   }
 
   async put(key: string, body: PutBody): Promise<void> {

@@ -3,7 +3,7 @@
  * kind, bytes read and written, and an ordered log of operations with their key and range — so
  * tests and benchmarks can assert exactly which objects a read touched. It changes no behaviour.
  */
-import type { ByteRange, GetOptions, ListOptions, ObjectMeta, ObjectStore, PutBody } from "./object-store.js";
+import { prepareReads, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
 
 /** The kinds of request a store serves. */
 export type StoreOp = "get" | "head" | "list" | "put" | "putIfAbsent" | "delete";
@@ -109,6 +109,11 @@ export class CountingStore implements ObjectStore {
 
   async delete(key: string): Promise<void> {
     return this.track(this.record("delete", key, 0), this.inner.delete(key));
+  }
+
+  /** Forwards the read hint (not a request: not counted). */
+  prepareReads(keys: readonly string[]): Promise<void> {
+    return prepareReads(this.inner, keys);
   }
 
   private record(op: StoreOp, key: string, bytes: number, range?: ByteRange): StoreOperation {

@@ -1,8 +1,8 @@
 /**
  * Public surface of the storage layer: the ObjectStore contract, the fetch-only backends (memory,
- * read-only http, S3/R2/MinIO, GCS, Azure Blob), their typed configs and delta-rs string options,
- * the retry defaults of the fetch-based stores, the wrappers (request counting, range cache) and
- * URL-based store selection.
+ * read-only http, S3/R2/MinIO, GCS, Azure Blob, presigned S3 reads), their typed configs and
+ * delta-rs string options, the retry defaults of the fetch-based stores, the wrappers (request
+ * counting, range cache) and URL-based store selection.
  * Runtime-specific backends (local files, R2 bindings) live outside src/core and register
  * themselves through registerStoreFactory.
  */
@@ -23,7 +23,18 @@ export {
   type StoreFactory,
   type StoreFromUrlOptions,
 } from "./url.js";
-export { S3Store, S3_DIALECT, type CopyCondition, type S3Dialect, type S3Request, type S3StoreOptions } from "./s3.js";
+export { S3Store, S3_DIALECT, type CopyCondition, type PresignInput, type S3Dialect, type S3Request, type S3StoreOptions } from "./s3.js";
+export { PresignedS3Store, type PresignedS3StoreOptions } from "./presigned-s3.js";
+export { PresignClient, signerEndpoint, type PresignClientOptions, type PresignStats } from "./presign-batch.js";
+export {
+  MAX_LIST_KEYS,
+  MAX_PRESIGN_SECONDS,
+  presignS3,
+  type PresignItem,
+  type PresignRequestBody,
+  type PresignResponseBody,
+  type PresignS3Options,
+} from "./s3-presign.js";
 export {
   copyConditionOf,
   parseCopyIfNotExists,

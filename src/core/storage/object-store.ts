@@ -55,6 +55,18 @@ export interface ObjectStore {
   put(key: string, body: PutBody): Promise<void>;
   putIfAbsent(key: string, body: PutBody): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Optional hint: the caller is about to `get` these keys (any ranges). A store whose requests
+   * need preparing (PresignedS3Store has each URL signed by a signing service) prepares them all
+   * in one round trip instead of one per request; stores without such a cost need not implement
+   * it. Never changes what a later request returns. Call it through {@link prepareReads}.
+   */
+  prepareReads?(keys: readonly string[]): Promise<void>;
+}
+
+/** Gives a store the hint that these keys are about to be read (see ObjectStore.prepareReads). */
+export async function prepareReads(store: ObjectStore, keys: readonly string[]): Promise<void> {
+  if (keys.length > 0 && store.prepareReads !== undefined) await store.prepareReads(keys);
 }
 
 /** Encodes a put body to bytes. */

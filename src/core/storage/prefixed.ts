@@ -4,7 +4,7 @@
  * I/O manager given one store (memory, a counting wrapper, an R2 binding) reaches each table at
  * `<schema>/<table>` below it.
  */
-import type { GetOptions, ListOptions, ObjectMeta, ObjectStore, PutBody } from "./object-store.js";
+import { prepareReads, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
 
 /** The store of `prefix` ("a/b", empty segments ignored) inside `inner`; `inner` itself for an empty prefix. */
 export function prefixedStore(inner: ObjectStore, prefix: string): ObjectStore {
@@ -54,5 +54,9 @@ export class PrefixedStore implements ObjectStore {
 
   delete(key: string): Promise<void> {
     return this.inner.delete(this.prefix + key);
+  }
+
+  prepareReads(keys: readonly string[]): Promise<void> {
+    return prepareReads(this.inner, keys.map((k) => this.prefix + k));
   }
 }

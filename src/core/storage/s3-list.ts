@@ -8,6 +8,27 @@ import { StorageError } from "../errors.js";
 import type { ObjectMeta } from "./object-store.js";
 import { child, childText, children, parseXml } from "./s3-xml.js";
 
+/** The position of one ListObjectsV2 page request (full bucket keys, not store-relative). */
+export interface ListPageRequest {
+  prefix: string;
+  /** Only keys after this one (first page). */
+  startAfter?: string | undefined;
+  /** The previous page's continuation token (later pages; start-after is then not sent). */
+  continuationToken?: string | undefined;
+  maxKeys: number;
+}
+
+/** The query of a ListObjectsV2 page request (URL-encoded keys in the response), in the order S3Store sends it. */
+export function listQuery(page: ListPageRequest): [string, string | undefined][] {
+  return [
+    ["list-type", "2"],
+    ["prefix", page.prefix === "" ? undefined : page.prefix],
+    ["max-keys", String(page.maxKeys)],
+    ["encoding-type", "url"],
+    page.continuationToken === undefined ? ["start-after", page.startAfter] : ["continuation-token", page.continuationToken],
+  ];
+}
+
 /** One page of a listing. */
 export interface ListPage {
   objects: ObjectMeta[];

@@ -70,6 +70,11 @@ export function parseBucketUrl(url: string, schemes: readonly string[]): BucketL
   return { bucket, prefix: normalizePrefix(prefix) };
 }
 
+/** The signing region when none is configured: `auto` for R2 endpoints, else `us-east-1`. */
+export function defaultRegion(endpoint: string | undefined): string {
+  return endpoint !== undefined && /\.r2\.cloudflarestorage\.com(:\d+)?(\/|$)/.test(endpoint) ? "auto" : "us-east-1";
+}
+
 /** Inputs of {@link bucketEndpoint}. */
 export interface EndpointInputs {
   bucket: string;

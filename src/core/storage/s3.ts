@@ -22,12 +22,12 @@ import {
   type PutBody,
 } from "./object-store.js";
 import type { S3CommitOptions, S3Config } from "./s3-config.js";
-import { parseListPage } from "./s3-list.js";
+import { listQuery, parseListPage } from "./s3-list.js";
 import { multipartUpload } from "./s3-multipart.js";
 import { S3_DIALECT, type CopyCondition, type S3Dialect } from "./s3-dialect.js";
 import { Transport, type OutgoingRequest } from "./retry.js";
 import { errorFromResponse, parseErrorBody, readBytes, readText } from "./s3-transport.js";
-import { bucketEndpoint, encodeKey, normalizePrefix, queryString } from "./s3-url.js";
+import { bucketEndpoint, defaultRegion, encodeKey, normalizePrefix, queryString } from "./s3-url.js";
 
 export { S3_DIALECT, type CopyCondition, type S3Dialect } from "./s3-dialect.js";
 
@@ -40,6 +40,22 @@ export interface S3StoreOptions extends S3Config {
   fetch?: typeof fetch;
   /** API dialect (default {@link S3_DIALECT}). */
   dialect?: S3Dialect;
+  /**
+   * Signs requests some other way than with keys held here: returns the URL to send instead of
+   * the unsigned one (PresignedS3Store asks a signing service for presigned URLs). Called for
+   * every attempt; the credentials check is skipped when it is set.
+   */
+  presign?: (request: PresignInput) => Promise<string>;
+}
+
+/** What {@link S3StoreOptions.presign} gets: one request in bucket terms, and its unsigned URL. */
+export interface PresignInput {
+  method: S3Request["method"];
+  bucket: string;
+  /** Full bucket key (store prefix included); absent for bucket-level requests (listing). */
+  key?: string;
+  query: readonly (readonly [string, string | undefined])[];
+  url: string;
 }
 
 /** One request of {@link S3Store.send}. */
@@ -84,8 +100,7 @@ export class S3Store implements ObjectStore {
     this.bucket = options.bucket;
     this.prefix = normalizePrefix(options.prefix);
     this.root = `${this.dialect.scheme}://${this.bucket}${this.prefix === "" ? "" : `/${this.prefix.slice(0, -1)}`}`;
-    const r2 = options.endpoint !== undefined && /\.r2\.cloudflarestorage\.com(:\d+)?(\/|$)/.test(options.endpoint);
-    this.region = options.region ?? (r2 ? "auto" : "us-east-1");
+    this.region = options.region ?? defaultRegion(options.endpoint);
     this.bucketUrl = bucketEndpoint({
       bucket: this.bucket,
       endpoint: options.endpoint,
@@ -94,7 +109,7 @@ export class S3Store implements ObjectStore {
       allowHttp: options.client?.allowHttp ?? false,
       allowHttpKey: this.dialect.allowHttpKey,
     });
-    if (options.skipSignature !== true) {
+    if (options.skipSignature !== true && options.presign === undefined) {
       const [idKey, secretKey] = this.dialect.credentialKeys;
       if (options.accessKeyId === undefined || options.secretAccessKey === undefined) {
         const missing = options.accessKeyId === undefined ? idKey : secretKey;
@@ -155,13 +170,7 @@ export class S3Store implements ObjectStore {
     let token: string | undefined;
     const startAfter = options.startAfter === undefined ? undefined : this.prefix + options.startAfter;
     for (;;) {
-      const query: [string, string | undefined][] = [
-        ["list-type", "2"],
-        ["prefix", this.prefix + prefix === "" ? undefined : this.prefix + prefix],
-        ["max-keys", String(this.listPageSize)],
-        ["encoding-type", "url"],
-        token === undefined ? ["start-after", startAfter] : ["continuation-token", token],
-      ];
+      const query = listQuery({ prefix: this.prefix + prefix, startAfter, continuationToken: token, maxKeys: this.listPageSize });
       const res = await this.send({ method: "GET", query, idempotent: true, signal: options.signal });
       if (!res.ok) throw await errorFromResponse(res, `${this.root}/${prefix}`, "LIST");
       const page = parseListPage(await readText(res, this.root), this.root);
@@ -293,6 +302,11 @@ export class S3Store implements ObjectStore {
     const init: RequestInit = { method: request.method };
     if (body !== undefined) init.body = body as BodyInit;
     if (this.config.skipSignature === true) return { url, init: { ...init, headers } };
+    if (this.config.presign !== undefined) {
+      const input: PresignInput = { method: request.method, bucket: this.bucket, query: request.query ?? [], url };
+      if (request.key !== undefined) input.key = this.prefix + request.key;
+      return { url: await this.config.presign(input), init: { ...init, headers } };
+    }
     const signer = new AwsV4Signer({
       method: request.method,
       url,

@@ -7,7 +7,7 @@ import type { CommitInfo } from "../log/actions.js";
 import { readCommitInfo } from "../log/commit-info.js";
 import { readLastCheckpoint } from "../log/last-checkpoint.js";
 import { listLogFiles, probeLogFiles, type LogFile } from "../log/listing.js";
-import type { ObjectStore } from "../storage/object-store.js";
+import { prepareReads, type ObjectStore } from "../storage/object-store.js";
 import { mapLimit } from "../util/pool.js";
 
 /** One entry of the history. */
@@ -32,6 +32,7 @@ export interface HistoryOptions {
 export async function readHistory({ store, limit }: HistoryOptions): Promise<HistoryEntry[]> {
   const commits = await listCommits(store, limit);
   const chosen = limit === undefined ? commits : commits.slice(0, limit);
+  await prepareReads(store, chosen.map((f) => f.key));
   return mapLimit(chosen, 8, async (f) => {
     const info = await readCommitInfo(store, f.info.version);
     const timestamp =

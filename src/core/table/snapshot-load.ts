@@ -11,7 +11,7 @@ import { readLastCheckpoint, type LastCheckpointHint } from "../log/last-checkpo
 import { listLogFiles, probeLogFiles, type LogFile } from "../log/listing.js";
 import { ReplayState } from "../log/replay.js";
 import { buildLogSegment, type LogSegment } from "../log/segment.js";
-import type { ObjectStore } from "../storage/object-store.js";
+import { prepareReads, type ObjectStore } from "../storage/object-store.js";
 import { mapLimit } from "../util/pool.js";
 import { checkReadable } from "./protocol.js";
 import { Snapshot } from "./snapshot.js";
@@ -87,6 +87,8 @@ export async function replaySegment(args: {
     checkpoint.files[0]?.key.endsWith(hint.v2Checkpoint.path)
       ? { nonFileActions: hint.v2Checkpoint.nonFileActions, sidecarFiles: hint.v2Checkpoint.sidecarFiles }
       : undefined;
+  // Every key of the segment is known now: one hint, so a signing store signs them together.
+  await prepareReads(store, [...(checkpoint?.files ?? []), ...segment.deltas].map((f) => f.key));
   const [checkpointActions, deltaActions] = await Promise.all([
     checkpoint ? readCheckpoint({ store, checkpoint, path, embedded }) : Promise.resolve<Action[]>([]),
     mapLimit(segment.deltas, args.concurrency, async (f) => {

@@ -11,7 +11,7 @@ import { makeData, RecordBatch, Struct, type Data, type Schema } from "apache-ar
 import { parquetRead, type AsyncBuffer, type Compressors, type FileMetaData } from "hyparquet";
 import type { ParquetReadOptions, ParquetReader, ParquetSource } from "./adapter.js";
 import { assembleColumn } from "./assemble.js";
-import { defaultCompressors } from "./compressors.js";
+import { defaultCompressors, loadCompressors } from "./compressors.js";
 import { ParquetFormatError } from "./errors.js";
 import { readFooterBytes, readRange } from "./footer.js";
 import { decodeView, parseFooter, schemaTreeOf } from "./hyparquet-metadata.js";
@@ -65,6 +65,7 @@ async function* readBatches(options: ParquetReadOptions, compressors: Compressor
   const file = asyncBuffer(source, signal);
   const batchSize = options.batchSize !== undefined && options.batchSize > 0 ? Math.floor(options.batchSize) : Infinity;
   const groups = options.rowGroups ?? metadata.rowGroups.map((_, i) => i);
+  if (leaves.size > 0) await loadCompressors(view);
   for (const g of groups) {
     const group = metadata.rowGroups[g];
     if (group === undefined) throw new ParquetFormatError(`row group ${g} does not exist`, { path });
