@@ -2,15 +2,18 @@
  * Request bodies of writes as a stream of RecordBatches, by Content-Type: an Arrow IPC stream or
  * file (`application/vnd.apache.arrow.stream|file`), Parquet (`application/vnd.apache.parquet`),
  * NDJSON (`application/x-ndjson`) or CSV (`text/csv`). Bodies are limited in size (413 past the
- * limit, checked on Content-Length first and while streaming). Arrow, NDJSON and CSV stream
- * through in bounded chunks; Parquet is buffered (its footer is at the end), within the limit.
- * Undecodable bodies become InvalidInputError (400), so a bad row never reaches a commit.
+ * limit, checked on Content-Length first and while streaming; a malformed Content-Length is 400).
+ * Arrow, NDJSON and CSV stream through in bounded chunks; Parquet is buffered (its footer is at
+ * the end), within the limit. What a body may declare beyond its bytes (columns, values, nesting,
+ * schema and footer sizes) is bounded by body-limits.ts. Undecodable bodies become
+ * InvalidInputError (400), so a bad row never reaches a commit.
  */
 import { RecordBatchReader, type RecordBatch } from "apache-arrow";
 import { InvalidInputError } from "../core/errors.js";
 import { createHyparquetReader } from "../core/scan/parquet/hyparquet-reader.js";
 import type { StructType } from "../core/schema/types.js";
 import { splitLines, textBatches } from "../core/write/text-input.js";
+import { checkParquetFooter, checkParquetShape, limitArrowSchema, limitBatches, limitNdjson } from "./body-limits.js";
 import { HttpError } from "./http.js";
 
 /** Rows parsed into one batch from NDJSON/CSV: row objects are bulky, and a Worker has 128 MB. */
@@ -50,7 +53,11 @@ export function bodyFormat(contentType: string | null): BodyFormat {
 /** The request body, refused with 413 past `limit` bytes (declared or actually sent). */
 export function limitedBody(request: Request, limit: number): ReadableStream<Uint8Array> {
   const declared = request.headers.get("Content-Length");
-  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
+  if (declared !== null) {
+    // workerd refuses most malformed values before the Worker runs; whatever gets here is checked
+    if (!/^\d+$/.test(declared.trim())) throw new HttpError(400, "INVALID_INPUT", `malformed Content-Length header '${declared}' (expected a number of bytes)`);
+    if (Number(declared) > limit) throw tooLarge(limit);
+  }
   if (request.body === null) return new ReadableStream({ start: (c) => c.close() });
   let seen = 0;
   return request.body.pipeThrough(
@@ -70,28 +77,73 @@ function tooLarge(limit: number): HttpError {
 
 /** The body's rows as RecordBatches (text formats typed by `tableSchema` when the table exists). */
 export function bodyBatches(body: ReadableStream<Uint8Array>, format: BodyFormat, tableSchema: StructType | undefined): AsyncGenerator<RecordBatch> {
+  return limitBatches(formatBatches(body, format, tableSchema));
+}
+
+function formatBatches(body: ReadableStream<Uint8Array>, format: BodyFormat, tableSchema: StructType | undefined): AsyncGenerator<RecordBatch> {
   const source = "request body";
   switch (format) {
     case "ndjson":
+      return textBatches(limitNdjson(splitLines(decodeText(body)), source), { format, tableSchema, source, chunkRows: TEXT_CHUNK_ROWS });
     case "csv":
       return textBatches(splitLines(decodeText(body)), { format, tableSchema, source, chunkRows: TEXT_CHUNK_ROWS });
     case "arrow":
-      return asInputErrors(arrowBatches(body), "not a valid Arrow IPC stream or file");
+      return asInputErrors(arrowBatches(limitArrowSchema(body)), "not a valid Arrow IPC stream or file");
     case "parquet":
       return asInputErrors(parquetBatches(body), "not a valid Parquet file");
   }
 }
 
+/**
+ * apache-arrow ends a stream that errors as if it had ended (its DOM-stream adapter swallows
+ * the error), which would commit the batches read before a body went over the limit or the
+ * client went away: the stream's failure is recorded here and rethrown instead.
+ */
 async function* arrowBatches(body: ReadableStream<Uint8Array>): AsyncGenerator<RecordBatch> {
-  const reader = await RecordBatchReader.from(body);
-  yield* reader as AsyncIterable<RecordBatch>;
+  const { stream, failure } = recordingFailure(body);
+  const rethrow = (): void => {
+    if (failure.error !== undefined) throw failure.error;
+  };
+  try {
+    const reader = await RecordBatchReader.from(stream);
+    for await (const batch of reader as AsyncIterable<RecordBatch>) {
+      rethrow();
+      yield batch;
+    }
+  } catch (error) {
+    rethrow();
+    throw error;
+  }
+  rethrow();
+}
+
+/** The same bytes, with the error that fails the stream (if it does) kept in `failure`. */
+function recordingFailure(body: ReadableStream<Uint8Array>): { stream: ReadableStream<Uint8Array>; failure: { error?: unknown } } {
+  const failure: { error?: unknown } = {};
+  const reader = body.getReader();
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        failure.error = error ?? new InvalidInputError("the request body failed");
+        controller.error(error);
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return { stream, failure };
 }
 
 async function* parquetBatches(body: ReadableStream<Uint8Array>): AsyncGenerator<RecordBatch> {
   const bytes = await readAll(body);
+  checkParquetFooter(bytes);
   const source = { byteLength: bytes.byteLength, path: "request body", read: async (start: number, end: number) => bytes.subarray(start, end) };
   const reader = createHyparquetReader();
   const metadata = await reader.readMetadata(source);
+  checkParquetShape(metadata);
   yield* reader.read({ source, metadata, targetSchema: metadata.schema });
 }
 

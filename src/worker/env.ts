@@ -7,7 +7,7 @@
  */
 import { InvalidInputError } from "../core/errors.js";
 import type { PresignEnv } from "./presign-settings.js";
-import { R2BindingStore, type R2BucketLike, type R2ListLike, type R2ObjectLike, type R2RangeLike } from "./r2-store.js";
+import { R2BindingStore, utf8Length, type R2BucketLike, type R2ListLike, type R2ObjectLike, type R2RangeLike } from "./r2-store.js";
 
 /** An R2 object with its body as a stream (what `bucket.get` returns when the object exists). */
 export interface R2ObjectStreamLike extends R2ObjectLike {
@@ -65,15 +65,24 @@ export function maxBodyBytes(env: Env): number {
   return n;
 }
 
+/** Longest schema or table name, in UTF-8 bytes: two of them plus the root leave room in R2's 1024-byte keys. */
+export const MAX_NAME_BYTES = 255;
+
 /**
  * Checks one path segment naming a schema or a table (already percent-decoded): not empty, not
- * `.` or `..`, no `/` or control characters, at most 255 characters.
+ * `.` or `..`, no `/`, `\` or control characters (C0, DEL, C1), at most MAX_NAME_BYTES of UTF-8.
  */
 export function checkName(kind: "schema" | "table", name: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (name === "" || name === "." || name === ".." || name.length > 255 || /[/\\\u0000-\u001f\u007f]/.test(name)) {
-    throw new InvalidInputError(`invalid ${kind} name ${JSON.stringify(name)}`);
-  }
+  const why =
+    name === "" || name === "." || name === ".."
+      ? "empty, '.' or '..'"
+      : // eslint-disable-next-line no-control-regex
+        /[/\\\u0000-\u001f\u007f-\u009f]/.test(name)
+        ? "no '/', '\\' or control characters allowed"
+        : utf8Length(name) > MAX_NAME_BYTES
+          ? `longer than ${MAX_NAME_BYTES} bytes`
+          : undefined;
+  if (why !== undefined) throw new InvalidInputError(`invalid ${kind} name ${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}...` : name)}: ${why}`);
   return name;
 }
 

@@ -1,8 +1,9 @@
 /**
  * HTTP plumbing of the Worker API: JSON responses, errors as `{error: {code, message}}` with a
- * status that fits the failure (DeltaError codes map to 400/404/409, HTTP-level refusals carry
- * their own status), and CORS headers (simple responses and OPTIONS preflights) so that browser
- * pages on other origins can call the API and read tables through `/objects` with Range requests.
+ * status that fits the failure (every DeltaError code has one, see STATUS_OF_CODE; HTTP-level
+ * refusals carry their own status), and CORS headers (simple responses and OPTIONS preflights) so
+ * that browser pages on other origins can call the API and read tables through `/objects` with
+ * Range requests. A 500 means a fault of the Worker itself, never a cause the client can fix.
  */
 import { DeltaError } from "../core/errors.js";
 
@@ -21,22 +22,40 @@ export class HttpError extends Error {
   }
 }
 
-/** Status of a DeltaError code: bad input 400, missing 404, lost races 409, the rest 500. */
-const STATUS_OF_CODE: Record<string, number> = {
+/**
+ * Status of each DeltaError code. 4xx for what the client can change: bad input 400, missing 404,
+ * lost races 409; a table the Worker cannot serve as it is (corrupt log or data files, a feature
+ * delta-edge does not support) 422, whatever the request; storage (R2) failing 502; operations a
+ * store cannot do at all 405 (writes to a read-only store) or 501 (listing static hosting). 500
+ * only for faults of the Worker itself (parquet-wasm failing to load or encode, unknown codes, bugs).
+ */
+export const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   INVALID_INPUT: 400,
   NOT_FOUND: 404,
   COMMIT_CONFLICT: 409,
   ALREADY_EXISTS: 409,
+  PROTOCOL_ERROR: 422,
+  PARQUET_FORMAT: 422,
+  PARQUET_SCHEMA_MISMATCH: 422,
+  UNSUPPORTED_FEATURE: 422,
+  READ_ONLY: 405,
+  UNSUPPORTED: 501,
+  STORAGE_ERROR: 502,
+  PARQUET_WASM: 500,
 };
 
-/** The status and JSON body of any error thrown while handling a request. */
-export function errorResponse(error: unknown): Response {
-  if (error instanceof HttpError) return jsonResponse({ error: { code: error.code, message: error.message } }, error.status, error.headers);
-  if (error instanceof DeltaError) {
-    return jsonResponse({ error: { code: error.code, message: error.message } }, STATUS_OF_CODE[error.code] ?? 500);
-  }
+/** The status and `{code, message}` of any error thrown while handling a request. */
+export function errorStatus(error: unknown): { status: number; code: string; message: string; headers: Record<string, string> } {
+  if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message, headers: error.headers };
+  if (error instanceof DeltaError) return { status: STATUS_OF_CODE[error.code] ?? 500, code: error.code, message: error.message, headers: {} };
   const message = error instanceof Error ? error.message : String(error);
-  return jsonResponse({ error: { code: "INTERNAL", message } }, 500);
+  return { status: 500, code: "INTERNAL", message: `internal error: ${message}`, headers: {} };
+}
+
+/** The JSON error response of any error thrown while handling a request. */
+export function errorResponse(error: unknown): Response {
+  const { status, code, message, headers } = errorStatus(error);
+  return jsonResponse({ error: { code, message } }, status, headers);
 }
 
 /** A JSON response (compact, UTF-8). */

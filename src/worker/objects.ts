@@ -1,16 +1,17 @@
 /**
  * GET|HEAD /objects/<key>: read-only access to the bucket under the tables root, for browser
  * readers (HttpStore pointed at `<worker>/objects/<schema>/<table>` reads a table with it). Keys
- * arrive percent-encoded per path segment and are decoded here. One `Range: bytes=` range is
+ * arrive percent-encoded per path segment and are decoded here; invalid ones (bad escapes, empty,
+ * `.`/`..` or control characters in a segment, longer than R2's 1024 bytes) are 400. One `Range: bytes=` range is
  * honored (`a-b`, `a-`, suffix `-n`) with 206 and `Content-Range`; a range starting past the end
  * is 416 (its Content-Range names the object size); malformed or multi-range headers are ignored (200
  * with the whole object), as RFC 9110 allows. Responses carry the ETag, Last-Modified and
  * Accept-Ranges, and `If-None-Match` on a full GET answers 304. The body streams from R2.
  */
-import { InvalidInputError, NotFoundError } from "../core/errors.js";
+import { InvalidInputError, NotFoundError, StorageError } from "../core/errors.js";
 import { rootPrefix, type Env, type R2ObjectStreamLike } from "./env.js";
 import { HttpError } from "./http.js";
-import type { R2ObjectLike, R2RangeLike } from "./r2-store.js";
+import { callR2, R2_MAX_KEY_BYTES, utf8Length, type R2ObjectLike, type R2RangeLike } from "./r2-store.js";
 
 /** A parsed single byte range. */
 type ParsedRange = { start: number; end?: number } | { suffix: number };
@@ -18,9 +19,10 @@ type ParsedRange = { start: number; end?: number } | { suffix: number };
 /** GET or HEAD of one object (segments: the raw path segments after /objects/). */
 export async function objectRoute(request: Request, env: Env, segments: readonly string[]): Promise<Response> {
   const key = rootPrefix(env) + objectKey(segments);
+  if (utf8Length(key) > R2_MAX_KEY_BYTES) throw new InvalidInputError(`invalid object key: longer than R2's ${R2_MAX_KEY_BYTES} bytes`, { path: keyPath(segments).slice(0, 200) });
   const bucket = env.TABLES;
   if (request.method === "HEAD") {
-    const meta = await bucket.head(key);
+    const meta = await callR2("head", keyPath(segments), () => bucket.head(key));
     if (meta === null) throw new NotFoundError("object not found", { path: keyPath(segments) });
     return new Response(null, { status: 200, headers: { ...metaHeaders(meta), "Content-Length": String(meta.size) } });
   }
@@ -28,7 +30,7 @@ export async function objectRoute(request: Request, env: Env, segments: readonly
   if (range === undefined) {
     const etag = request.headers.get("If-None-Match");
     const condition = etag === null ? undefined : unquote(etag);
-    const object = await bucket.get(key, condition === undefined ? undefined : { onlyIf: { etagDoesNotMatch: condition } });
+    const object = await callR2("get", keyPath(segments), () => bucket.get(key, condition === undefined ? undefined : { onlyIf: { etagDoesNotMatch: condition } }));
     if (object === null) throw new NotFoundError("object not found", { path: keyPath(segments) });
     if (!hasBody(object)) return new Response(null, { status: 304, headers: metaHeaders(object) });
     return new Response(object.body, { status: 200, headers: { ...metaHeaders(object), "Content-Length": String(object.size) } });
@@ -42,7 +44,7 @@ export async function objectRoute(request: Request, env: Env, segments: readonly
     return unsatisfiable(env, key, segments);
   }
   if (object === null) throw new NotFoundError("object not found", { path: keyPath(segments) });
-  if (!hasBody(object)) throw new Error("R2 returned an object without a body");
+  if (!hasBody(object)) throw new StorageError("R2 returned an object without a body", { path: keyPath(segments) });
   const size = object.size;
   const start = "suffix" in range ? Math.max(0, size - range.suffix) : range.start;
   const end = "suffix" in range || range.end === undefined ? size - 1 : Math.min(range.end, size - 1);
@@ -68,6 +70,8 @@ function objectKey(segments: readonly string[]): string {
         throw new InvalidInputError(`invalid percent-encoding in object key segment '${raw}'`);
       }
       if (s === "" || s === "." || s === ".." || s.includes("/")) throw new InvalidInputError("invalid object key (empty, '.', '..' or encoded '/' segment)");
+      // eslint-disable-next-line no-control-regex
+      if (/[\u0000-\u001f\u007f]/.test(s)) throw new InvalidInputError("invalid object key (control character)");
       return s;
     })
     .join("/");
@@ -78,7 +82,7 @@ function keyPath(segments: readonly string[]): string {
 }
 
 async function unsatisfiable(env: Env, key: string, segments: readonly string[]): Promise<Response> {
-  const meta = await env.TABLES.head(key);
+  const meta = await callR2("head", keyPath(segments), () => env.TABLES.head(key));
   if (meta === null) throw new NotFoundError("object not found", { path: keyPath(segments) });
   throw new HttpError(416, "RANGE_NOT_SATISFIABLE", `the requested range is not satisfiable (object size ${meta.size})`, {
     "Content-Range": `bytes */${meta.size}`,

@@ -4,7 +4,8 @@
  * `{offset, length}` / `{suffix}`, listing loops on `truncated` with cursors (pages may come back
  * short), and `putIfAbsent` is one conditional put with `onlyIf: {etagDoesNotMatch: "*"}`, which R2
  * (and Miniflare's simulator) checks and applies atomically; a `null` result means the key exists.
- * The binding has no copy, so there is no copy-if-absent here. The binding is typed structurally
+ * The binding has no copy, so there is no copy-if-absent here. Keys longer than R2's 1024 bytes
+ * are refused as InvalidInputError before any request. The binding is typed structurally
  * (R2BucketLike) so that neither @cloudflare/workers-types nor Miniflare is needed to compile.
  */
 import { AlreadyExistsError, DeltaError, InvalidInputError, NotFoundError, StorageError } from "../core/errors.js";
@@ -170,7 +171,14 @@ export class R2BindingStore implements ObjectStore {
 
   private full(key: string): string {
     if (key === "") throw new InvalidInputError("invalid object key (empty)", { path: this.root });
-    return this.prefix + key;
+    const full = this.prefix + key;
+    const bytes = utf8Length(full);
+    if (bytes > R2_MAX_KEY_BYTES) {
+      throw new InvalidInputError(`object key is ${bytes} bytes, over R2's limit of ${R2_MAX_KEY_BYTES} (a long partition value or table name?)`, {
+        path: this.pathOf(key),
+      });
+    }
+    return full;
   }
 
   private pathOf(key: string): string {
@@ -183,10 +191,41 @@ export class R2BindingStore implements ObjectStore {
   }
 
   private failure(operation: string, key: string, cause: unknown): DeltaError {
-    if (cause instanceof DeltaError) return cause;
-    const message = cause instanceof Error ? cause.message : String(cause);
-    return new StorageError(`R2 ${operation} failed: ${message}`, { path: this.pathOf(key), cause });
+    return r2Failure(operation, this.pathOf(key), cause);
   }
+}
+
+/** Runs a call on an R2 binding; its failures (a missing object is null, not a failure) become StorageErrors. */
+export async function callR2<T>(operation: string, path: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (cause) {
+    throw r2Failure(operation, path, cause);
+  }
+}
+
+function r2Failure(operation: string, path: string, cause: unknown): DeltaError {
+  if (cause instanceof DeltaError) return cause;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new StorageError(`R2 ${operation} failed: ${message}`, { path, cause });
+}
+
+/** R2's limit on object key length, in UTF-8 bytes. */
+export const R2_MAX_KEY_BYTES = 1024;
+
+/** The UTF-8 length of a string (lone surrogates count 3, as TextEncoder writes U+FFFD). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 function isEmpty(range: ByteRange): boolean {

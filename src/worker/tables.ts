@@ -12,6 +12,7 @@ import type { Snapshot } from "../core/table/snapshot.js";
 import { fileSummary, historyRows, tableInfo } from "../core/table/summary.js";
 import type { ObjectStore } from "../core/storage/object-store.js";
 import { rootPrefix, type Env, type WorkerBucket } from "./env.js";
+import { callR2 } from "./r2-store.js";
 import { HttpError, intParam, jsonResponse, stringParam } from "./http.js";
 
 /** One table of the listing. */
@@ -45,7 +46,7 @@ async function folders(bucket: WorkerBucket, prefix: string): Promise<string[]> 
   const out: string[] = [];
   let cursor: string | undefined;
   for (;;) {
-    const page = await bucket.list({ prefix, delimiter: "/", limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
+    const page = await callR2("list", prefix, () => bucket.list({ prefix, delimiter: "/", limit: 1000, ...(cursor === undefined ? {} : { cursor }) }));
     out.push(...(page.delimitedPrefixes ?? []));
     if (!page.truncated || page.cursor === undefined) break;
     cursor = page.cursor;
@@ -54,7 +55,7 @@ async function folders(bucket: WorkerBucket, prefix: string): Promise<string[]> 
 }
 
 async function hasObjects(bucket: WorkerBucket, prefix: string): Promise<boolean> {
-  const page = await bucket.list({ prefix, limit: 1 });
+  const page = await callR2("list", prefix, () => bucket.list({ prefix, limit: 1 }));
   return page.objects.length > 0;
 }
 

@@ -43,7 +43,7 @@ const leaf = fc.oneof(
   fc.constantFrom(...names).chain((c) => fc.tuple(lit[c], op, fc.boolean()).map(([l, o, flip]) => (flip ? `${l} ${o} ${c}` : `${c} ${o} ${l}`))),
   fc.tuple(fc.constantFrom(...names), fc.boolean()).map(([c, n]) => `${c} IS ${n ? "NOT " : ""}NULL`),
   fc.tuple(fc.constantFrom(...names), fc.boolean(), fc.boolean()).chain(([c, neg, withNull]) =>
-    fc.array(lit[c], { minLength: 1, maxLength: 3 }).map((items) => `${c} ${neg ? "NOT " : ""}IN (${[...items, ...(withNull ? ["NULL"] : [])].join(", ")})`),
+    fc.array(lit[c], { minLength: 1, maxLength: 9 }).map((items) => `${c} ${neg ? "NOT " : ""}IN (${[...items, ...(withNull ? ["NULL"] : [])].join(", ")})`),
   ),
   fc.constantFrom("TRUE", "FALSE", "bool"),
 );

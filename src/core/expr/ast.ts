@@ -127,7 +127,9 @@ export function sourceSpan(node: object): SourceSpan | undefined {
 export function columns(expr: Expr): string[][] {
   const seen = new Set<string>();
   const out: string[][] = [];
-  const visit = (e: Expr): void => {
+  const stack: Expr[] = [expr]; // iterative: AND/OR chains may be thousands of nodes deep
+  while (stack.length > 0) {
+    const e = stack.pop() as Expr;
     switch (e.kind) {
       case "column": {
         const key = JSON.stringify(e.path);
@@ -135,28 +137,25 @@ export function columns(expr: Expr): string[][] {
           seen.add(key);
           out.push([...e.path]);
         }
-        return;
+        break;
       }
       case "literal":
-        return;
+        break;
       case "compare":
-        visit(e.left);
-        visit(e.right);
-        return;
+        stack.push(e.right, e.left);
+        break;
       case "in":
       case "isNull":
-        visit(e.value);
-        return;
+        stack.push(e.value);
+        break;
       case "not":
-        visit(e.arg);
-        return;
+        stack.push(e.arg);
+        break;
       case "and":
       case "or":
-        visit(e.left);
-        visit(e.right);
-        return;
+        stack.push(e.right, e.left);
+        break;
     }
-  };
-  visit(expr);
+  }
   return out;
 }

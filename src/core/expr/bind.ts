@@ -4,6 +4,9 @@
  * that is ambiguous); unknown columns are InvalidInputErrors listing the available ones. Literals
  * are coerced to their column's canonical scalar type exactly (coerce.ts); literal-only
  * comparisons are folded to constants; a bare boolean column `b` means `b = TRUE`.
+ * Size: the nesting bound is checked first (shape.ts), each run of AND/OR becomes a balanced
+ * tree, column lookups are hashed and IN lists deduplicated by sorting, so binding is
+ * O(n log n) in the predicate and the bound tree is shallow enough for recursive evaluators.
  */
 import type { DataType, Scalar } from "../schema/types.js";
 import type { ColumnRef, CompareOp, Expr, Literal, Operand } from "./ast.js";
@@ -13,6 +16,7 @@ import { compareScalars } from "./compare.js";
 import { exprError } from "./expr-error.js";
 import { parse } from "./parse.js";
 import { printColumn, printLiteral, printName } from "./print.js";
+import { balancedJunction, checkNesting, junctionTerms } from "./shape.js";
 
 /** Options for bind. */
 export interface BindOptions {
@@ -22,6 +26,7 @@ export interface BindOptions {
 
 /** Binds `expr` to `columns`. Throws InvalidInputError for unknown columns and type mismatches. */
 export function bind(expr: Expr, options: BindOptions): BoundExpr {
+  checkNesting(expr);
   return new Binder(options.columns).bind(expr);
 }
 
@@ -41,7 +46,11 @@ class Binder {
         return { kind: "not", arg: this.bind(e.arg) };
       case "and":
       case "or":
-        return { kind: e.kind, left: this.bind(e.left), right: this.bind(e.right) };
+        return balancedJunction(
+          e.kind,
+          junctionTerms(e).map((t) => this.bind(t)),
+          (kind, left, right): BoundExpr => ({ kind, left, right }),
+        );
       case "literal":
         if (e.type === "null") return { kind: "const", value: null };
         if (e.type === "boolean") return { kind: "const", value: e.value };
@@ -94,13 +103,14 @@ class Binder {
     const column = this.resolve(value);
     if (isVoid(column.type)) return { kind: "const", value: null };
     this.checkComparable(column, value);
-    const values: Scalar[] = [];
+    const all: Scalar[] = [];
     let hasNull = false;
     for (const item of list) {
       const v = equalityValue(column, item);
       if (v === null) hasNull = true;
-      else if (v !== undefined && !values.some((x) => compareScalars(x, v) === 0)) values.push(v);
+      else if (v !== undefined) all.push(v);
     }
+    const values = distinct(all);
     if (values.length === 0) {
       // No value can equal: IN is false (null with a NULL in the list) for every non-null row.
       if (hasNull) return { kind: "const", value: null };
@@ -115,13 +125,27 @@ class Binder {
     }
   }
 
+  /** Column indexes by exact path and by case-folded path (built on first use). */
+  private index: { exact: Map<string, number>; folded: Map<string, number[]> } | undefined;
+
   /** Resolves a column reference: exact path first, then a unique case-insensitive match. */
   private resolve(ref: ColumnRef): BoundColumn {
-    const same = (a: readonly string[], b: readonly string[], fold: boolean): boolean =>
-      a.length === b.length && a.every((p, i) => (fold ? p.toLowerCase() === b[i]?.toLowerCase() : p === b[i]));
-    let index = this.defs.findIndex((d) => same(d.path, ref.path, false));
+    if (this.index === undefined) {
+      const exact = new Map<string, number>();
+      const folded = new Map<string, number[]>();
+      this.defs.forEach((d, i) => {
+        const key = JSON.stringify(d.path);
+        if (!exact.has(key)) exact.set(key, i);
+        const fold = JSON.stringify(d.path.map((p) => p.toLowerCase()));
+        const list = folded.get(fold);
+        if (list === undefined) folded.set(fold, [i]);
+        else list.push(i);
+      });
+      this.index = { exact, folded };
+    }
+    let index = this.index.exact.get(JSON.stringify(ref.path)) ?? -1;
     if (index === -1) {
-      const matches = this.defs.flatMap((d, i) => (same(d.path, ref.path, true) ? [i] : []));
+      const matches = this.index.folded.get(JSON.stringify(ref.path.map((p) => p.toLowerCase()))) ?? [];
       if (matches.length > 1) {
         const names = matches.map((i) => pathText(this.defs[i]?.path ?? [])).join(", ");
         throw exprError(`ambiguous column ${printColumn(ref)}: matches ${names}`, ref);
@@ -136,6 +160,16 @@ class Binder {
     const def = this.defs[index] as ColumnDef;
     return { path: [...def.path], type: def.type, index };
   }
+}
+
+/** The distinct values (under compareScalars) in order of first appearance; O(n log n). */
+function distinct(values: readonly Scalar[]): Scalar[] {
+  const order = values.map((_, i) => i).sort((a, b) => compareScalars(values[a] as Scalar, values[b] as Scalar) || a - b);
+  const keep = new Uint8Array(values.length);
+  order.forEach((i, k) => {
+    if (k === 0 || compareScalars(values[order[k - 1] as number] as Scalar, values[i] as Scalar) !== 0) keep[i] = 1;
+  });
+  return values.filter((_, i) => keep[i] === 1);
 }
 
 function pathText(path: readonly string[]): string {

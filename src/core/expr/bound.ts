@@ -4,9 +4,12 @@
  * its column's type, comparisons are normalised to `column op value`, and comparisons that are
  * decided by the literal alone (`NULL`, out-of-range or fractional values) are folded into
  * `const` or `whenNotNull` nodes. The evaluators (rows, partition values, stats) work on this tree.
+ * They recurse, so they take trees whose depth is bounded: as `bind` makes them (runs of AND/OR
+ * balanced, nesting checked), or as {@link normalizeBound} makes a tree built by hand.
  */
 import type { DataType, Scalar } from "../schema/types.js";
 import type { CompareOp } from "./ast.js";
+import { balancedJunction, checkNesting, junctionTerms } from "./shape.js";
 
 /** A column the schema provides: its path (nested fields as several names) and its type. */
 export interface ColumnDef {
@@ -91,33 +94,50 @@ export function boundColumns(expr: BoundExpr): BoundColumn[] {
   const add = (c: BoundColumn): void => {
     if (!out.has(c.index)) out.set(c.index, c);
   };
-  const visit = (e: BoundExpr): void => {
+  const stack: BoundExpr[] = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop() as BoundExpr;
     switch (e.kind) {
       case "const":
-        return;
+        break;
       case "compareColumns":
         add(e.left);
         add(e.right);
-        return;
+        break;
       case "not":
-        visit(e.arg);
-        return;
+        stack.push(e.arg);
+        break;
       case "and":
       case "or":
-        visit(e.left);
-        visit(e.right);
-        return;
+        stack.push(e.right, e.left);
+        break;
       default:
         add(e.column);
     }
-  };
-  visit(expr);
+  }
   return [...out.values()];
+}
+
+const junction = (kind: "and" | "or", left: BoundExpr, right: BoundExpr): BoundExpr => ({ kind, left, right });
+
+/**
+ * A bound tree of any shape made fit for the evaluators: refused (InvalidInputError) when it
+ * nests deeper than MAX_PREDICATE_DEPTH, else with every run of AND/OR balanced. Same meaning.
+ */
+export function normalizeBound(expr: BoundExpr): BoundExpr {
+  checkNesting(expr);
+  const rebuild = (e: BoundExpr): BoundExpr => {
+    if (e.kind === "not") return { kind: "not", arg: rebuild(e.arg) };
+    if (e.kind !== "and" && e.kind !== "or") return e;
+    return balancedJunction(e.kind, junctionTerms(e).map(rebuild), junction);
+  };
+  return rebuild(expr);
 }
 
 /**
  * Negation normal form: NOT pushed down to the leaves and removed (De Morgan, negated
- * comparisons, IN <-> NOT IN, IS NULL <-> IS NOT NULL). Exact in three-valued logic.
+ * comparisons, IN <-> NOT IN, IS NULL <-> IS NOT NULL). Exact in three-valued logic. Runs of
+ * AND/OR are walked as lists (and come out balanced): recursion follows nesting only.
  */
 export function toNegationNormalForm(expr: BoundExpr, negate = false): BoundExpr {
   switch (expr.kind) {
@@ -126,7 +146,7 @@ export function toNegationNormalForm(expr: BoundExpr, negate = false): BoundExpr
     case "and":
     case "or": {
       const kind = negate ? (expr.kind === "and" ? "or" : "and") : expr.kind;
-      return { kind, left: toNegationNormalForm(expr.left, negate), right: toNegationNormalForm(expr.right, negate) };
+      return balancedJunction(kind, junctionTerms(expr).map((t) => toNegationNormalForm(t, negate)), junction);
     }
     default:
       return negate ? negateLeaf(expr) : expr;

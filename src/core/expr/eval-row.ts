@@ -24,10 +24,19 @@ export function evalRow(expr: BoundExpr, row: RowAccessor): Truth {
       const v = evalRow(expr.arg, row);
       return v === null ? null : !v;
     }
-    case "and":
-      return and3(evalRow(expr.left, row), () => evalRow(expr.right, row));
-    case "or":
-      return or3(evalRow(expr.left, row), () => evalRow(expr.right, row));
+    case "and": {
+      // Kleene AND/OR inline (one stack frame per level), the right side only when the left does not decide
+      const l = evalRow(expr.left, row);
+      if (l === false) return false;
+      const r = evalRow(expr.right, row);
+      return r === false ? false : l === null || r === null ? null : true;
+    }
+    case "or": {
+      const l = evalRow(expr.left, row);
+      if (l === true) return true;
+      const r = evalRow(expr.right, row);
+      return r === true ? true : l === null || r === null ? null : false;
+    }
     default:
       return evalLeaf(expr, (c) => row(c.path, c) ?? null);
   }
@@ -36,22 +45,6 @@ export function evalRow(expr: BoundExpr, row: RowAccessor): Truth {
 /** Whether a WHERE with `expr` keeps the row (the predicate is true, not false or null). */
 export function rowMatches(expr: BoundExpr, row: RowAccessor): boolean {
   return evalRow(expr, row) === true;
-}
-
-/** Kleene AND, evaluating the right side only when the left does not decide. */
-export function and3(left: Truth, right: () => Truth): Truth {
-  if (left === false) return false;
-  const r = right();
-  if (r === false) return false;
-  return left === null || r === null ? null : true;
-}
-
-/** Kleene OR, evaluating the right side only when the left does not decide. */
-export function or3(left: Truth, right: () => Truth): Truth {
-  if (left === true) return true;
-  const r = right();
-  if (r === true) return true;
-  return left === null || r === null ? null : false;
 }
 
 /**
@@ -74,7 +67,7 @@ export function evalLeaf(expr: BoundExpr, value: (column: BoundColumn) => Scalar
     case "in": {
       const v = value(expr.column);
       if (v === null) return null;
-      if (expr.values.some((x) => compareChecked(v, x, expr.column) === 0)) return !expr.negated;
+      if (inSorted(sortedValues(expr.values), v, expr.column)) return !expr.negated;
       return expr.hasNull ? null : expr.negated;
     }
     case "isNull":
@@ -84,6 +77,32 @@ export function evalLeaf(expr: BoundExpr, value: (column: BoundColumn) => Scalar
     default:
       throw new Error(`not a leaf: ${expr.kind}`);
   }
+}
+
+const sortedCache = new WeakMap<readonly Scalar[], readonly Scalar[]>();
+
+/** An IN list's values in compareScalars order (sorted once per list), for binary search. */
+export function sortedValues(values: readonly Scalar[]): readonly Scalar[] {
+  let sorted = sortedCache.get(values);
+  if (sorted === undefined) {
+    sorted = [...values].sort((a, b) => compareScalars(a, b) ?? 0);
+    sortedCache.set(values, sorted);
+  }
+  return sorted;
+}
+
+/** Whether `v` equals one of `sorted` (binary search: O(log n) per row for long IN lists). */
+function inSorted(sorted: readonly Scalar[], v: Scalar, column: BoundColumn): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = compareChecked(v, sorted[mid] as Scalar, column);
+    if (c === 0) return true;
+    if (c < 0) hi = mid - 1;
+    else lo = mid + 1;
+  }
+  return false;
 }
 
 function compareChecked(a: Scalar, b: Scalar, column: BoundColumn): number {

@@ -34,7 +34,16 @@ const NUMBER = /\d+(?:\.\d*)?(?:[eE][+-]?\d+)?/y;
  */
 export function syntaxError(message: string, source: string, offset: number, hint?: string): InvalidInputError {
   const h = hint === undefined ? "" : ` (${hint})`;
-  return new InvalidInputError(`${message} at position ${offset + 1}${h} in: ${source}`);
+  return new InvalidInputError(`${message} at position ${offset + 1}${h} in: ${clipSource(source)}`);
+}
+
+/** Longest predicate text repeated whole in an error message. */
+const MAX_QUOTED_SOURCE = 500;
+
+/** The predicate text for an error message: whole, or its start and length when long. */
+export function clipSource(source: string): string {
+  if (source.length <= MAX_QUOTED_SOURCE) return source;
+  return `${source.slice(0, MAX_QUOTED_SOURCE)}... (${source.length} characters)`;
 }
 
 /** Describes a token for an error message: `'x'` or `end of input`. */

@@ -15,10 +15,14 @@
  * string follows, so they remain usable as column names. A bare operand is a predicate (a boolean
  * column, TRUE, FALSE, NULL); binding checks its type. Errors are InvalidInputErrors naming the
  * offending text and its 1-based position.
+ *
+ * Only nesting recurses (runs of AND/OR are loops): parentheses and NOTs deeper than
+ * MAX_PREDICATE_DEPTH (shape.ts) are refused, so no input can exhaust the stack. Linear time.
  */
 import type { CompareOp, Expr, Literal, Operand } from "./ast.js";
 import { setSourceSpan } from "./ast.js";
-import { describeToken, RESERVED, syntaxError, tokenize, type Token } from "./lexer.js";
+import { clipSource, describeToken, RESERVED, syntaxError, tokenize, type Token } from "./lexer.js";
+import { MAX_PREDICATE_DEPTH, nestingError } from "./shape.js";
 import { parseDate, parseTimestamp } from "./temporal.js";
 
 const TEMPORAL_KEYWORDS = new Set(["date", "timestamp", "timestamp_ntz"]);
@@ -31,6 +35,8 @@ export function parse(source: string): Expr {
 class Parser {
   private readonly tokens: Token[];
   private pos = 0;
+  /** Open parentheses and NOTs around the current position. */
+  private depth = 0;
 
   constructor(private readonly source: string) {
     this.tokens = tokenize(source);
@@ -104,12 +110,20 @@ class Parser {
   }
 
   private parseNot(): Expr {
-    const t = this.peek();
-    if (this.isKeyword(t, "not")) {
-      this.next();
-      return this.span({ kind: "not", arg: this.parseNot() }, t.start);
+    const nots: Token[] = [];
+    while (this.isKeyword(this.peek(), "not")) {
+      nots.push(this.next());
+      this.enter(nots[nots.length - 1] as Token);
     }
-    return this.parsePrimary();
+    let e = this.parsePrimary();
+    for (let i = nots.length - 1; i >= 0; i--) e = this.span({ kind: "not", arg: e }, (nots[i] as Token).start);
+    this.depth -= nots.length;
+    return e;
+  }
+
+  /** One more level of nesting at `t`; refused past MAX_PREDICATE_DEPTH. */
+  private enter(t: Token): void {
+    if (++this.depth > MAX_PREDICATE_DEPTH) throw nestingError(` at position ${t.start + 1} in: ${clipSource(this.source)}`);
   }
 
   private parsePrimary(): Expr {
@@ -117,7 +131,9 @@ class Parser {
     let base: Expr;
     if (t.kind === "punct" && t.value === "(") {
       this.next();
+      this.enter(t);
       base = this.parseOr();
+      this.depth--;
       this.expectPunct(")", "expected ')'");
     } else {
       base = this.parseOperand("expected a column, a literal, NOT or '('");

@@ -7,30 +7,50 @@
 import type { ColumnRef, Expr, Literal } from "./ast.js";
 import { BARE_IDENT, RESERVED } from "./lexer.js";
 
-/** Canonical SQL-ish text for an expression; parses back to an equal tree. */
+/**
+ * Canonical SQL-ish text for an expression; parses back to an equal tree. Iterative (an explicit
+ * stack of pieces still to print), so chains of any length and depth print in linear time.
+ */
 export function print(expr: Expr): string {
-  switch (expr.kind) {
-    case "column":
-      return printColumn(expr);
-    case "literal":
-      return printLiteral(expr);
-    case "compare":
-      return `${print(expr.left)} ${expr.op} ${print(expr.right)}`;
-    case "in":
-      return `${print(expr.value)} ${expr.negated ? "NOT IN" : "IN"} (${expr.list.map(printLiteral).join(", ")})`;
-    case "isNull":
-      return `${print(expr.value)} IS ${expr.negated ? "NOT NULL" : "NULL"}`;
-    case "not":
-      return `NOT ${wrapIf(expr.arg, expr.arg.kind === "and" || expr.arg.kind === "or")}`;
-    case "and":
-      return `${wrapIf(expr.left, expr.left.kind === "or")} AND ${wrapIf(expr.right, expr.right.kind === "or" || expr.right.kind === "and")}`;
-    case "or":
-      return `${print(expr.left)} OR ${wrapIf(expr.right, expr.right.kind === "or")}`;
+  const out: string[] = [];
+  const todo: (Expr | string)[] = [expr];
+  const wrapped = (e: Expr, wrap: boolean): (Expr | string)[] => (wrap ? ["(", e, ")"] : [e]);
+  while (todo.length > 0) {
+    const item = todo.pop() as Expr | string;
+    if (typeof item === "string") {
+      out.push(item);
+      continue;
+    }
+    let parts: (Expr | string)[];
+    switch (item.kind) {
+      case "column":
+        parts = [printColumn(item)];
+        break;
+      case "literal":
+        parts = [printLiteral(item)];
+        break;
+      case "compare":
+        parts = [item.left, ` ${item.op} `, item.right];
+        break;
+      case "in":
+        parts = [item.value, ` ${item.negated ? "NOT IN" : "IN"} (${item.list.map(printLiteral).join(", ")})`];
+        break;
+      case "isNull":
+        parts = [item.value, ` IS ${item.negated ? "NOT NULL" : "NULL"}`];
+        break;
+      case "not":
+        parts = ["NOT ", ...wrapped(item.arg, item.arg.kind === "and" || item.arg.kind === "or")];
+        break;
+      case "and":
+        parts = [...wrapped(item.left, item.left.kind === "or"), " AND ", ...wrapped(item.right, item.right.kind === "or" || item.right.kind === "and")];
+        break;
+      case "or":
+        parts = [item.left, " OR ", ...wrapped(item.right, item.right.kind === "or")];
+        break;
+    }
+    for (let i = parts.length - 1; i >= 0; i--) todo.push(parts[i] as Expr | string);
   }
-}
-
-function wrapIf(expr: Expr, wrap: boolean): string {
-  return wrap ? `(${print(expr)})` : print(expr);
+  return out.join("");
 }
 
 /** Prints one name, backtick-quoting it unless it is a plain non-reserved identifier. */

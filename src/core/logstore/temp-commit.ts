@@ -34,6 +34,17 @@ export function newTempCommitName(): string {
   return `_commit_${crypto.randomUUID()}.json.tmp`;
 }
 
+const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+const TEMP_COMMIT_KEY = new RegExp(`^_delta_log/(?:_commit_${UUID}\\.json\\.tmp|\\.tmp/\\d{20}\\.json\\.${UUID})$`);
+
+/**
+ * Whether a store key is a staged commit: delta-rs's and ours, `_delta_log/_commit_<uuid>.json.tmp`,
+ * or Spark's S3DynamoDBLogStore's `_delta_log/.tmp/<version>.json.<uuid>`.
+ */
+export function isTempCommitKey(key: string): boolean {
+  return TEMP_COMMIT_KEY.test(key);
+}
+
 /** The store key of a temp commit name (relative to `_delta_log/`). */
 export function tempCommitKey(name: string): string {
   return `${LOG_DIR}${name}`;
@@ -53,6 +64,6 @@ export async function deleteQuietly(store: ObjectStore, key: string): Promise<vo
   try {
     await store.delete(key);
   } catch {
-    // a leftover temp file is harmless: listings skip it, vacuum-like cleanup can remove it
+    // a leftover temp file is harmless: listings skip it, vacuum removes it after the retention
   }
 }

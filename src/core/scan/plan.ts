@@ -11,9 +11,10 @@ import type { Scalar, StructField, StructType } from "../schema/types.js";
 import { parseSchema } from "../schema/schema-json.js";
 import { columnMappingMode, logicalToPhysicalPath, validateColumnMapping, type ColumnMappingMode } from "../schema/column-mapping.js";
 import { parsePartitionValues } from "../schema/partition-values.js";
+import { resolveTimeZone } from "../schema/datetime.js";
 import { bind, type BindOptions } from "../expr/bind.js";
 import { parse } from "../expr/parse.js";
-import { boundColumns, type BoundExpr } from "../expr/bound.js";
+import { boundColumns, normalizeBound, type BoundExpr } from "../expr/bound.js";
 import { columnsOf } from "../expr/columns-of.js";
 import { partitionMayMatch } from "../expr/eval-partition.js";
 import { statsMayMatch } from "../expr/eval-stats.js";
@@ -70,9 +71,10 @@ export function snapshotSchema(snapshot: Snapshot): StructType {
 
 /** Binds a predicate (text or bound) against a table schema. */
 export function bindPredicate(where: string | BoundExpr, schema: StructType, context: { path: string; version: number }): BoundExpr {
-  if (typeof where !== "string") return where;
-  const options: BindOptions = { columns: columnsOf(schema) };
   try {
+    // a bound tree built by hand is checked and balanced as `bind` would have made it
+    if (typeof where !== "string") return normalizeBound(where);
+    const options: BindOptions = { columns: columnsOf(schema) };
     return bind(parse(where), options);
   } catch (err) {
     if (err instanceof InvalidInputError) throw new InvalidInputError(err.message, { ...context, cause: err.cause });
@@ -83,6 +85,7 @@ export function bindPredicate(where: string | BoundExpr, schema: StructType, con
 /** Plans a scan of a snapshot. */
 export function planScan(snapshot: Snapshot, options: ScanOptions = {}): ScanPlan {
   const context = { path: snapshot.tableRoot, version: snapshot.version };
+  if (options.timeZone !== undefined) resolveTimeZone(options.timeZone); // an unknown zone is an error even if no value needs it
   const schema = snapshotSchema(snapshot);
   const mode = columnMappingMode(snapshot.properties);
   validateColumnMapping(schema, mode);

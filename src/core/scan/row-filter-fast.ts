@@ -5,10 +5,12 @@
  * no BigInt allocation: 64-bit values are compared as two 32-bit words). Semantics are those of
  * expr/eval-row.ts exactly: SQL three-valued logic, NaN equal to NaN and above every number,
  * -0 equal to 0, strings in code point (UTF-8 byte) order. Any other predicate shape returns
- * undefined and the caller evaluates row by row.
+ * undefined and the caller evaluates row by row. Recursion follows the bound tree, whose depth
+ * `bind` keeps small (expr/shape.ts); IN lists are binary-searched (O(log n) per row).
  */
 import type { Data } from "apache-arrow";
 import type { BoundColumn, BoundExpr } from "../expr/bound.js";
+import { sortedValues } from "../expr/eval-row.js";
 import type { CompareOp } from "../expr/ast.js";
 import type { Scalar, StructField } from "../schema/types.js";
 
@@ -78,13 +80,29 @@ function evaluate(expr: BoundExpr, columns: Columns, n: number): Truths | undefi
     case "in": {
       const col = column(expr.column, columns);
       if (col === undefined) return undefined;
-      const cmps = expr.values.map((v) => comparer(col, v));
+      // binary search over the values in compareScalars order, which the comparers share
+      const cmps = sortedValues(expr.values).map((v) => comparer(col, v));
       if (cmps.some((c) => c === undefined)) return undefined;
+      const sorted = cmps as ((i: number) => number)[];
       const out = new Uint8Array(n);
+      const hit = expr.negated ? F : T;
       const miss = expr.hasNull ? N : expr.negated ? T : F;
       for (let i = 0; i < n; i++) {
-        if (!col.valid(i)) out[i] = N;
-        else out[i] = cmps.some((c) => c!(i) === 0) ? (expr.negated ? F : T) : miss;
+        if (!col.valid(i)) {
+          out[i] = N;
+          continue;
+        }
+        let lo = 0;
+        let hi = sorted.length - 1;
+        let found = false;
+        while (lo <= hi && !found) {
+          const mid = (lo + hi) >> 1;
+          const c = sorted[mid]!(i);
+          if (c === 0) found = true;
+          else if (c < 0) hi = mid - 1;
+          else lo = mid + 1;
+        }
+        out[i] = found ? hit : miss;
       }
       return out;
     }

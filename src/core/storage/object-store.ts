@@ -19,6 +19,12 @@ export interface ObjectMeta {
   lastModified: number;
   /** Opaque entity tag when the backend has one. */
   etag?: string;
+  /**
+   * True for a store's own in-progress file (e.g. LocalStore's `.delta-edge-tmp-*` before its
+   * rename): listed only with `includeTemporary`, left behind only by a writer that died, and
+   * deletable by its key (vacuum reclaims them).
+   */
+  temporary?: true;
 }
 
 /** Options of `get`. */
@@ -32,6 +38,11 @@ export interface ListOptions {
   /** Only keys strictly greater than this one (lexicographic, by UTF-8 bytes / code units). */
   startAfter?: string;
   signal?: AbortSignal;
+  /**
+   * Also list the store's own temporary files (ObjectMeta.temporary), which every other listing
+   * hides. Stores that keep no temporary files ignore it. Only vacuum asks for them.
+   */
+  includeTemporary?: boolean;
 }
 
 /** The body of a put: bytes or a string (UTF-8). */

@@ -6,6 +6,12 @@
  * paths (a segment starting with `_` or `.` that is not a partition directory `name=value`). The
  * writer protocol is checked first (vacuumProtocolCheck), and a retention shorter than the table's
  * `delta.deletedFileRetentionDuration` (default 7 days) is refused unless explicitly allowed.
+ *
+ * Litter of writers that died mid-write is reclaimed too, once older than the retention: the
+ * store's own temporary files (ObjectMeta.temporary, e.g. LocalStore's `.delta-edge-tmp-*`,
+ * listed only for vacuum), wherever they are, `_delta_log/` included, and the commit strategies'
+ * staged commits `_delta_log/_commit_<uuid>.json.tmp`. The commit strategy's repair runs first,
+ * so a staged commit that a DynamoDB lock entry still needs becomes N.json before anything goes.
  */
 import { InvalidInputError } from "../errors.js";
 import type { DeletionVectorDescriptor } from "../log/actions.js";
@@ -16,6 +22,9 @@ import { loadSnapshot } from "../table/snapshot-load.js";
 import { DAYS, intervalProperty } from "../table/properties.js";
 import { mapLimit } from "../util/pool.js";
 import { checkWritable } from "./protocol-writer.js";
+import type { LogStore } from "../logstore/log-store.js";
+import { selectLogStore } from "../logstore/select.js";
+import { isTempCommitKey } from "../logstore/temp-commit.js";
 
 /** Options of {@link vacuum}. */
 export interface VacuumOptions {
@@ -27,6 +36,8 @@ export interface VacuumOptions {
   /** Only report what would be deleted. */
   dryRun?: boolean | undefined;
   now?: (() => number) | undefined;
+  /** The table's commit strategy (default: chosen from the store, see selectLogStore); repaired first. */
+  logStore?: LogStore | undefined;
 }
 
 /** What vacuum found and did. */
@@ -42,6 +53,9 @@ export interface VacuumResult {
 export async function vacuum(options: VacuumOptions): Promise<VacuumResult> {
   const { store } = options;
   const now = (options.now ?? Date.now)();
+  // a commit a lock-table writer left half done is finished first: its files are then referenced,
+  // and its staged commit is no longer needed (the repair removes it)
+  await (options.logStore ?? selectLogStore({ store })).repair?.();
   const snapshot = await loadSnapshot({ store });
   const context = { path: store.root, version: snapshot.version };
   checkWritable({ protocol: snapshot.protocol, metadata: snapshot.metadata, path: store.root, version: snapshot.version });
@@ -67,9 +81,10 @@ export async function vacuum(options: VacuumOptions): Promise<VacuumResult> {
     if ((r.deletionTimestamp ?? 0) > cutoff) addRefs(r.path, r.deletionVector);
   }
   const candidates: string[] = [];
-  for await (const meta of store.list("")) {
-    if (hidden(meta.key) || keep.has(meta.key)) continue;
+  for await (const meta of store.list("", { includeTemporary: true })) {
     if (meta.lastModified > cutoff) continue;
+    const litter = meta.temporary === true || isTempCommitKey(meta.key);
+    if (!litter && (hidden(meta.key) || keep.has(meta.key))) continue;
     candidates.push(meta.key);
   }
   if (!options.dryRun) await mapLimit(candidates, 8, (k) => store.delete(k));

@@ -2,15 +2,17 @@
  * Input files for `delta-edge write`: parquet (decoded row group by row group), Arrow IPC (file or
  * stream), NDJSON and CSV (parsed in chunks into RecordBatches by core/write/text-input.ts, typed
  * by the table's schema when the table exists, else inferred from the first chunk). Everything
- * streams: memory stays bounded by one chunk or row group.
+ * streams: memory stays bounded by one chunk or row group. An input that is missing, a
+ * directory, or not of its format is an InvalidInputError naming the file.
  */
 import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { RecordBatchReader, type RecordBatch } from "apache-arrow";
 import { InvalidInputError } from "../../core/errors.js";
 import type { StructType } from "../../core/schema/types.js";
 import { createHyparquetReader } from "../../core/scan/parquet/hyparquet-reader.js";
+import { limitJsonNesting } from "../../core/write/json-nesting.js";
 import { textBatches } from "../../core/write/text-input.js";
 
 /** Input formats. */
@@ -33,9 +35,40 @@ function extensionFormat(file: string): string | undefined {
 
 /** The input as a stream of RecordBatches. */
 export async function* readInput(file: string, format: InputFormat, tableSchema: StructType | undefined): AsyncGenerator<RecordBatch> {
+  await checkInputFile(file);
   if (format === "parquet") yield* parquetBatches(file);
-  else if (format === "arrow") yield* (await RecordBatchReader.from(createReadStream(file))) as AsyncIterable<RecordBatch>;
+  else if (format === "arrow") yield* arrowBatches(file);
   else yield* textFileBatches(file, format, tableSchema);
+}
+
+/** A readable regular file, or an InvalidInputError saying what it is instead. */
+async function checkInputFile(file: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(file);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new InvalidInputError(`cannot read --input ${file}: ${code === "ENOENT" ? "no such file" : error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!info.isFile()) throw new InvalidInputError(`--input ${file} is ${info.isDirectory() ? "a directory" : "not a regular file"}`);
+}
+
+/**
+ * Arrow IPC (file or stream). apache-arrow reads bytes that are not Arrow as an empty stream,
+ * so the start is checked first: the file magic `ARROW1`, or a message (0xFFFFFFFF continuation).
+ */
+async function* arrowBatches(file: string): AsyncGenerator<RecordBatch> {
+  const handle = await open(file, "r");
+  const head = new Uint8Array(8);
+  try {
+    await handle.read(head, 0, 8, 0);
+  } finally {
+    await handle.close();
+  }
+  const magic = String.fromCharCode(...head.subarray(0, 6)) === "ARROW1";
+  const continuation = head[0] === 0xff && head[1] === 0xff && head[2] === 0xff && head[3] === 0xff;
+  if (!magic && !continuation) throw new InvalidInputError(`${file} is not an Arrow IPC file or stream (no ARROW1 magic or message at its start)`);
+  yield* (await RecordBatchReader.from(createReadStream(file))) as AsyncIterable<RecordBatch>;
 }
 
 async function* parquetBatches(file: string): AsyncGenerator<RecordBatch> {
@@ -61,5 +94,6 @@ async function* parquetBatches(file: string): AsyncGenerator<RecordBatch> {
 
 function textFileBatches(file: string, format: "ndjson" | "csv", tableSchema: StructType | undefined): AsyncGenerator<RecordBatch> {
   const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
-  return textBatches(lines, { format, tableSchema, source: file });
+  // NDJSON nested past what the writer takes is refused by line, not by a stack overflow
+  return textBatches(format === "ndjson" ? limitJsonNesting(lines, { source: file }) : lines, { format, tableSchema, source: file });
 }

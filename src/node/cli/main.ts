@@ -1,13 +1,15 @@
 /**
  * The delta-edge CLI (DESIGN.md "CLI"): parses the command line, opens the table's store from its
  * URL or path plus storage options, runs the command and turns any failure into one line on
- * stderr naming the table, the version and the cause, with a non-zero exit code.
+ * stderr naming the table, the version and the cause: exit 1 for a failure, 2 for a command line
+ * that names no command or table. A reader closing the output early (`| head`) is not a failure:
+ * the command stops quietly with status 0.
  */
 import { DeltaError } from "../../core/errors.js";
 import { openStore } from "../index.js";
 import { repairIncomplete } from "../../core/logstore/select.js";
 import { parseArgs, type FlagSpec } from "./args.js";
-import { openOutput } from "./output.js";
+import { openOutput, OutputClosed } from "./output.js";
 import { filesCommand, historyCommand, infoCommand } from "./read-commands.js";
 import { optionFlags } from "./storage-options.js";
 import { scanCommand } from "./scan-command.js";
@@ -106,7 +108,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
     const store = openStore({ url: table, options, env });
     // A DynamoDB-locked table may have a commit a crashed writer left half done: finish it first.
     await repairIncomplete({ store, tableUri: table });
-    const out = openOutput(typeof flags.out === "string" ? flags.out : undefined);
+    const out = await openOutput(typeof flags.out === "string" ? flags.out : undefined);
     try {
       if (command === "info") await infoCommand(store, flags, out);
       else if (command === "history") await historyCommand(store, flags, out);
@@ -124,17 +126,27 @@ export async function main(argv: readonly string[], env: Record<string, string |
     }
     return 0;
   } catch (err) {
+    if (err instanceof OutputClosed) return 0;
     process.stderr.write(`${errorLine(command, table, err)}\n`);
     return 1;
   }
 }
 
-/** One line: command, table, version (when known), error code and message. */
+/**
+ * One line: command, table (when known), error code, message (naming path and version when
+ * known) and cause. Errors that are not DeltaErrors are system errors (their errno code leads)
+ * or faults of delta-edge itself, shown as INTERNAL rather than passed off as the user's.
+ */
 export function errorLine(command: string, table: string | undefined, err: unknown): string {
+  const where = table === undefined ? "" : ` ${table}:`;
+  let text: string;
   if (err instanceof DeltaError) {
-    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : "";
-    return `delta-edge ${command}: ${table ?? ""}: ${err.code}: ${err.message}${cause}`.replace(/\s*\n\s*/g, " ");
+    const cause = err.cause instanceof Error && !err.message.includes(err.cause.message) ? `: ${err.cause.message}` : "";
+    text = `${err.code}: ${err.message}${cause}`;
+  } else {
+    const message = err instanceof Error ? err.message : String(err);
+    const code = (err as { code?: unknown } | null)?.code;
+    text = typeof code === "string" && /^E[A-Z]+$/.test(code) ? (message.startsWith(code) ? message : `${code}: ${message}`) : `INTERNAL: ${message} (a bug in delta-edge)`;
   }
-  const message = err instanceof Error ? err.message : String(err);
-  return `delta-edge ${command}: ${table ?? ""}: ${message}`.replace(/\s*\n\s*/g, " ");
+  return `delta-edge ${command}:${where} ${text}`.replace(/\s*\n\s*/g, " ");
 }

@@ -2,6 +2,7 @@
  * The CLI's log-level read commands (DESIGN.md "CLI"): `info` (JSON summary of a snapshot),
  * `history` (JSON array, newest first) and `files` (NDJSON, one live file per line).
  */
+import { NotFoundError } from "../../core/errors.js";
 import type { ObjectStore } from "../../core/storage/object-store.js";
 import { openTable } from "../../core/table/open.js";
 import { readHistory } from "../../core/table/history.js";
@@ -25,7 +26,10 @@ export async function infoCommand(store: ObjectStore, flags: ParsedArgs["flags"]
 
 /** `history`: commits newest first with their commitInfo. */
 export async function historyCommand(store: ObjectStore, flags: ParsedArgs["flags"], out: Output): Promise<void> {
-  const entries = await readHistory({ store, limit: intFlag(flags, "limit") });
+  const limit = intFlag(flags, "limit");
+  const entries = await readHistory({ store, limit });
+  // an empty or missing directory has no commits: not a table (as info and scan say, and the Worker)
+  if (entries.length === 0 && limit !== 0) throw new NotFoundError("no Delta table here: _delta_log is empty or missing", { path: store.root });
   await out.write(`${JSON.stringify(historyRows(entries), null, 2)}\n`);
 }
 

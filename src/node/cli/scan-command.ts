@@ -28,6 +28,7 @@ export async function scanCommand(store: ObjectStore, flags: ParsedArgs["flags"]
     ?.split(",")
     .map((c) => c.trim())
     .filter((c) => c.length > 0);
+  if (columns !== undefined && columns.length === 0) throw new InvalidInputError("--columns needs at least one column name (a,b,...)");
   const plan = planScan(snapshot, { columns, where: stringFlag(flags, "where"), timeZone: stringFlag(flags, "time-zone") });
   const batches = scanBatches(plan, { store, limit: intFlag(flags, "limit") });
   const fields = plan.outputFields;

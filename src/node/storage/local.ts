@@ -5,6 +5,9 @@
  * the key; `putIfAbsent` hard-links a fully written temp file to the key, which is atomic across
  * processes (exactly one link succeeds, the rest see EEXIST), falling back to an exclusive create
  * where hard links are unsupported. Listing walks directories in UTF-8 byte order of the keys.
+ * Temp files (`.delta-edge-tmp-*`) are never listed or valid keys, except that a writer killed
+ * mid-write leaves one behind: `list(..., {includeTemporary: true})` shows those (marked
+ * `temporary`) and `delete` accepts their keys, so vacuum can reclaim them.
  */
 import { randomBytes } from "node:crypto";
 import { link, mkdir, open, readdir, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
@@ -123,7 +126,7 @@ export class LocalStore implements ObjectStore {
 
   async delete(key: string): Promise<void> {
     try {
-      await unlink(this.pathOf(key));
+      await unlink(this.pathOf(key, true));
     } catch (error) {
       const code = errno(error);
       if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return;
@@ -131,10 +134,15 @@ export class LocalStore implements ObjectStore {
     }
   }
 
-  /** The absolute file path of a key (throws InvalidInputError for keys that could escape the root). */
-  pathOf(key: string): string {
+  /**
+   * The absolute file path of a key (throws InvalidInputError for keys that could escape the
+   * root, and for temp-file names unless `temporary` allows one as the last segment).
+   */
+  pathOf(key: string, temporary = false): string {
     const segments = key.split("/");
-    const bad = segments.find((s) => s === "" || s === "." || s === ".." || s.includes("\0") || s.startsWith(TEMP_PREFIX));
+    const bad = segments.find(
+      (s, i) => s === "" || s === "." || s === ".." || s.includes("\0") || (s.startsWith(TEMP_PREFIX) && !(temporary && i === segments.length - 1)),
+    );
     if (bad !== undefined) {
       throw new InvalidInputError(`invalid object key: segment "${bad}" is not allowed`, { path: this.where(key) });
     }
@@ -183,7 +191,7 @@ export class LocalStore implements ObjectStore {
     }
     const { startAfter } = options;
     const candidates = names
-      .filter((name) => !name.startsWith(TEMP_PREFIX))
+      .filter((name) => options.includeTemporary === true || !name.startsWith(TEMP_PREFIX))
       .map((name) => (dirKey === "" ? name : `${dirKey}/${name}`))
       .filter((key) => key.startsWith(prefix) || prefix.startsWith(`${key}/`));
     const infos = await statAll(candidates.map((key) => join(this.directory, key)));
@@ -201,7 +209,9 @@ export class LocalStore implements ObjectStore {
         if (startAfter !== undefined && compareKeys(startAfter, sortKey) > 0 && !startAfter.startsWith(sortKey)) continue;
         yield* this.walk(key, prefix, options);
       } else if (startAfter === undefined || compareKeys(key, startAfter) > 0) {
-        yield meta(key, info);
+        const m = meta(key, info);
+        if (key.slice(key.lastIndexOf("/") + 1).startsWith(TEMP_PREFIX)) m.temporary = true;
+        yield m;
       }
     }
   }
