@@ -115,6 +115,9 @@ function mapColumns(e: BoundExpr, f: (c: BoundColumn) => BoundColumn | undefined
       const right = f(e.right);
       return left && right && { ...e, left, right };
     }
+    case "compareValues":
+    case "isNullValue":
+      return undefined; // computed values are not remapped: no pruning by them
     default: {
       const column = f(e.column);
       return column && { ...e, column };
