@@ -1,5 +1,5 @@
 /**
- * The CLI's row-level commands as a user runs them: `delete --where`, `merge --source FILE --on`
+ * The CLI's row-level commands as a user runs them: `delete --where`, `update --set`, `merge --source FILE --on`
  * with clause flags in order (a flag's value or a following --condition is its condition) and
  * `restore --version`; each prints its metrics as one JSON object. Errors are one line on stderr
  * with a non-zero exit. Also the SET-list parser the surfaces share.
@@ -34,6 +34,7 @@ describe("delta-edge delete / merge / restore", () => {
     const table = join(dir, "t");
     await ok(["write", table, "--input", ndjson(dir, "a.ndjson", [1, 2, 3, 4].map((id) => ({ id, v: `v${id}` }))), "--property", "delta.enableDeletionVectors=true"]);
     expect(await ok(["delete", table, "--where", "id = 2"])).toMatchObject({ status: "committed", version: 1, numDeletedRows: 1, numDeletionVectorsAdded: 1 });
+    expect(await ok(["update", table, "--set", "v = v || '+', id = id * 1", "--where", "id = 4"])).toMatchObject({ status: "committed", version: 2, numUpdatedRows: 1 });
     const source = ndjson(dir, "s.ndjson", [
       { id: 1, v: "gone" },
       { id: 3, v: "new3" },
@@ -46,16 +47,16 @@ describe("delta-edge delete / merge / restore", () => {
       "--when-matched-update-all",
       "--when-not-matched-insert-all", "--condition", "source.id < 10",
     ]);
-    expect(merged).toMatchObject({ status: "committed", version: 2, numSourceRows: 4, numTargetRowsDeleted: 1, numTargetRowsUpdated: 1, numTargetRowsInserted: 1 });
+    expect(merged).toMatchObject({ status: "committed", version: 3, numSourceRows: 4, numTargetRowsDeleted: 1, numTargetRowsUpdated: 1, numTargetRowsInserted: 1 });
     expect(await rows(table)).toEqual([
       { id: 3, v: "new3" },
-      { id: 4, v: "v4" },
+      { id: 4, v: "v4+" },
       { id: 9, v: "new9" },
     ]);
-    expect(await ok(["restore", table, "--version", "0"])).toMatchObject({ status: "committed", version: 3 });
+    expect(await ok(["restore", table, "--version", "0"])).toMatchObject({ status: "committed", version: 4 });
     expect((await rows(table)).map((r) => r.id)).toEqual([1, 2, 3, 4]);
     const history = JSON.parse((await runCli(["history", table])).stdout) as { operation: string }[];
-    expect(history.map((h) => h.operation)).toEqual(["RESTORE", "MERGE", "DELETE", "WRITE"]);
+    expect(history.map((h) => h.operation)).toEqual(["RESTORE", "MERGE", "UPDATE", "DELETE", "WRITE"]);
   });
 
   it("refuses bad input with one line on stderr", async () => {

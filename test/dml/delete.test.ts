@@ -119,6 +119,15 @@ describe("DELETE refusals (nothing committed)", () => {
   });
 });
 
+describe("DELETE with computed values in the predicate", () => {
+  it.each([SHAPES[0], SHAPES[3]] as (typeof SHAPES)[number][])("$name", async (shape) => {
+    const { store, dir } = await makeTable(shape);
+    const gone = (r: TestRow) => r.score * 2 > 160 || (r.part === "a" ? r.id === 3 : false) || (r.value ?? "") + "!" === "v10!";
+    await deleteRows({ store, where: "score * 2 > 160 OR CASE WHEN part = 'a' THEN id = 3 ELSE FALSE END OR COALESCE(value, '') || '!' = 'v10!'" });
+    await checkTable(store, dir, allRows().filter((r) => !gone(r)));
+  });
+});
+
 describe("DELETE across a checkpoint", () => {
   it("DV descriptors survive the checkpoint written at version 10 (our reader and the oracle read it)", async () => {
     const shape = SHAPES[2] as (typeof SHAPES)[number];

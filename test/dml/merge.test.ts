@@ -78,6 +78,28 @@ describe.each(SHAPES)("MERGE, $name", (shape) => {
     }
   });
 
+  it("SET and VALUES expressions; NOT MATCHED BY SOURCE update", async () => {
+    const { store, dir } = await makeTable(shape);
+    const source = [
+      { id: 8n, part: testRow(8).part, value: "s8", score: 100 },
+      { id: 77n, part: "c", value: "s77", score: 5 },
+    ];
+    const result = await mergeInto({
+      store,
+      source,
+      on: "target.id = source.id",
+      whenMatched: [{ action: "update", set: { value: "source.value || '!'", score: "target.score + source.score" } }],
+      whenNotMatched: [{ action: "insert", values: { id: "source.id", part: "source.part", value: "'ins' || CAST(source.id AS string)" } }],
+      whenNotMatchedBySource: [{ action: "update", set: { value: "'orphan'" }, condition: "target.id >= 58" }],
+    });
+    expect(result.metrics).toMatchObject({ numTargetRowsUpdated: 3, numTargetRowsInserted: 1 });
+    const expected = [
+      ...allRows().map((r) => (r.id === 8 ? { ...r, value: "s8!", score: r.score + 100 } : r.id >= 58 ? { ...r, value: "orphan" } : r)),
+      { id: 77, part: "c", value: "ins77", score: null as unknown as number },
+    ];
+    await checkTable(store, dir, expected);
+  });
+
   it("the early filter skips target files the source keys cannot reach", async () => {
     const { store, dir } = await makeTable(shape);
     const untouched = await filesWithout(store, dir, (r) => r.id >= 20 && r.id <= 22);
@@ -177,6 +199,17 @@ describe("MERGE refusals (nothing committed)", () => {
           whenMatched: [{ action: "updateAll" }],
         }),
       /whenMatched\[0\] \(update all\): column value has Arrow type Float64, which cannot be written to Delta type string/,
+    );
+  });
+
+  it("VALUES reading a target column, SET of the wrong type", async () => {
+    await refused(
+      (store) => mergeInto({ store, source: [asInput(testRow(700))], on: "target.id = source.id", whenNotMatched: [{ action: "insert", values: { id: "target.id" } }] }),
+      /whenNotMatched\[0\] cannot reference target column/,
+    );
+    await refused(
+      (store) => mergeInto({ store, source: [asInput(testRow(7))], on: "target.id = source.id", whenMatched: [{ action: "update", set: { score: "source.value" } }] }),
+      /whenMatched\[0\]: cannot set column score of type double to source\.value, a value of type string/,
     );
   });
 

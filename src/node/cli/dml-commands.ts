@@ -1,5 +1,5 @@
 /**
- * The CLI's row-level commands (DESIGN.md "CLI"): `delete`, `merge` and `restore`. Each
+ * The CLI's row-level commands (DESIGN.md "CLI"): `delete`, `update`, `merge` and `restore`. Each
  * prints its metrics as one JSON object (status, version and the operation's metrics). MERGE
  * clauses come in command-line order (first matching clause wins); a clause flag may take its
  * condition as its value (`--when-matched-delete "source.gone = true"`) and `--condition COND`
@@ -13,6 +13,7 @@ import type { DmlResult } from "../../core/dml/dml-commit.js";
 import type { MatchedClause, NotMatchedBySourceClause, NotMatchedClause } from "../../core/dml/merge/clauses.js";
 import { mergeInto } from "../../core/dml/merge/merge.js";
 import { restoreTable } from "../../core/dml/restore.js";
+import { updateRows } from "../../core/dml/update.js";
 import { snapshotSchema } from "../../core/scan/plan.js";
 import { loadSnapshot } from "../../core/table/snapshot-load.js";
 import { intFlag, stringFlag, type FlagSpec, type ParsedArgs } from "./args.js";
@@ -43,6 +44,20 @@ export async function deleteCommand(store: ObjectStore, flags: ParsedArgs["flags
   const where = stringFlag(flags, "where");
   if (where === undefined) throw new InvalidInputError("delete needs --where EXPR (use --where true to delete every row)");
   await json(out, await deleteRows({ store, where }));
+}
+
+/** `update`: --set "col = EXPR" (repeatable, or comma-separated) on the rows matching --where. */
+export async function updateCommand(store: ObjectStore, flags: ParsedArgs["flags"], out: Output): Promise<void> {
+  const sets = (flags.set as string[] | undefined) ?? [];
+  if (sets.length === 0) throw new InvalidInputError('update needs --set "col = EXPR"');
+  const set: Record<string, string> = {};
+  for (const s of sets) {
+    for (const [k, v] of Object.entries(parseAssignments(s))) {
+      if (Object.hasOwn(set, k)) throw new InvalidInputError(`column ${k} is assigned twice`);
+      set[k] = v;
+    }
+  }
+  await json(out, await updateRows({ store, set, where: stringFlag(flags, "where") }));
 }
 
 /** `merge`: a source file merged into the table with the clauses given, in order. */

@@ -14,7 +14,7 @@ import { filesCommand, historyCommand, infoCommand } from "./read-commands.js";
 import { optionFlags } from "./storage-options.js";
 import { scanCommand } from "./scan-command.js";
 import { checkpointCommand, optimizeCommand, vacuumCommand, writeCommand } from "./write-commands.js";
-import { MERGE_FLAGS, deleteCommand, mergeCommand, restoreCommand } from "./dml-commands.js";
+import { MERGE_FLAGS, deleteCommand, mergeCommand, restoreCommand, updateCommand } from "./dml-commands.js";
 
 const COMMON: Record<string, FlagSpec> = { option: { kind: "list" }, out: { kind: "string" }, help: { kind: "boolean" } };
 
@@ -60,6 +60,7 @@ const COMMANDS: Record<string, { flags: Record<string, FlagSpec>; usage: string 
     usage: "files <table> [--version N | --timestamp ISO] [--where EXPR]",
   },
   delete: { flags: { where: { kind: "string" } }, usage: "delete <table> --where EXPR" },
+  update: { flags: { set: { kind: "list" }, where: { kind: "string" } }, usage: 'update <table> --set "col = EXPR" [--set ...] [--where EXPR]' },
   merge: {
     flags: MERGE_FLAGS,
     usage:
@@ -119,6 +120,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
       else if (command === "vacuum") await vacuumCommand(store, flags, out);
       else if (command === "optimize") await optimizeCommand(store, flags, out);
       else if (command === "delete") await deleteCommand(store, flags, out);
+      else if (command === "update") await updateCommand(store, flags, out);
       else if (command === "merge") await mergeCommand(store, args, out);
       else if (command === "restore") await restoreCommand(store, flags, out);
     } finally {

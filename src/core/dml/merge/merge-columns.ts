@@ -6,7 +6,6 @@
  * source only; WHEN NOT MATCHED BY SOURCE: target only). Evaluation reads one target row and/or
  * one source row through per-batch value readers.
  */
-import type { Data, RecordBatch } from "apache-arrow";
 import { InvalidInputError } from "../../errors.js";
 import type { BoundColumn, BoundExpr, ColumnDef } from "../../expr/bound.js";
 import { boundColumns } from "../../expr/bound.js";
@@ -14,7 +13,7 @@ import { bind } from "../../expr/bind.js";
 import { columnsOf } from "../../expr/columns-of.js";
 import { evalRow, type Truth } from "../../expr/eval-row.js";
 import { parse } from "../../expr/parse.js";
-import { valueReader, type Value } from "../../scan/arrow-values.js";
+import type { BatchValues } from "../row-values.js";
 import type { StructType } from "../../schema/types.js";
 
 /** Which relation a column belongs to. */
@@ -67,51 +66,32 @@ export class MergeColumns {
       if (err instanceof InvalidInputError) throw new InvalidInputError(`${what}: ${err.message}`, { cause: err });
       throw err;
     }
-    for (const c of boundColumns(bound)) {
+    this.checkSides(boundColumns(bound), what, allowed);
+    return bound;
+  }
+
+  /** Refuses columns of a side the clause may not see. */
+  checkSides(columns: readonly BoundColumn[], what: string, allowed: readonly Side[]): void {
+    for (const c of columns) {
       const { side } = this.ownerOf(c);
       if (!allowed.includes(side)) {
         throw new InvalidInputError(`${what} cannot reference ${side} column ${c.path.join(".")} (it may reference ${allowed.map((s) => this.aliases[s]).join(" and ")} columns)`);
       }
     }
-    return bound;
   }
 }
 
-/** Reads the top-level columns of one batch as canonical values, by field name. */
-export class BatchValues {
-  private readonly readers = new Map<string, (i: number) => Value>();
-
-  constructor(
-    readonly batch: RecordBatch,
-    private readonly schema: StructType,
-  ) {}
-
-  /** The value of a (possibly nested) column at a row; null when absent. */
-  get(path: readonly string[], row: number): Value {
-    let v = this.top(path[0] as string)(row);
-    for (let k = 1; k < path.length && v !== null && v !== undefined; k++) v = (v as Record<string, Value>)[path[k] as string];
-    return v ?? null;
-  }
-
-  /** A reader of one (possibly nested) column, for hot loops. */
-  reader(path: readonly string[]): (row: number) => Value {
-    if (path.length === 1) {
-      const read = this.top(path[0] as string);
-      return (row) => read(row) ?? null;
-    }
-    return (row) => this.get(path, row);
-  }
-
-  private top(name: string): (i: number) => Value {
-    let read = this.readers.get(name);
-    if (!read) {
-      const i = this.batch.schema.fields.findIndex((f) => f.name === name);
-      const field = this.schema.fields.find((f) => f.name === name);
-      read = i < 0 || !field ? () => null : valueReader(this.batch.data.children[i] as Data, field.type);
-      this.readers.set(name, read);
-    }
-    return read;
-  }
+/** A column reader over a (target row, source row) pair, for value expressions; an absent side reads NULL. */
+export function pairReader(
+  columns: MergeColumns,
+  target: { values: BatchValues; row: number } | undefined,
+  source: { values: BatchValues; row: number } | undefined,
+): (column: BoundColumn) => never {
+  return (column) => {
+    const { side, path } = columns.ownerOf(column);
+    const at = side === "target" ? target : source;
+    return (at ? at.values.get(path, at.row) : null) as never;
+  };
 }
 
 /** Evaluates bound MERGE predicates on a (target row, source row) pair; either may be absent (reads as null). */

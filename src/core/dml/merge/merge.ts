@@ -27,7 +27,9 @@ import { scanOptions } from "../delete.js";
 import { checkClauses, type MergeClauses } from "./clauses.js";
 import { conjunctsOf, earlyFilter, type KeyPair } from "./early-filter.js";
 import { SourceIndex, joinKey, type JoinKey } from "./join-key.js";
-import { BatchValues, MergeColumns, evalPair } from "./merge-columns.js";
+import { MergeColumns, evalPair, pairReader, type Side } from "./merge-columns.js";
+import { assignedRows, compileAssignments, type CompiledAssignments } from "../assign.js";
+import { BatchValues } from "../row-values.js";
 import { MergeSource } from "./source.js";
 
 /** Options of {@link mergeInto}. */
@@ -60,6 +62,8 @@ export interface MergeMetrics extends DmlFileMetrics {
 interface Compiled<A extends string> {
   action: A;
   condition: BoundExpr | undefined;
+  /** The SET list of an update or insert clause. */
+  assign: CompiledAssignments | undefined;
 }
 
 /**
@@ -97,19 +101,29 @@ export async function mergeInto(options: MergeOptions): Promise<DmlResult<MergeM
   if (keys.length === 0) {
     throw new InvalidInputError(`merge condition ${options.on} needs an equality between a target and a source column (e.g. ${aliases.target}.id = ${aliases.source}.id)`);
   }
-  const cond = (c: string | undefined, what: string, sides: ("target" | "source")[]) => (c === undefined ? undefined : columns.bindPredicate(c, what, sides));
-  const matched: Compiled<"update" | "updateAll" | "delete">[] = matchedClauses.map((c, i) => ({ action: c.action, condition: cond(c.condition, `whenMatched[${i}] condition`, ["target", "source"]) }));
-  const notMatched: Compiled<"insert" | "insertAll">[] = notMatchedClauses.map((c, i) => ({ action: c.action, condition: cond(c.condition, `whenNotMatched[${i}] condition`, ["source"]) }));
-  const bySource: Compiled<"update" | "delete">[] = bySourceClauses.map((c, i) => ({ action: c.action, condition: cond(c.condition, `whenNotMatchedBySource[${i}] condition`, ["target"]) }));
+  const cond = (c: string | undefined, what: string, sides: Side[]) => (c === undefined ? undefined : columns.bindPredicate(c, what, sides));
+  const assign = (set: Readonly<Record<string, string>>, what: string, sides: Side[]): CompiledAssignments => {
+    const compiled = compileAssignments({ set, schema, scope: columns.defs, targetPrefixes: [aliases.target], what });
+    columns.checkSides(compiled.columns, what, sides);
+    return compiled;
+  };
+  const matched: Compiled<"update" | "updateAll" | "delete">[] = matchedClauses.map((c, i) => ({
+    action: c.action,
+    condition: cond(c.condition, `whenMatched[${i}] condition`, ["target", "source"]),
+    assign: c.action === "update" ? assign(c.set, `whenMatched[${i}]`, ["target", "source"]) : undefined,
+  }));
+  const notMatched: Compiled<"insert" | "insertAll">[] = notMatchedClauses.map((c, i) => ({
+    action: c.action,
+    condition: cond(c.condition, `whenNotMatched[${i}] condition`, ["source"]),
+    assign: c.action === "insert" ? assign(c.values, `whenNotMatched[${i}]`, ["source"]) : undefined,
+  }));
+  const bySource: Compiled<"update" | "delete">[] = bySourceClauses.map((c, i) => ({
+    action: c.action,
+    condition: cond(c.condition, `whenNotMatchedBySource[${i}] condition`, ["target"]),
+    assign: c.action === "update" ? assign(c.set, `whenNotMatchedBySource[${i}]`, ["target"]) : undefined,
+  }));
   for (const [i, c] of matchedClauses.entries()) if (c.action === "updateAll") source.requireTargetColumns(schema, `whenMatched[${i}] (update all)`);
   for (const [i, c] of notMatchedClauses.entries()) if (c.action === "insertAll") source.requireTargetColumns(schema, `whenNotMatched[${i}] (insert all)`);
-  for (const [kind, list] of [["whenMatched", matchedClauses], ["whenNotMatched", notMatchedClauses], ["whenNotMatchedBySource", bySourceClauses]] as const) {
-    list.forEach((c, i) => {
-      if (c.action === "update" || c.action === "insert") {
-        throw new InvalidInputError(`${kind}[${i}]: ${c.action} with explicit ${c.action === "update" ? "set" : "values"} expressions is not supported yet; use ${c.action}All`);
-      }
-    });
-  }
   // Each source row's key, and the index from keys to source rows.
   const sourceKeyPaths = keys.map((k) => columns.ownerOf(k.source).path);
   const targetKeyPaths = keys.map((k) => columns.ownerOf(k.target).path);
@@ -142,6 +156,13 @@ export async function mergeInto(options: MergeOptions): Promise<DmlResult<MergeM
     const targetKey = keyReader(tv, targetKeyPaths);
     const fate = new Uint8Array(batch.numRows);
     const updateAllFrom: number[] = []; // source rows whose values replace updated target rows
+    const setRows = new Map<Compiled<string>, { target: number[]; source: number[] }>(); // rows of each SET clause
+    const viaSet = (clause: Compiled<string>, target: number, sourceRow: number): void => {
+      const list = setRows.get(clause) ?? { target: [], source: [] };
+      list.target.push(target);
+      list.source.push(sourceRow);
+      setRows.set(clause, list);
+    };
     for (let row = 0; row < batch.numRows; row++) {
       const t = { values: tv, row };
       const candidates = index.lookup(targetKey(row));
@@ -171,29 +192,61 @@ export async function mergeInto(options: MergeOptions): Promise<DmlResult<MergeM
         else if (clause.action === "delete") fate[row] = DELETE;
         else {
           fate[row] = UPDATE;
-          updateAllFrom.push(first);
+          if (clause.action === "updateAll") updateAllFrom.push(first);
+          else viaSet(clause, row, first);
         }
       } else {
         const clause = bySource.find((c) => c.condition === undefined || evalPair(c.condition, columns, t, undefined) === true);
-        fate[row] = clause?.action === "delete" ? DELETE : KEEP;
+        if (!clause) fate[row] = KEEP;
+        else if (clause.action === "delete") fate[row] = DELETE;
+        else {
+          fate[row] = UPDATE;
+          viaSet(clause, row, -1);
+        }
       }
     }
     targetRowsSeen += batch.numRows;
-    return { fate, updated: updateAllFrom.length > 0 ? sourceRowsAsTarget(source, updateAllFrom) : undefined };
+    const updated = updateAllFrom.length > 0 ? sourceRowsAsTarget(source, updateAllFrom) : [];
+    for (const [clause, rows] of setRows) {
+      const k = rows.target.map((_, i) => i);
+      updated.push(
+        assignedRows(
+          clause.assign as CompiledAssignments,
+          schema,
+          k,
+          (field, i) => tv.get(fieldPaths[field] as string[], rows.target[i] as number),
+          (i) => pairReader(columns, { values: tv, row: rows.target[i] as number }, sourceAt(rows.source[i] as number)),
+          "merge update",
+        ),
+      );
+    }
+    return { fate, updated: updated.length > 0 ? updated : undefined };
+  };
+  const fieldPaths = schema.fields.map((f) => [f.name]);
+  const sourceAt = (s: number): { values: BatchValues; row: number } | undefined => {
+    if (s < 0) return undefined;
+    const at = source.locate(s);
+    return { values: sourceValues[at.batch] as BatchValues, row: at.row };
   };
 
   async function* inserts(): AsyncGenerator<RecordBatch> {
     if (notMatched.length === 0) return;
     for (let b = 0; b < source.batches.length; b++) {
       const v = sourceValues[b] as BatchValues;
-      const rows: number[] = [];
+      const all: number[] = [];
+      const bySet = new Map<Compiled<string>, number[]>();
       for (let r = 0; r < v.batch.numRows; r++) {
         if (matchedSource[source.start(b) + r] === 1) continue;
         const s = { values: v, row: r };
         const clause = notMatched.find((c) => c.condition === undefined || evalPair(c.condition, columns, undefined, s) === true);
-        if (clause) rows.push(r);
+        if (!clause) continue;
+        if (clause.action === "insertAll") all.push(r);
+        else bySet.set(clause, [...(bySet.get(clause) ?? []), r]);
       }
-      if (rows.length > 0) yield takeBatch(source.asTarget(b), Int32Array.from(rows));
+      if (all.length > 0) yield takeBatch(source.asTarget(b), Int32Array.from(all));
+      for (const [clause, rows] of bySet) {
+        yield assignedRows(clause.assign as CompiledAssignments, schema, rows, () => null, (r) => pairReader(columns, undefined, { values: v, row: r }), "merge insert");
+      }
     }
   }
 
