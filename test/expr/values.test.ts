@@ -60,6 +60,11 @@ describe("value expressions", () => {
     expect(value("CAST('42' AS bigint)")).toEqual({ type: "long", value: 42n });
     expect(value("CAST(m AS string)")).toEqual({ type: "string", value: "12.34" });
     expect(value("CAST(dt AS timestamp)")).toEqual({ type: "timestamp", value: 18628n * 86_400_000_000n });
+    expect(value("CAST(CAST(dt AS timestamp) AS string)")).toEqual({ type: "string", value: "2021-01-01 00:00:00" });
+    expect(value("CAST(TIMESTAMP '2021-01-01 10:00:00.120' AS string)")).toEqual({ type: "string", value: "2021-01-01 10:00:00.12" });
+    expect(value("CAST('2021-01-01T10:00:00Z' AS timestamp)")).toEqual({ type: "timestamp", value: 18628n * 86_400_000_000n + 36_000_000_000n });
+    expect(value("CAST('yes' AS boolean)")).toEqual({ type: "boolean", value: true });
+    expect(value("CAST(2.5 AS double) * 2")).toEqual({ type: "double", value: 5 });
     expect(value("CAST(1.005 AS decimal(4, 2))")).toEqual({ type: "decimal(4,2)", value: { unscaled: 101n, scale: 2 } });
     expect(value("NULL")).toEqual({ type: "void", value: null });
     expect(value("i > 3")).toEqual({ type: "boolean", value: true });

@@ -110,7 +110,8 @@ function toText(value: Scalar, from: DataType): string {
       return formatDate(value as number);
     case "timestamp":
     case "timestamp_ntz":
-      return formatTimestampMicros(value as bigint, " ");
+      // Spark's form: the fraction only as far as it is not zero
+      return formatTimestampMicros(value as bigint, " ").replace(/\.?0+$/, "");
     case "binary":
       try {
         return strictUtf8.decode(value as Uint8Array);
