@@ -10,7 +10,9 @@
  *   PRESIGN_ALLOW=lake/tables/ AWS_ENDPOINT_URL=... AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... npm start
  *
  * The demo explorer (demo/, built into demo/dist by scripts/build-demo.mjs at start) is served
- * as static assets, as wrangler.toml's `[assets]` block does when deployed.
+ * as static assets, as wrangler.toml's `[assets]` block does when deployed; duckdb-wasm's bundles
+ * for its SQL box are put into the local bucket (scripts/duckdb-bundles.mjs) and served by the
+ * Worker's /duckdb route.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -109,7 +111,7 @@ async function main() {
   /** @type {Record<string, string>} */
   const bindings = { WRITE_TOKEN: writeToken };
   const presign = ["PRESIGN_ALLOW", "PRESIGN_EXPIRES_SECONDS", "PRESIGN_MAX_REQUESTS", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ALLOW_HTTP", "AWS_VIRTUAL_HOSTED_STYLE_REQUEST"];
-  for (const name of ["READ_TOKEN", "TABLES_PREFIX", "MAX_BODY_BYTES", "CORS_ORIGIN", ...presign]) {
+  for (const name of ["READ_TOKEN", "TABLES_PREFIX", "MAX_BODY_BYTES", "CORS_ORIGIN", "DUCKDB_PREFIX", ...presign]) {
     const value = process.env[name];
     if (value !== undefined) bindings[name] = value;
   }
@@ -121,7 +123,11 @@ async function main() {
     bindings,
     ...(existsSync(DEMO_DIST) ? { assets: DEMO_DIST } : {}),
   });
+  const { uploadDuckdbBundles } = await import("./duckdb-bundles.mjs");
+  const prefix = bindings.DUCKDB_PREFIX === undefined ? undefined : `${bindings.DUCKDB_PREFIX.replace(/\/+$/, "")}/`;
+  const duckdb = await uploadDuckdbBundles(await worker.mf.getR2Bucket("TABLES"), prefix === undefined ? {} : { prefix });
   console.log(`delta-edge Worker on ${worker.url} (R2 bucket TABLES in ${persist})`);
+  console.log(`duckdb-wasm ${duckdb.version} bundles at ${worker.url}duckdb/${duckdb.version}/ (${duckdb.uploaded.length} uploaded now)`);
   console.log(`write token: ${writeToken}${process.env.WRITE_TOKEN === undefined ? " (set WRITE_TOKEN to change it)" : ""}`);
   console.log(`try: curl ${worker.url}api/tables`);
   if (existsSync(DEMO_DIST)) console.log(`explorer: ${worker.url} (open a table by URL: ${worker.url}objects/<schema>/<table>)`);

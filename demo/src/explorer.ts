@@ -72,7 +72,8 @@ export interface QueryResult {
 export class TableSession {
   readonly url: string;
   private readonly counting: CountingStore;
-  private readonly store: CachingStore;
+  /** The session's store (cached, and counted for the traffic report): the SQL engine reads through it too. */
+  readonly store: CachingStore;
   private total: Traffic = { requests: 0, gets: 0, heads: 0, bytes: 0 };
 
   /** `store` reads the table (default: HTTP GETs of `url`; signer.ts picks one for s3:// URLs). */

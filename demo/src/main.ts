@@ -2,16 +2,22 @@
  * The explorer page: enter a table URL (the Worker's /objects/<schema>/<table>, or any
  * CORS-enabled static URL of a Delta table), then see the snapshot, the history with a version
  * slider (time travel), the live files, and the first rows of a query with column selection and a
- * WHERE predicate, with the requests and bytes each action cost. Everything is read in the browser
- * (explorer.ts); `?table=<url>&version=<n>` opens a table directly, `?table=s3://bucket/prefix&
- * signer=<Worker origin>` one in a private bucket (signer.ts, s3-form.ts). `body[data-state]` is
- * idle | loading | ready | error, for scripts and tests that drive the page; errors are also in
- * `[data-testid="error"]`.
+ * WHERE predicate, with the requests and bytes each action cost; per-file stats, a partition
+ * summary, operation metrics in the history, and a SQL box over the table (sql-panel.ts, DuckDB
+ * loaded on first use). Everything is read in the browser (explorer.ts);
+ * `?table=<url>[&version=<n>][&sql=<query>][&table2=<url>]` opens a table (and runs the query, the
+ * table being `t`, a second one `t2`), `?table=s3://bucket/prefix&signer=<Worker origin>` one in a
+ * private bucket (signer.ts, s3-form.ts). `body[data-state]` is idle | loading | ready | error, for
+ * scripts and tests that drive the page; errors are also in `[data-testid="error"]`.
  */
-import type { Snapshot } from "../../src/browser/index.js";
+import type { HistoryEntry, Snapshot } from "../../src/browser/index.js";
 import { byId, fill, h, table } from "./dom.js";
 import { fileInfos, snapshotInfo, TableSession, type Traffic } from "./explorer.js";
 import { formatBytes, formatCell, partitionText, typeLabel, type SchemaField } from "./format.js";
+import { snapshotFileStats, statsCell } from "./file-stats.js";
+import { historyDetails } from "./history-metrics.js";
+import { renderPartitions } from "./partitions.js";
+import { SqlPanel, sqlPanelElements } from "./sql-panel.js";
 import { wireS3Forms } from "./s3-form.js";
 import { s3Hint, storeForTable, type SignWith } from "./signer.js";
 
@@ -20,7 +26,11 @@ const ui = {
   url: byId<HTMLInputElement>("table-url"),
   tables: byId("tables"),
   status: byId("status"),
+  statusText: byId("status-text"),
+  busy: byId<HTMLProgressElement>("busy"),
   error: byId("error"),
+  partitions: byId("partitions"),
+  partitionChart: byId("partition-chart"),
   info: byId("info"),
   schema: byId("schema"),
   slider: byId<HTMLInputElement>("version"),
@@ -50,9 +60,10 @@ let generation = 0;
 function setState(state: "idle" | "loading" | "ready" | "error", message = ""): void {
   document.body.dataset["state"] = state;
   ui.status.className = state;
-  fill(ui.status, message);
-  fill(ui.error, state === "error" ? message : "");
+  fill(ui.statusText, message);
+  ui.busy.hidden = state !== "loading";
   ui.error.hidden = state !== "error";
+  fill(ui.error, state === "error" ? message : "");
 }
 
 function describeError(error: unknown): string {
@@ -113,14 +124,23 @@ function renderInfo(s: Snapshot): void {
   fill(ui.schema, table(["column", "type", "nullable", ""], i.fields.map((f) => [f.name, typeLabel(f.type), f.nullable ? "yes" : "no", partition.has(f.name) ? "partition" : ""])));
   const files = fileInfos(s);
   const shown = files.slice(0, MAX_FILES_SHOWN);
+  const stats = snapshotFileStats(s);
   fill(
     ui.files,
     files.length > shown.length ? h("p", { class: "note" }, `first ${shown.length} of ${files.length} files`) : "",
     table(
-      ["path", "size", "partition values", "records", "DV"],
-      shown.map((f) => [f.path, formatBytes(f.size), partitionText(f.partitionValues), f.numRecords === undefined ? "?" : String(f.numRecords), f.deletionVector ? "yes" : ""]),
+      ["path", "size", "partition values", "records", "DV", "stats (min, max, nulls)"],
+      shown.map((f, i) => [
+        f.path,
+        formatBytes(f.size),
+        partitionText(f.partitionValues),
+        f.numRecords === undefined ? "?" : String(f.numRecords),
+        f.deletionVector ? "yes" : "",
+        statsCell(stats[i]),
+      ]),
     ),
   );
+  void renderPartitions(ui.partitions, ui.partitionChart, s).catch((error: unknown) => fill(ui.partitionChart, h("p", { class: "note" }, `no chart: ${describeError(error)}`)));
   const checked = new Set([...ui.columns.querySelectorAll<HTMLInputElement>("input:checked")].map((c) => c.value));
   const keep = checked.size > 0 && i.fields.some((f) => checked.has(f.name));
   fill(
@@ -168,7 +188,7 @@ async function loadVersion(s: TableSession, gen: number, version: number | undef
   await runQuery(s, snap, gen);
 }
 
-function renderHistory(entries: Array<{ version: number; timestamp: number; operation: string | undefined }>): void {
+function renderHistory(entries: HistoryEntry[]): void {
   const versions = entries.map((e) => e.version);
   ui.slider.min = String(Math.min(...versions));
   ui.slider.max = String(Math.max(...versions));
@@ -176,25 +196,38 @@ function renderHistory(entries: Array<{ version: number; timestamp: number; oper
   fill(
     ui.history,
     ...entries.map((e) => {
-      const li = h("li", { "data-version": String(e.version) }, h("button", { type: "button" }, `v${e.version}`), ` ${e.operation ?? "?"} · ${new Date(e.timestamp).toISOString()}`);
-      li.querySelector("button")?.addEventListener("click", () => void act(`version ${e.version}`, (s, gen) => loadVersion(s, gen, e.version)));
+      const li = h(
+        "li",
+        { "data-version": String(e.version) },
+        h("button", { type: "button", "aria-label": `Show version ${e.version}` }, `v${e.version}`),
+        ` ${e.operation ?? "?"} · ${new Date(e.timestamp).toISOString()}`,
+        historyDetails(e),
+      );
+      li.querySelector("button")?.addEventListener("click", () => void travel(`version ${e.version}`, e.version));
       return li;
     }),
   );
 }
 
-function openTableUrl(url: string, version: number | undefined, how: SignWith = signWith()): void {
+/** Loads a version (or the version at a time) and recomputes a shown SQL result against it. */
+async function travel(label: string, version: number | undefined, timestamp?: string): Promise<void> {
+  await act(label, (s, gen) => loadVersion(s, gen, version, timestamp));
+  if (document.body.dataset["state"] === "ready") await sqlPanel.snapshotChanged();
+}
+
+function openTableUrl(url: string, version: number | undefined, how: SignWith = signWith()): Promise<void> {
   try {
     session = new TableSession(url, storeForTable(url, how));
   } catch (error) {
     session = undefined;
     generation++;
     setState("error", describeError(error));
-    return;
+    return Promise.resolve();
   }
   snapshot = undefined;
   fill(ui.columns);
-  void act("open table", async (s, gen) => {
+  sqlPanel.clear();
+  return act("open table", async (s, gen) => {
     const entries = await s.history();
     if (gen !== generation) return;
     renderHistory(entries);
@@ -205,23 +238,39 @@ function openTableUrl(url: string, version: number | undefined, how: SignWith = 
 ui.form.addEventListener("submit", (e) => {
   e.preventDefault();
   const url = ui.url.value.trim();
-  if (url !== "") openTableUrl(new URL(url, location.href).toString(), undefined);
+  if (url !== "") void openTableUrl(new URL(url, location.href).toString(), undefined);
 });
 ui.slider.addEventListener("input", () => fill(ui.versionLabel, `version ${ui.slider.value}`));
 ui.slider.addEventListener("change", () => {
   const v = Number(ui.slider.value);
-  void act(`version ${v}`, (s, gen) => loadVersion(s, gen, v));
+  void travel(`version ${v}`, v);
 });
 ui.asOfForm.addEventListener("submit", (e) => {
   e.preventDefault();
   const text = ui.asOf.value.trim();
-  if (text !== "") void act(`as of ${text}`, (s, gen) => loadVersion(s, gen, undefined, text));
+  if (text !== "") void travel(`as of ${text}`, undefined, text);
 });
 ui.queryForm.addEventListener("submit", (e) => {
   e.preventDefault();
   const snap = snapshot;
   if (snap) void act("query", (s, gen) => runQuery(s, snap, gen));
 });
+
+const sqlPanel = new SqlPanel(
+  sqlPanelElements(),
+  {
+    current: () => {
+      if (session === undefined || snapshot === undefined) return undefined;
+      const boxes = [...ui.columns.querySelectorAll<HTMLInputElement>("input")];
+      const checked = boxes.filter((c) => c.checked).map((c) => c.value);
+      const where = ui.where.value.trim();
+      return { session, snapshot, columns: checked.length === boxes.length ? undefined : checked, where: where === "" ? undefined : where };
+    },
+    act: (label, action) => act(label, (_, gen) => action(gen)),
+    isCurrent: (gen) => gen === generation,
+    storeFor: (url) => storeForTable(url, signWith()),
+  },
+);
 
 /** Lists the Worker's tables (when the page is served by it) as links that fill in the URL. */
 async function listWorkerTables(): Promise<string[]> {
@@ -250,15 +299,17 @@ async function start(): Promise<void> {
   const initial = fromQuery ?? tables[0];
   if (initial === undefined) return;
   ui.url.value = initial;
+  sqlPanel.set(params.get("sql"), params.get("table2"));
   if (fromQuery !== null) {
     const v = params.get("version");
-    openTableUrl(fromQuery, v === null || v === "" ? undefined : Number(v));
+    await openTableUrl(fromQuery, v === null || v === "" ? undefined : Number(v));
+    if (params.get("sql") !== null && document.body.dataset["state"] === "ready") await sqlPanel.run();
   }
 }
 
 const s3Forms = wireS3Forms((url, how) => {
   ui.url.value = url;
-  openTableUrl(url, undefined, how);
+  void openTableUrl(url, undefined, how);
 });
 
 /** Signing of s3:// URLs opened from the page URL or the URL box: the `signer` parameter. */

@@ -10,12 +10,14 @@
  *   POST /api/tables/:schema/:table[/maintenance]      write.ts
  *   POST /api/presign                                  presign.ts
  *   GET|HEAD /objects/<key>                            objects.ts
+ *   GET|HEAD /duckdb/<version>/<file>                  duckdb-bundles.ts (public)
  */
 import { InvalidInputError } from "../core/errors.js";
 import { authorize } from "./auth.js";
 import { checkName, tableStore, type Env } from "./env.js";
 import { errorResponse, HttpError, preflight, withCors } from "./http.js";
 import { objectRoute } from "./objects.js";
+import { duckdbBundleRoute } from "./duckdb-bundles.js";
 import { presignRoute } from "./presign.js";
 import { rowsRoute } from "./rows.js";
 import { filesRoute, historyRoute, infoRoute, listTablesRoute } from "./tables.js";
@@ -46,6 +48,10 @@ async function route(request: Request, env: Env): Promise<Response> {
     allow(request, ["POST"]);
     await authorize(request, env, "read");
     return presignRoute(request, env);
+  }
+  if (head === "duckdb") {
+    allow(request, ["GET", "HEAD"]);
+    return duckdbBundleRoute(request, env, segments.slice(1));
   }
   if (head !== "api" || second !== "tables") {
     if (env.ASSETS !== undefined && head !== "api" && head !== "objects") return env.ASSETS.fetch(request);

@@ -12,7 +12,7 @@
 import type { DataType as ArrowType, RecordBatch, Schema } from "apache-arrow";
 import { InvalidInputError } from "../core/errors.js";
 import type { ParquetMetadata } from "../core/scan/parquet/adapter.js";
-import { limitJsonNesting, MAX_JSON_NESTING } from "../core/write/json-nesting.js";
+import { MAX_JSON_NESTING } from "../core/write/json-nesting.js";
 import { HttpError } from "./http.js";
 
 /** Leaf columns a write body may have (nested fields count one per leaf). */
@@ -145,18 +145,15 @@ export function limitArrowSchema(body: ReadableStream<Uint8Array>): ReadableStre
 }
 
 /**
- * Passes NDJSON lines through, refusing (before any row is parsed) a line nested deeper than
- * MAX_BODY_NESTING (400) and a body whose objects name more than MAX_BODY_COLUMNS distinct leaf
- * key paths (413). One linear scan per line; JSON syntax itself is left to the parser.
+ * textBatches options that bound an NDJSON body's distinct leaf key paths to MAX_BODY_COLUMNS
+ * (413, before the line past the bound is parsed); nesting is bounded by textBatches itself.
  */
-export async function* limitNdjson(lines: AsyncIterable<string>, source: string): AsyncGenerator<string> {
-  const paths = new Set<string>();
-  let lineNo = 0;
-  for await (const line of limitJsonNesting(lines, { source, paths })) {
-    lineNo++;
-    if (paths.size > MAX_BODY_COLUMNS) {
-      throw tooLarge(`names more than ${MAX_BODY_COLUMNS} distinct fields by line ${lineNo} (MAX_BODY_COLUMNS)`);
-    }
-    yield line;
-  }
+export function ndjsonFieldLimit(): { jsonPaths: Set<string>; onJsonLine: (line: number) => void } {
+  const jsonPaths = new Set<string>();
+  return {
+    jsonPaths,
+    onJsonLine: (line) => {
+      if (jsonPaths.size > MAX_BODY_COLUMNS) throw tooLarge(`names more than ${MAX_BODY_COLUMNS} distinct fields by line ${line} (MAX_BODY_COLUMNS)`);
+    },
+  };
 }

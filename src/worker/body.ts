@@ -3,21 +3,30 @@
  * file (`application/vnd.apache.arrow.stream|file`), Parquet (`application/vnd.apache.parquet`),
  * NDJSON (`application/x-ndjson`) or CSV (`text/csv`). Bodies are limited in size (413 past the
  * limit, checked on Content-Length first and while streaming; a malformed Content-Length is 400).
- * Arrow, NDJSON and CSV stream through in bounded chunks; Parquet is buffered (its footer is at
- * the end), within the limit. What a body may declare beyond its bytes (columns, values, nesting,
- * schema and footer sizes) is bounded by body-limits.ts. Undecodable bodies become
- * InvalidInputError (400), so a bad row never reaches a commit.
+ * Arrow, NDJSON and CSV stream through in bounded chunks (text within MAX_LINE_BYTES /
+ * MAX_FIELD_BYTES per line and field); Parquet is buffered (its footer is at the end), within the
+ * limit. What a body may declare beyond its bytes (columns, values, nesting, schema and footer
+ * sizes) is bounded by body-limits.ts. Undecodable bodies become InvalidInputError (400), so a bad
+ * row never reaches a commit.
  */
 import { RecordBatchReader, type RecordBatch } from "apache-arrow";
 import { InvalidInputError } from "../core/errors.js";
 import { createHyparquetReader } from "../core/scan/parquet/hyparquet-reader.js";
 import type { StructType } from "../core/schema/types.js";
-import { splitLines, textBatches } from "../core/write/text-input.js";
-import { checkParquetFooter, checkParquetShape, limitArrowSchema, limitBatches, limitNdjson } from "./body-limits.js";
+import { textBatches } from "../core/write/text-input.js";
+import { checkParquetFooter, checkParquetShape, limitArrowSchema, limitBatches, ndjsonFieldLimit } from "./body-limits.js";
 import { HttpError } from "./http.js";
 
 /** Rows parsed into one batch from NDJSON/CSV: row objects are bulky, and a Worker has 128 MB. */
 const TEXT_CHUNK_ROWS = 16384;
+/** Text parsed into one batch (row objects take several times the text). */
+const TEXT_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** Size limits of text bodies (textBatches' options; defaults 16 MiB). */
+export interface TextBodyLimits {
+  maxLineBytes?: number | undefined;
+  maxFieldBytes?: number | undefined;
+}
 
 /** Body formats a write accepts. */
 export type BodyFormat = "arrow" | "parquet" | "ndjson" | "csv";
@@ -75,18 +84,21 @@ function tooLarge(limit: number): HttpError {
   return new HttpError(413, "PAYLOAD_TOO_LARGE", `the request body exceeds the limit of ${limit} bytes (MAX_BODY_BYTES)`);
 }
 
-/** The body's rows as RecordBatches (text formats typed by `tableSchema` when the table exists). */
-export function bodyBatches(body: ReadableStream<Uint8Array>, format: BodyFormat, tableSchema: StructType | undefined): AsyncGenerator<RecordBatch> {
-  return limitBatches(formatBatches(body, format, tableSchema));
+/**
+ * The body's rows as RecordBatches (text formats typed by `tableSchema` when the table exists,
+ * decoded as strict UTF-8, within the line and field limits).
+ */
+export function bodyBatches(body: ReadableStream<Uint8Array>, format: BodyFormat, tableSchema: StructType | undefined, limits: TextBodyLimits = {}): AsyncGenerator<RecordBatch> {
+  return limitBatches(formatBatches(body, format, tableSchema, limits));
 }
 
-function formatBatches(body: ReadableStream<Uint8Array>, format: BodyFormat, tableSchema: StructType | undefined): AsyncGenerator<RecordBatch> {
+function formatBatches(body: ReadableStream<Uint8Array>, format: BodyFormat, tableSchema: StructType | undefined, limits: TextBodyLimits): AsyncGenerator<RecordBatch> {
   const source = "request body";
   switch (format) {
     case "ndjson":
-      return textBatches(limitNdjson(splitLines(decodeText(body)), source), { format, tableSchema, source, chunkRows: TEXT_CHUNK_ROWS });
+      return textBatches(chunksOf(body), { format, tableSchema, source, chunkRows: TEXT_CHUNK_ROWS, chunkBytes: TEXT_CHUNK_BYTES, ...limits, ...ndjsonFieldLimit() });
     case "csv":
-      return textBatches(splitLines(decodeText(body)), { format, tableSchema, source, chunkRows: TEXT_CHUNK_ROWS });
+      return textBatches(chunksOf(body), { format, tableSchema, source, chunkRows: TEXT_CHUNK_ROWS, chunkBytes: TEXT_CHUNK_BYTES, ...limits });
     case "arrow":
       return asInputErrors(arrowBatches(limitArrowSchema(body)), "not a valid Arrow IPC stream or file");
     case "parquet":
@@ -168,17 +180,6 @@ export async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenera
     }
   } finally {
     reader.releaseLock();
-  }
-}
-
-async function* decodeText(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  try {
-    for await (const chunk of chunksOf(stream)) yield decoder.decode(chunk, { stream: true });
-    yield decoder.decode();
-  } catch (error) {
-    if (error instanceof HttpError || error instanceof InvalidInputError) throw error;
-    throw new InvalidInputError("request body is not valid UTF-8 text", { cause: error });
   }
 }
 

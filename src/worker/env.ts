@@ -38,8 +38,14 @@ export interface Env extends PresignEnv {
   TABLES_PREFIX?: string;
   /** Var: largest accepted request body in bytes (default 32 MiB). */
   MAX_BODY_BYTES?: string;
+  /** Var: largest NDJSON line or CSV record of a text body in bytes (default 16 MiB). */
+  MAX_LINE_BYTES?: string;
+  /** Var: largest CSV field of a text body in bytes (default 16 MiB). */
+  MAX_FIELD_BYTES?: string;
   /** Var: allowed CORS origins, `*` (default) or a comma-separated list. */
   CORS_ORIGIN?: string;
+  /** Var: bucket prefix of duckdb-wasm's bundles served at /duckdb/ (default `_duckdb/`). */
+  DUCKDB_PREFIX?: string;
   /** Static assets of the demo explorer, when configured. */
   ASSETS?: AssetsBinding;
 }
@@ -58,10 +64,19 @@ export function rootPrefix(env: Env): string {
 
 /** The configured body limit in bytes. */
 export function maxBodyBytes(env: Env): number {
-  const raw = env.MAX_BODY_BYTES;
-  if (raw === undefined || raw === "") return DEFAULT_MAX_BODY_BYTES;
+  return positiveVar(env, "MAX_BODY_BYTES") ?? DEFAULT_MAX_BODY_BYTES;
+}
+
+/** The configured line and field limits of text bodies (undefined: the library defaults, 16 MiB). */
+export function textBodyLimits(env: Env): { maxLineBytes: number | undefined; maxFieldBytes: number | undefined } {
+  return { maxLineBytes: positiveVar(env, "MAX_LINE_BYTES"), maxFieldBytes: positiveVar(env, "MAX_FIELD_BYTES") };
+}
+
+function positiveVar(env: Env, name: "MAX_BODY_BYTES" | "MAX_LINE_BYTES" | "MAX_FIELD_BYTES"): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`MAX_BODY_BYTES must be a positive integer, got '${raw}'`);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got '${raw}'`);
   return n;
 }
 

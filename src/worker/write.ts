@@ -16,7 +16,7 @@ import { optimize } from "../core/write/optimize.js";
 import { vacuum } from "../core/write/vacuum.js";
 import { writeTable, type WriteMode } from "../core/write/write-table.js";
 import { bodyBatches, bodyFormat, limitedBody } from "./body.js";
-import { maxBodyBytes, WORKER_TARGET_FILE_SIZE, type Env } from "./env.js";
+import { maxBodyBytes, textBodyLimits, WORKER_TARGET_FILE_SIZE, type Env } from "./env.js";
 import { HttpError, jsonResponse, listParam, stringParam } from "./http.js";
 
 const MODES: readonly WriteMode[] = ["error", "append", "overwrite", "ignore"];
@@ -36,7 +36,7 @@ export async function writeRoute(request: Request, env: Env, store: ObjectStore,
   const tableSchema = existing && schemaMode !== "overwrite" ? parseSchema(existing.metadata.schemaString) : undefined;
   const result = await writeTable({
     store,
-    data: bodyBatches(body, format, tableSchema),
+    data: bodyBatches(body, format, tableSchema, textBodyLimits(env)),
     mode,
     partitionBy: listParam(params, "partitionBy"),
     replaceWhere: stringParam(params, "replaceWhere"),

@@ -48,8 +48,9 @@ describe.skipIf(!available && process.env["CI"] !== "true")("demo explorer in he
   beforeAll(async () => {
     if (!available) throw new Error(`Chromium is missing at ${CHROMIUM} (CI=true): install it with apt-get install -y chromium`);
     dir = mkdtempSync(join(tmpdir(), "delta-edge-browser-"));
-    const [, w] = await Promise.all([buildDemo({ outDir: join(dir, "site") }), startWorker({ assets: join(dir, "site"), bindings: { WRITE_TOKEN } })]);
-    worker = w;
+    // Built first: Miniflare reads the assets folder when it starts.
+    await buildDemo({ outDir: join(dir, "site") });
+    worker = await startWorker({ assets: join(dir, "site"), bindings: { WRITE_TOKEN } });
     for (const [i, rows] of COMMITS.entries()) {
       const res = await fetch(new URL(`api/tables/demo/events${i === 0 ? "?partitionBy=part" : "?mode=append"}`, worker.url), {
         method: "POST",
@@ -160,7 +161,9 @@ describe.skipIf(!available && process.env["CI"] !== "true")("demo explorer in he
   it("runs from another origin (CORS, ranged reads) with a deep link to a version", async () => {
     const html = readFileSync(join(dir, "site", "index.html"));
     const server: Server = createServer((req, res) => {
-      if (req.url === "/" || req.url?.startsWith("/?") === true) res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(html);
+      const path = new URL(req.url ?? "/", "http://x").pathname;
+      if (path === "/") res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(html);
+      else if (/^\/assets\/[\w.-]+\.js$/.test(path)) res.writeHead(200, { "Content-Type": "text/javascript" }).end(readFileSync(join(dir, "site", path)));
       else res.writeHead(404).end();
     });
     await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));

@@ -39,7 +39,9 @@ describe.skipIf((!chromium && process.env["CI"] !== "true") || !servers)("explor
     if (!chromium) throw new Error(`Chromium is missing at ${CHROMIUM} (CI=true): install it with apt-get install -y chromium`);
     dir = mkdtempSync(join(tmpdir(), "delta-edge-presign-"));
     bucket = await startSignedBucket("lake");
-    [, worker] = await Promise.all([buildDemo({ outDir: join(dir, "site") }), startWorker({ assets: join(dir, "site"), bindings: bucket.workerBindings("lake/tables/") })]);
+    // Built first: Miniflare reads the assets folder when it starts.
+    await buildDemo({ outDir: join(dir, "site") });
+    worker = await startWorker({ assets: join(dir, "site"), bindings: bucket.workerBindings("lake/tables/") });
     origin = new URL(worker.url).origin;
     await bucket.putCors([origin]);
     const writer = bucket.writer("tables/events");

@@ -15,11 +15,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `delta-edge ...args`; env adds to (not replaces) the current environment. */
-export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<CliResult> {
+/**
+ * Runs `delta-edge ...args`; env adds to (not replaces) the current environment. `nodeArgs` go
+ * before the script (e.g. `--import` a preload); `timeoutMs` kills a child that runs longer.
+ */
+export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT, options: { nodeArgs?: string[]; timeoutMs?: number } = {}): Promise<CliResult> {
   if (!existsSync(resolve(ROOT, "dist/node/cli/main.js"))) throw new Error("dist/ is missing: run `npm run build` (npm test does)");
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], { cwd, env: { ...process.env, ...env }, ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -10,6 +10,9 @@ import { MemoryStore } from "../../src/core/storage/memory.js";
 /** Absolute path of ../shared/conformance. */
 export const CONFORMANCE = resolve(import.meta.dirname, "../../../shared/conformance");
 
+/** The session time zone a golden table's expected output was read in (see the conformance README "Traps"). */
+export const GOLDEN_TIME_ZONE: Readonly<Record<string, string>> = { "data-reader-partition-values": "America/Los_Angeles" };
+
 /** Every folder under the conformance root that holds a `_delta_log` (sorted, relative paths). */
 export function findTables(root = CONFORMANCE): string[] {
   const out: string[] = [];

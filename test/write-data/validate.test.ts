@@ -6,10 +6,11 @@
  * per rule, naming the column (and both types, or the null count).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { tableFromIPC, type Table } from "apache-arrow";
+import { Binary, DataType as ArrowDataType, DateMillisecond, Decimal, Dictionary, Int32, Int64, LargeUtf8, Table, TimestampSecond, Uint64, Utf8, makeData, makeVector, tableFromIPC } from "apache-arrow";
 import { InvalidInputError } from "../../src/core/errors.js";
 import type { StructType } from "../../src/core/schema/types.js";
 import { writeDataFiles } from "../../src/core/write/data-files.js";
@@ -169,15 +170,14 @@ describe("validation errors", () => {
 
   it("names the column and both types when a cast would lose information", () => {
     const cases: [StructType, StructType, RegExp][] = [
-      [struct(field("a", p("long"))), struct(field("a", p("integer"))), /column a has Arrow type Int64, which cannot be written to Delta type integer without loss/],
       [struct(field("a", p("double"))), struct(field("a", p("float"))), /column a has Arrow type Float64.*Delta type float/],
       [struct(field("a", p("string"))), struct(field("a", p("integer"))), /column a has Arrow type Utf8.*Delta type integer/],
       [struct(field("a", p("binary"))), struct(field("a", p("string"))), /column a has Arrow type Binary.*Delta type string/],
       [struct(field("a", p("timestamp"))), struct(field("a", p("timestamp_ntz"))), /column a has Arrow type Timestamp<MICROSECOND, UTC>.*timestamp_ntz/],
       [struct(field("a", p("timestamp_ntz"))), struct(field("a", p("timestamp"))), /column a has Arrow type Timestamp<MICROSECOND>.*Delta type timestamp without/],
-      [struct(field("a", dec(10, 2))), struct(field("a", dec(10, 3))), /column a has Arrow type Decimal\[10e\+2\].*decimal\(10,3\)/],
       [struct(field("a", p("long"))), struct(field("a", p("double"))), /Int64.*double/],
-      [struct(field("s", struct(field("x", p("long"))))), struct(field("s", struct(field("x", p("short"))))), /column s\.x has Arrow type Int64.*short/],
+      [struct(field("a", p("double"))), struct(field("a", p("float"))), /Float64.*float/],
+      [struct(field("a", p("string"))), struct(field("a", dec(10, 2))), /Utf8.*decimal\(10,2\)/],
       [struct(field("l", { kind: "array", elementType: p("string"), containsNull: true })), struct(field("l", { kind: "array", elementType: p("long"), containsNull: true })), /column l\.element has Arrow type Utf8.*long/],
       [struct(field("l", p("integer"))), struct(field("l", { kind: "array", elementType: p("integer"), containsNull: true })), /column l has Arrow type Int32.*array<integer>/],
     ];
@@ -219,5 +219,97 @@ describe("validation errors", () => {
     } finally {
       local.cleanup();
     }
+  });
+});
+
+describe("narrowing casts are checked value by value (issue 9)", () => {
+  const column = (type: ArrowDataType, values: Record<string, unknown>) => new Table({ a: makeVector(makeData({ type, ...values } as never)) });
+  const conformAll = (t: Table, schema: StructType) => {
+    const conformer = validateDataSchema({ arrowSchema: t.schema, schema });
+    for (const b of t.batches) conformer.conform(b);
+  };
+  const refuses = (t: Table, schema: StructType, message: string) => {
+    let error: unknown;
+    try {
+      conformAll(t, schema);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as Error).message).toBe(message);
+  };
+  const words = (...unscaled: bigint[]) => {
+    const out = new Uint32Array(unscaled.length * 4);
+    unscaled.forEach((v, i) => {
+      const u = BigInt.asUintN(128, v);
+      for (let w = 0; w < 4; w++) out[i * 4 + w] = Number((u >> BigInt(32 * w)) & 0xffffffffn);
+    });
+    return out;
+  };
+
+  it("integers into narrower integers and decimals: values in range are written exactly", async () => {
+    const i64 = column(new Int64(), { length: 2, data: BigInt64Array.from([-128n, 127n]) });
+    expect(await roundTrip(i64, struct(field("a", p("byte"))))).toEqual([{ a: "-128" }, { a: "127" }]);
+    const u64 = column(new Uint64(), { length: 1, data: BigUint64Array.from([2n ** 63n - 1n]) });
+    expect(await roundTrip(u64, struct(field("a", p("long"))))).toEqual([{ a: "9223372036854775807" }]);
+    const i32 = column(new Int32(), { length: 2, data: Int32Array.from([999, -999]) });
+    expect(await roundTrip(i32, struct(field("a", dec(5, 2))))).toEqual([{ a: "999.00" }, { a: "-999.00" }]);
+    const d = column(new Decimal(4, 38, 128), { length: 2, data: words(9999900n, -12300n) });
+    expect(await roundTrip(d, struct(field("a", dec(5, 2))))).toEqual([{ a: "999.99" }, { a: "-1.23" }]);
+  });
+
+  it("values that do not fit are refused naming the column, the row and the value", () => {
+    refuses(column(new Int64(), { length: 2, data: BigInt64Array.from([1n, 128n]) }), struct(field("a", p("byte"))), "column a: row 1 of Arrow type Int64 cannot be written as Delta byte: 128 is out of the range of byte [-128, 127]");
+    refuses(column(new Int32(), { length: 1, data: Int32Array.from([-40000]) }), struct(field("a", p("short"))), "column a: row 0 of Arrow type Int32 cannot be written as Delta short: -40000 is out of the range of short [-32768, 32767]");
+    refuses(column(new Uint64(), { length: 1, data: BigUint64Array.from([2n ** 63n]) }), struct(field("a", p("long"))), "column a: row 0 of Arrow type Uint64 cannot be written as Delta long: 9223372036854775808 is out of the range of long [-9223372036854775808, 9223372036854775807]");
+    refuses(column(new Int32(), { length: 1, data: Int32Array.from([1000]) }), struct(field("a", dec(5, 2))), "column a: row 0 of Arrow type Int32 cannot be written as Delta decimal(5,2): 1000 is out of the range of decimal(5,2) (at most 3 integer digits)");
+    refuses(column(new Decimal(4, 38, 128), { length: 1, data: words(12345n) }), struct(field("a", dec(5, 2))), "column a: row 0 of Arrow type Decimal[38e+4] cannot be written as Delta decimal(5,2): 1.2345 has more than 2 fraction digits (decimal(5,2) would round it)");
+    refuses(column(new Decimal(4, 38, 128), { length: 1, data: words(10000000n) }), struct(field("a", dec(5, 2))), "column a: row 0 of Arrow type Decimal[38e+4] cannot be written as Delta decimal(5,2): 1000.0000 is out of the range of decimal(5,2) (at most 3 integer digits)");
+    // Arrow does not enforce a decimal's declared precision: a decimal(5,2) holding 10^10 is refused too.
+    refuses(column(new Decimal(2, 5, 128), { length: 1, data: words(10n ** 10n) }), struct(field("a", dec(5, 2))), "column a: row 0 of Arrow type Decimal[5e+2] cannot be written as Delta decimal(5,2): 100000000.00 is out of the range of decimal(5,2) (at most 3 integer digits)");
+    const days = 2n ** 31n;
+    refuses(column(new DateMillisecond(), { length: 1, data: BigInt64Array.from([days * 86_400_000n]) }), struct(field("a", p("date"))), `column a: row 0 of Arrow type Date64<MILLISECOND> cannot be written as Delta date: ${days * 86_400_000n} ms is out of the range of date (int32 days)`);
+    refuses(column(new TimestampSecond("UTC"), { length: 1, data: BigInt64Array.from([2n ** 62n]) }), struct(field("a", p("timestamp"))), `column a: row 0 of Arrow type Timestamp<SECOND, UTC> cannot be written as Delta timestamp: ${2n ** 62n} is out of the range of int64 microseconds`);
+  });
+
+  it("string data must be valid UTF-8 (Utf8, LargeUtf8, dictionaries), binary data need not", async () => {
+    const bytes = Uint8Array.from([0x61, 0x62, 0xff, 0x63, 0xe2, 0x82, 0xac]); // "ab", <ff>c, "€"
+    const utf8 = column(new Utf8(), { length: 3, valueOffsets: Int32Array.from([0, 2, 4, 7]), data: bytes });
+    refuses(utf8, struct(field("a", p("string"))), "column a: row 1 of Arrow type Utf8 cannot be written as Delta string: not valid UTF-8");
+    const large = column(new LargeUtf8(), { length: 3, valueOffsets: BigInt64Array.from([0n, 2n, 4n, 7n]), data: bytes });
+    refuses(large, struct(field("a", p("string"))), "column a: row 1 of Arrow type LargeUtf8 cannot be written as Delta string: not valid UTF-8");
+    // A row that starts inside another row's sequence: each row must be valid on its own.
+    const cut = column(new Utf8(), { length: 2, valueOffsets: Int32Array.from([0, 5, 7]), data: bytes.subarray(2) });
+    refuses(cut, struct(field("a", p("string"))), "column a: row 0 of Arrow type Utf8 cannot be written as Delta string: not valid UTF-8");
+    const dictionary = new Table({ a: makeVector(makeData({ type: new Dictionary(new Utf8(), new Int32()), length: 1, data: Int32Array.from([1]), dictionary: makeVector(utf8.batches[0]!.data.children[0]!) } as never)) });
+    refuses(dictionary, struct(field("a", p("string"))), "column a: row 1 of Arrow type Utf8 cannot be written as Delta string: not valid UTF-8");
+    expect(await roundTrip(column(new Binary(), { length: 3, valueOffsets: Int32Array.from([0, 2, 4, 7]), data: bytes }), struct(field("a", p("binary"))))).toEqual([{ a: "6162" }, { a: "ff63" }, { a: "e282ac" }]);
+    const valid = column(new Utf8(), { length: 3, valueOffsets: Int32Array.from([0, 2, 2, 5]), data: Uint8Array.from([0x61, 0x62, 0xe2, 0x82, 0xac]) });
+    expect(await roundTrip(valid, struct(field("a", p("string"))))).toEqual([{ a: "ab" }, { a: "" }, { a: "€" }]);
+  });
+});
+
+describe("decimal precision check", () => {
+  it("refuses exactly the unscaled values with more digits than the precision (property)", () => {
+    const edges = [0n, 1n, 10n ** 15n - 1n, 10n ** 15n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n, 10n ** 38n - 1n, 10n ** 38n];
+    const value = fc.oneof(fc.bigInt({ min: -(2n ** 127n), max: 2n ** 127n - 1n }), fc.bigInt({ min: -(2n ** 60n), max: 2n ** 60n }), fc.constantFrom(...edges, ...edges.map((e) => -e)));
+    fc.assert(
+      fc.property(value, fc.integer({ min: 1, max: 38 }), (v, precision) => {
+        const words = new Uint32Array(4);
+        const u = BigInt.asUintN(128, v);
+        for (let w = 0; w < 4; w++) words[w] = Number((u >> BigInt(32 * w)) & 0xffffffffn);
+        const t = new Table({ a: makeVector(makeData({ type: new Decimal(0, precision, 128), length: 1, data: words })) });
+        const fits = (v < 0n ? -v : v) < 10n ** BigInt(precision);
+        let refused = false;
+        try {
+          validateDataSchema({ arrowSchema: t.schema, schema: struct(field("a", dec(precision, 0))) }).conform(t.batches[0]!);
+        } catch (e) {
+          expect(e).toBeInstanceOf(InvalidInputError);
+          refused = true;
+        }
+        expect(refused).toBe(!fits);
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -130,7 +130,7 @@ describe("writeTable", () => {
     await expect(writeTable({ store, data: [{ a: 2, c: true }], mode: "append" })).rejects.toThrow(/\bc\b/);
     await writeTable({ store, data: [{ a: 2, c: true }], mode: "append", schemaMode: "merge" });
     expect(await rows(store)).toEqual(expect.arrayContaining([{ a: 1n, b: "x", c: null }, { a: 2n, b: null, c: true }]));
-    await expect(writeTable({ store, data: [{ a: "text" }], mode: "append", schemaMode: "merge" })).rejects.toThrow(/a \(row 0\): expected an integer/);
+    await expect(writeTable({ store, data: [{ a: "text" }], mode: "append", schemaMode: "merge" })).rejects.toThrow(/row 0, column a: expected an integer/);
     await expect(writeTable({ store, data: tableFromArrays({ a: ["text"] }), mode: "append", schemaMode: "merge" })).rejects.toThrow(/column a is "long" in the table but "string"/);
     expect((await loadSnapshot({ store })).version).toBe(1);
   });

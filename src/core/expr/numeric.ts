@@ -4,6 +4,8 @@
  * is what lets `x < 1.5` on an integer column become `x <= 1` rather than a rounded guess.
  */
 
+import { INTEGER_RANGES as DELTA_INTEGER_RANGES } from "../schema/value-range.js";
+
 /** An exact rational `num / den` with `den > 0`. */
 export interface Rational {
   num: bigint;
@@ -38,13 +40,8 @@ export interface IntRange {
   max?: bigint;
 }
 
-/** The value ranges of the integer types, by Delta type name. */
-export const INTEGER_RANGES: Record<"byte" | "short" | "integer" | "long", IntRange> = {
-  byte: { min: -128n, max: 127n },
-  short: { min: -32768n, max: 32767n },
-  integer: { min: -2147483648n, max: 2147483647n },
-  long: { min: -9223372036854775808n, max: 9223372036854775807n },
-};
+/** The value ranges of the integer types, by Delta type name (owned by schema/value-range.ts). */
+export const INTEGER_RANGES: Readonly<Record<"byte" | "short" | "integer" | "long", IntRange>> = DELTA_INTEGER_RANGES;
 
 /** The unscaled range of decimal(precision, scale): |unscaled| < 10^precision. */
 export function decimalRange(precision: number): IntRange {

@@ -3,7 +3,8 @@
  * parser is lenient and whose years 0-99 are remapped). Dates are days since 1970-01-01,
  * timestamps microseconds since 1970-01-01T00:00:00 (UTC for `timestamp`).
  *
- * Accepted forms: date `YYYY-MM-DD`; timestamp `YYYY-MM-DD[( |T)HH:MM[:SS[.f{1,6}]]][zone]` with
+ * Accepted forms: date `YYYY-MM-DD` (years of 4 to 6 digits with an optional sign, ISO 8601
+ * expanded years as partition values and stats write them: `+10000-01-01`); timestamp `YYYY-MM-DD[( |T)HH:MM[:SS[.f{1,6}]]][zone]` with
  * zone `Z`, `+HH`, `+HHMM` or `+HH:MM` (or `-`), optionally preceded by one space. A timestamp
  * without a zone is UTC wall-clock time (the session zone of delta-edge is UTC). The calendar
  * arithmetic (daysFromCivil, civilFromDays) is schema/datetime.ts's.
@@ -11,14 +12,14 @@
  * Duplication note: schema/'s partition-value codec parses the same `YYYY-MM-DD HH:MM:SS[.ffffff]`
  * forms; the two should be merged once schema/ lands.
  */
-import { civilFromDays, daysFromCivil } from "../schema/datetime.js";
+import { daysFromCivil, formatDate as formatIsoDate } from "../schema/datetime.js";
 
 /** Microseconds per day. */
 export const MICROS_PER_DAY = 86_400_000_000n;
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_RE = /^([+-]?\d{4,6})-(\d{2})-(\d{2})$/;
 const TS_RE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)? ?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+  /^([+-]?\d{4,6})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)? ?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 function validDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
@@ -67,12 +68,8 @@ export function parseTimestamp(text: string): ParsedTimestamp | undefined {
 
 const pad = (n: number, width: number): string => String(n).padStart(width, "0");
 
-/** Formats days since the epoch as `YYYY-MM-DD` (years outside 0..9999 get a sign). */
-export function formatDate(days: number): string {
-  const { year, month, day } = civilFromDays(days);
-  const y = year >= 0 && year <= 9999 ? pad(year, 4) : (year < 0 ? "-" : "+") + pad(Math.abs(year), 6);
-  return `${y}-${pad(month, 2)}-${pad(day, 2)}`;
-}
+/** Formats days since the epoch as `YYYY-MM-DD` (years outside 0..9999 get a sign: `+10000-01-01`). */
+export const formatDate: (days: number) => string = formatIsoDate;
 
 /** Formats microseconds as `YYYY-MM-DD HH:MM:SS.ffffff` (no zone suffix). */
 export function formatTimestamp(micros: bigint): string {

@@ -18,6 +18,7 @@ import type { ParquetReader } from "./parquet/adapter.js";
 import { defaultReader } from "./reader-choice.js";
 import { constantColumn } from "./partition-columns.js";
 import { predicateMask } from "./row-filter.js";
+import { boundColumns } from "../expr/bound.js";
 import { dataFileKey } from "./data-path.js";
 import { maskIndexes, takeRows } from "./arrow-take.js";
 import type { PlannedFile, ScanPlan } from "./plan.js";
@@ -143,9 +144,11 @@ class FileContext {
     const physical = physicalSchema(plan.schema, plan.columnMapping, { fieldIds: plan.columnMapping === "id" });
     const physicalFields = plan.readFields.map((f) => physical.fields[plan.schema.fields.indexOf(f)] as StructField);
     this.physicalRead = deltaSchemaToArrow({ kind: "struct", fields: physicalFields });
-    // Columns the predicate needs beyond the output ones.
+    // Columns the predicate needs beyond the output ones: data columns read from the files, and
+    // partition columns (made from the partition values like output ones).
     const out = new Set(plan.outputFields.map((f) => f.name));
-    this.workFields = [...plan.outputFields, ...plan.schema.fields.filter((f) => !out.has(f.name) && plan.readFields.includes(f))];
+    const inPredicate = new Set(plan.predicate ? boundColumns(plan.predicate).map((c) => c.path[0]) : []);
+    this.workFields = [...plan.outputFields, ...plan.schema.fields.filter((f) => !out.has(f.name) && (plan.readFields.includes(f) || inPredicate.has(f.name)))];
   }
 
   async readFile(file: PlannedFile, index: number): Promise<RecordBatch[]> {

@@ -45,7 +45,8 @@ function asRecord(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
-function lookup(record: Record<string, unknown>, path: readonly string[]): unknown {
+/** The value at a (physical) column path of a nested stats record (minValues, maxValues, nullCount). */
+export function lookup(record: Record<string, unknown>, path: readonly string[]): unknown {
   let cur: unknown = record;
   for (const p of path) {
     if (cur === null || typeof cur !== "object") return undefined;

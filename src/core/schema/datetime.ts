@@ -176,11 +176,15 @@ export interface ParsedDateTime {
   localMicros: bigint;
   /** Offset in seconds from an explicit `Z` / `+HH:MM` suffix; undefined when zone-less. */
   offsetSeconds: number | undefined;
+  /** Nanoseconds beyond the microsecond (fraction digits 7 to 9) that were dropped; absent when zero. */
+  droppedNanos?: number;
 }
 
 /**
  * Parses `YYYY-MM-DD[( |T)HH:MM[:SS[.fffffffff]]][Z|±HH[:MM]]`. Fractions beyond microseconds are
- * truncated (as Spark does). Returns null if malformed or out of range.
+ * truncated (as Spark does; `droppedNanos` tells, so writers can refuse them). Years have 4 to 6
+ * digits and an optional sign (ISO 8601 expanded years, `+10000-01-01`). Returns null if
+ * malformed or not a calendar date-time; the int64 microsecond range is the caller's to check.
  */
 export function parseDateTimeString(text: string): ParsedDateTime | null {
   const m = DATETIME_RE.exec(text.trim());
@@ -188,9 +192,13 @@ export function parseDateTimeString(text: string): ParsedDateTime | null {
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
   if (!validDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return null;
-  const frac = BigInt((m[7] ?? "").padEnd(9, "0").slice(0, 6));
+  const digits = (m[7] ?? "").padEnd(9, "0");
+  const frac = BigInt(digits.slice(0, 6));
+  const droppedNanos = Number(digits.slice(6));
   const secs = BigInt(daysFromCivil(year, month, day)) * 86400n + BigInt(hour * 3600 + minute * 60 + second);
-  return { localMicros: secs * MICROS_PER_SECOND + frac, offsetSeconds: parseOffset(m[8]) };
+  const parsed: ParsedDateTime = { localMicros: secs * MICROS_PER_SECOND + frac, offsetSeconds: parseOffset(m[8]) };
+  if (droppedNanos !== 0) parsed.droppedNanos = droppedNanos;
+  return parsed;
 }
 
 function parseOffset(suffix: string | undefined): number | undefined {

@@ -9,6 +9,9 @@ import type { DecimalValue } from "./types.js";
 
 const DECIMAL_LITERAL_RE = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
+/** Most significant digits a literal may have (as for the scale, far beyond decimal(38)). */
+const MAX_LITERAL_DIGITS = 10_000;
+
 /** 10^n as a bigint (n >= 0). */
 export function pow10(n: number): bigint {
   return 10n ** BigInt(n);
@@ -16,14 +19,20 @@ export function pow10(n: number): bigint {
 
 /**
  * Parses a decimal literal ("123.45", "-0.5", "1E+3", ".5") into an exact value whose scale is
- * the literal's own (never negative: "1E+3" is 1000 with scale 0). Returns null if malformed.
+ * the literal's own (never negative: "1E+3" is 1000 with scale 0). Returns null if malformed or
+ * absurd (more than 10,000 significant digits, or an exponent beyond 10,000).
  */
 export function parseDecimalLiteral(text: string): DecimalValue | null {
   const m = DECIMAL_LITERAL_RE.exec(text.trim());
   if (m === null) return null;
   const [, sign = "", intPart = "", fracPart = "", exp] = m;
   if (intPart === "" && fracPart === "") return null;
-  let digits = BigInt(`${intPart}${fracPart}` || "0");
+  const all = `${intPart}${fracPart}`;
+  let lead = 0;
+  while (lead < all.length - 1 && all.charCodeAt(lead) === 0x30) lead++;
+  // Parsing a bigint from text is superlinear: refuse absurd literals before it.
+  if (all.length - lead > MAX_LITERAL_DIGITS) return null;
+  let digits = BigInt(all.slice(lead) || "0");
   let scale = fracPart.length - (exp === undefined ? 0 : Number(exp));
   if (!Number.isSafeInteger(scale) || Math.abs(scale) > 10_000) return null;
   if (scale < 0) {

@@ -3,13 +3,34 @@
  * JavaScript's safe range (|n| > 2^53-1) becomes a bigint instead of a rounded number, and bigints
  * serialize back as plain digits. Delta schema strings carry column metadata that may hold 64-bit
  * values (identity column `highWaterMark`, `start`), which `JSON.parse` would silently round.
+ * With `numbers: "text"` (what data rows use) every number but a safe integer is kept as its
+ * literal text ({@link JsonNumberText}), so the column type decides how to read it (a decimal
+ * keeps every digit, an error quotes what was sent).
  * Everything else behaves like JSON.parse / JSON.stringify (compact output, keys in insertion order).
+ * Nesting is parsed recursively: input beyond the stack's depth is a SyntaxError, not a crash.
  */
 
 import { InvalidInputError } from "../errors.js";
 
 /** A JSON value as produced by {@link parseJsonLossless}. */
-export type JsonValue = null | boolean | number | bigint | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue = null | boolean | number | bigint | string | JsonNumberText | JsonValue[] | { [key: string]: JsonValue };
+
+/** A JSON number literal kept as its text (`parseJsonLossless(text, { numbers: "text" })`). */
+export class JsonNumberText {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** Options of {@link parseJsonLossless}. */
+export interface ParseJsonLosslessOptions {
+  /**
+   * "exact" (default): integers beyond the safe range become bigints, other numbers JS numbers.
+   * "text": safe integers become JS numbers, every other number a {@link JsonNumberText}.
+   */
+  numbers?: "exact" | "text";
+}
 
 const NUMBER_RE = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 // JSON strings may not contain raw control characters, so the class must name them.
@@ -21,9 +42,15 @@ const WS_RE = /[ \t\n\r]*/y;
  * Parses JSON text; integers beyond Number.MAX_SAFE_INTEGER become bigints.
  * @throws SyntaxError on malformed JSON (callers wrap it with context).
  */
-export function parseJsonLossless(text: string): JsonValue {
-  const parser = new Parser(text);
-  const value = parser.value();
+export function parseJsonLossless(text: string, options: ParseJsonLosslessOptions = {}): JsonValue {
+  const parser = new Parser(text, options.numbers === "text");
+  let value: JsonValue;
+  try {
+    value = parser.value();
+  } catch (e) {
+    if (e instanceof RangeError) parser.fail("nested too deeply");
+    throw e;
+  }
   parser.ws();
   if (parser.pos !== text.length) parser.fail("unexpected trailing characters");
   return value;
@@ -31,7 +58,10 @@ export function parseJsonLossless(text: string): JsonValue {
 
 class Parser {
   pos = 0;
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly keepText: boolean,
+  ) {}
 
   fail(what: string): never {
     throw new SyntaxError(`JSON: ${what} at offset ${this.pos}`);
@@ -60,14 +90,16 @@ class Parser {
     return value;
   }
 
-  private number(): number | bigint {
+  private number(): number | bigint | JsonNumberText {
     NUMBER_RE.lastIndex = this.pos;
     const m = NUMBER_RE.exec(this.text);
     if (m === null) this.fail("unexpected character");
     this.pos = NUMBER_RE.lastIndex;
     const literal = m[0];
+    const integer = !/[.eE]/.test(literal);
     const n = Number(literal);
-    if (!/[.eE]/.test(literal) && !Number.isSafeInteger(n)) return BigInt(literal);
+    if (this.keepText) return integer && Number.isSafeInteger(n) ? n : new JsonNumberText(literal);
+    if (integer && !Number.isSafeInteger(n)) return BigInt(literal);
     return n;
   }
 
@@ -137,6 +169,7 @@ export function stringifyJsonLossless(value: unknown): string {
       if (!Number.isFinite(value)) throw new InvalidInputError(`cannot write ${value} as JSON`);
       return JSON.stringify(value);
     case "object": {
+      if (value instanceof JsonNumberText) return value.text;
       if (Array.isArray(value)) return `[${value.map((v) => stringifyJsonLossless(v ?? null)).join(",")}]`;
       const parts: string[] = [];
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {

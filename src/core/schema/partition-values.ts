@@ -10,7 +10,9 @@
  * writes (write.utcTimestampPartitionValues) and what the protocol recommends, because a zone-less
  * value is read in each reader's own session zone. `timestampFormat: "space"` writes the zone-less
  * UTC form `YYYY-MM-DD HH:MM:SS.ffffff` instead (what delta-rs writes). Null, "" and empty binary
- * become null (Spark stores empty partition values as null).
+ * become null (Spark stores empty partition values as null). Years outside 0000-9999 are written
+ * with a sign (`+10000-01-01`, `-0001-01-01`), as Spark 3 and delta-rs (chrono) write and read
+ * them; values outside what the type holds (value-range.ts) are refused either way.
  */
 
 import { InvalidInputError, ProtocolError } from "../errors.js";
@@ -27,6 +29,7 @@ import { decimalDigits, formatDecimal, parseDecimalLiteral, rescaleDecimal } fro
 import { formatDoubleJava, formatFloatJava } from "./number-format.js";
 import { primitiveTypeName } from "./schema-json.js";
 import type { DataType, DecimalValue, Scalar, StructType } from "./types.js";
+import { DATE_DAYS_RANGE, inBounds, INTEGER_RANGES, TIMESTAMP_MICROS_RANGE } from "./value-range.js";
 
 /** Options of {@link parsePartitionValue}. */
 export interface ParsePartitionValueOptions {
@@ -42,8 +45,6 @@ export interface ParsePartitionValueOptions {
 
 const INTEGER_RE = /^[+-]?\d+$/;
 const FLOAT_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[dDfF]?$/;
-const INT_RANGES = { byte: [-128n, 127n], short: [-32768n, 32767n], integer: [-2147483648n, 2147483647n] } as const;
-const LONG_RANGE = [-(2n ** 63n), 2n ** 63n - 1n] as const;
 
 /**
  * Parses one serialized partition value into the canonical scalar of its type.
@@ -64,14 +65,15 @@ export function parsePartitionValue(options: ParsePartitionValueOptions): Scalar
     case "short":
     case "integer": {
       if (!INTEGER_RE.test(value)) return fail("not an integer");
-      const [lo, hi] = INT_RANGES[type.name];
+      if (tooLongForLong(value)) return fail("out of range");
       const n = BigInt(value);
-      return n < lo || n > hi ? fail("out of range") : Number(n);
+      return inBounds(n, INTEGER_RANGES[type.name]) ? Number(n) : fail("out of range");
     }
     case "long": {
       if (!INTEGER_RE.test(value)) return fail("not an integer");
+      if (tooLongForLong(value)) return fail("out of range");
       const n = BigInt(value);
-      return n < LONG_RANGE[0] || n > LONG_RANGE[1] ? fail("out of range") : n;
+      return inBounds(n, INTEGER_RANGES.long) ? n : fail("out of range");
     }
     case "float":
     case "double": {
@@ -92,15 +94,18 @@ export function parsePartitionValue(options: ParsePartitionValueOptions): Scalar
       const parsed = parseDateTimeString(value);
       if (parsed === null) return fail("expected YYYY-MM-DD HH:MM:SS[.ffffff] or an ISO-8601 timestamp");
       if (type.name === "timestamp_ntz") {
-        return parsed.offsetSeconds === undefined ? parsed.localMicros : fail("timestamp_ntz values carry no zone");
+        if (parsed.offsetSeconds !== undefined) return fail("timestamp_ntz values carry no zone");
+        return inBounds(parsed.localMicros, TIMESTAMP_MICROS_RANGE) ? parsed.localMicros : fail("out of the int64 microsecond range");
       }
       const offsetAt = resolveTimeZone(options.timeZone ?? "UTC");
+      let micros: bigint;
       try {
-        return toUtcMicros(parsed, offsetAt);
+        micros = toUtcMicros(parsed, offsetAt);
       } catch (e) {
         if (e instanceof InvalidInputError) throw e;
         return fail(`cannot place it in time zone ${options.timeZone ?? "UTC"}`);
       }
+      return inBounds(micros, TIMESTAMP_MICROS_RANGE) ? micros : fail("out of the int64 microsecond range");
     }
     case "decimal": {
       const literal = parseDecimalLiteral(value);
@@ -117,6 +122,11 @@ export function parsePartitionValue(options: ParsePartitionValueOptions): Scalar
     case "variant":
       return fail("partition columns must have a primitive type");
   }
+}
+
+/** More than 19 significant digits (checked before parsing: bigints parse in superlinear time). */
+function tooLongForLong(text: string): boolean {
+  return text.replace(/^[+-]?0*/, "").length > 19;
 }
 
 /** Parses Java/Spark ("NaN", "Infinity", "1.0E10") and Rust/Python ("inf", "nan") spellings. */
@@ -194,13 +204,12 @@ export function serializePartitionValue(options: SerializePartitionValueOptions)
     case "short":
     case "integer": {
       if (typeof value !== "number" || !Number.isInteger(value)) return fail("expected an integer number");
-      const [lo, hi] = INT_RANGES[type.name];
-      return BigInt(value) < lo || BigInt(value) > hi ? fail("out of range") : String(value);
+      return inBounds(BigInt(value), INTEGER_RANGES[type.name]) ? String(value) : fail("out of range");
     }
     case "long": {
       const n = typeof value === "bigint" ? value : typeof value === "number" && Number.isSafeInteger(value) ? BigInt(value) : undefined;
       if (n === undefined) return fail("expected a bigint");
-      return n < LONG_RANGE[0] || n > LONG_RANGE[1] ? fail("out of range") : n.toString();
+      return inBounds(n, INTEGER_RANGES.long) ? n.toString() : fail("out of range");
     }
     case "float":
     case "double":
@@ -209,10 +218,12 @@ export function serializePartitionValue(options: SerializePartitionValueOptions)
     case "boolean":
       return typeof value === "boolean" ? String(value) : fail("expected a boolean");
     case "date":
-      return typeof value === "number" && Number.isInteger(value) ? formatDate(value) : fail("expected days since 1970-01-01");
+      if (typeof value !== "number" || !Number.isInteger(value)) return fail("expected days since 1970-01-01");
+      return inBounds(BigInt(value), DATE_DAYS_RANGE) ? formatDate(value) : fail("out of the int32 day range");
     case "timestamp":
     case "timestamp_ntz": {
       if (typeof value !== "bigint") return fail("expected microseconds as a bigint");
+      if (!inBounds(value, TIMESTAMP_MICROS_RANGE)) return fail("out of the int64 microsecond range");
       if (type.name === "timestamp_ntz" || options.timestampFormat === "space") return formatTimestampMicros(value, " ");
       return `${formatTimestampMicros(value, "T")}Z`;
     }

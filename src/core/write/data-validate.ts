@@ -7,8 +7,9 @@
  * Rules: columns match by exact (case-sensitive) name at every struct level; a Delta column absent
  * from the data is filled with nulls when nullable and an InvalidInputError otherwise; an Arrow
  * column absent from the Delta schema is an InvalidInputError naming it (or dropped with
- * `extraColumns: "ignore"`). Types must be equal or losslessly castable (data-cast.ts): otherwise an
- * InvalidInputError names the column and both types. Dictionary columns are decoded, Arrow Null
+ * `extraColumns: "ignore"`). Types must be equal or castable (data-cast.ts: widening casts by type,
+ * narrowing ones value by value): otherwise an InvalidInputError names the column and both types,
+ * or the column, the row and the value that does not fit. Dictionary columns are decoded, Arrow Null
  * columns become all-null columns of the Delta type, `void` columns accept only nulls. Nullability
  * is checked per batch on the values (data-nulls.ts), not on the Arrow field flags.
  */

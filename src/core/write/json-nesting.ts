@@ -3,31 +3,11 @@
  * can take (parquet-wasm's flatbuffer reader stops at 64 levels of its own, about 40 of ours;
  * schema inference recurses per level) are refused with a clear error instead of a stack
  * overflow. One linear scan per line, strings skipped; JSON syntax itself is the parser's job.
- * Shared by the CLI's `write --input` and the Worker's request bodies.
+ * Applied by text-input.ts to every NDJSON line (the CLI's `write --input` and the Worker's bodies).
  */
 
 /** The deepest JSON nesting (objects and arrays) a written row may have. */
 export const MAX_JSON_NESTING = 32;
-
-import { InvalidInputError } from "../errors.js";
-
-/**
- * Passes NDJSON lines through, refusing (InvalidInputError naming `source` and the line) a line
- * nested deeper than MAX_JSON_NESTING; `paths`, when given, collects every line's leaf key paths.
- */
-export async function* limitJsonNesting(lines: AsyncIterable<string>, options: { source: string; paths?: Set<string> | undefined }): AsyncGenerator<string> {
-  let lineNo = 0;
-  for await (const line of lines) {
-    lineNo++;
-    const where = lineNo;
-    scanJsonLine(line, {
-      maxDepth: MAX_JSON_NESTING,
-      paths: options.paths,
-      deep: () => new InvalidInputError(`${options.source}:${where}: the JSON nests deeper than ${MAX_JSON_NESTING} levels (MAX_JSON_NESTING)`),
-    });
-    yield line;
-  }
-}
 
 const QUOTE = 34;
 const BACKSLASH = 92;

@@ -1,18 +1,17 @@
 /**
  * Input files for `delta-edge write`: parquet (decoded row group by row group), Arrow IPC (file or
- * stream), NDJSON and CSV (parsed in chunks into RecordBatches by core/write/text-input.ts, typed
- * by the table's schema when the table exists, else inferred from the first chunk). Everything
+ * stream), NDJSON and CSV (bytes handed to core/write/text-input.ts, which decodes them as strict
+ * UTF-8 and parses them in chunks into RecordBatches, typed by the table's schema when the table
+ * exists, else inferred from the first chunk, within the line and field limits). Everything
  * streams: memory stays bounded by one chunk or row group. An input that is missing, a
  * directory, or not of its format is an InvalidInputError naming the file.
  */
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { createInterface } from "node:readline";
 import { RecordBatchReader, type RecordBatch } from "apache-arrow";
 import { InvalidInputError } from "../../core/errors.js";
 import type { StructType } from "../../core/schema/types.js";
 import { createHyparquetReader } from "../../core/scan/parquet/hyparquet-reader.js";
-import { limitJsonNesting } from "../../core/write/json-nesting.js";
 import { textBatches } from "../../core/write/text-input.js";
 
 /** Input formats. */
@@ -33,12 +32,18 @@ function extensionFormat(file: string): string | undefined {
   return ext === "parquet" ? "parquet" : ext === "arrow" || ext === "arrows" || ext === "ipc" || ext === "feather" ? "arrow" : ext === "ndjson" || ext === "jsonl" ? "ndjson" : ext === "csv" ? "csv" : undefined;
 }
 
+/** Size limits of text inputs (`--max-line-bytes`, `--max-field-bytes`; defaults 16 MiB). */
+export interface TextInputLimits {
+  maxLineBytes?: number | undefined;
+  maxFieldBytes?: number | undefined;
+}
+
 /** The input as a stream of RecordBatches. */
-export async function* readInput(file: string, format: InputFormat, tableSchema: StructType | undefined): AsyncGenerator<RecordBatch> {
+export async function* readInput(file: string, format: InputFormat, tableSchema: StructType | undefined, limits: TextInputLimits = {}): AsyncGenerator<RecordBatch> {
   await checkInputFile(file);
   if (format === "parquet") yield* parquetBatches(file);
   else if (format === "arrow") yield* arrowBatches(file);
-  else yield* textFileBatches(file, format, tableSchema);
+  else yield* textBatches(createReadStream(file) as AsyncIterable<Uint8Array>, { format, tableSchema, source: file, ...limits });
 }
 
 /** A readable regular file, or an InvalidInputError saying what it is instead. */
@@ -90,10 +95,4 @@ async function* parquetBatches(file: string): AsyncGenerator<RecordBatch> {
   } finally {
     await handle.close();
   }
-}
-
-function textFileBatches(file: string, format: "ndjson" | "csv", tableSchema: StructType | undefined): AsyncGenerator<RecordBatch> {
-  const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
-  // NDJSON nested past what the writer takes is refused by line, not by a stack overflow
-  return textBatches(format === "ndjson" ? limitJsonNesting(lines, { source: file }) : lines, { format, tableSchema, source: file });
 }

@@ -45,9 +45,11 @@ const COMMANDS: Record<string, { flags: Record<string, FlagSpec>; usage: string 
       property: { kind: "list" },
       name: { kind: "string" },
       description: { kind: "string" },
+      "max-line-bytes": { kind: "string" },
+      "max-field-bytes": { kind: "string" },
     },
     usage:
-      "write <table> --input FILE [--format parquet|arrow|ndjson|csv] [--mode error|append|overwrite|ignore] [--partition-by a,b] [--replace-where EXPR] [--schema-mode merge|overwrite] [--compression snappy|zstd|...] [--property KEY=VALUE] [--name NAME] [--description TEXT]",
+      "write <table> --input FILE [--format parquet|arrow|ndjson|csv] [--mode error|append|overwrite|ignore] [--partition-by a,b] [--replace-where EXPR] [--schema-mode merge|overwrite] [--compression snappy|zstd|...] [--property KEY=VALUE] [--name NAME] [--description TEXT] [--max-line-bytes N] [--max-field-bytes N]",
   },
   checkpoint: { flags: { version: { kind: "string" } }, usage: "checkpoint <table> [--version N]" },
   vacuum: {

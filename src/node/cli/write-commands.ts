@@ -38,7 +38,7 @@ export async function writeCommand(store: ObjectStore, flags: ParsedArgs["flags"
   const properties = Object.fromEntries(((flags.property as string[] | undefined) ?? []).map((p) => splitPair(p, "--property")));
   const result = await writeTable({
     store,
-    data: readInput(file, format, tableSchema),
+    data: readInput(file, format, tableSchema, { maxLineBytes: positiveFlag(flags, "max-line-bytes"), maxFieldBytes: positiveFlag(flags, "max-field-bytes") }),
     mode,
     partitionBy: list(stringFlag(flags, "partition-by")),
     replaceWhere: stringFlag(flags, "replace-where"),
@@ -74,6 +74,12 @@ export async function vacuumCommand(store: ObjectStore, flags: ParsedArgs["flags
 export async function optimizeCommand(store: ObjectStore, flags: ParsedArgs["flags"], out: Output): Promise<void> {
   const r = await optimize({ store, targetSize: intFlag(flags, "target-size"), where: stringFlag(flags, "where") });
   await json(out, { version: r.version, filesRemoved: r.filesRemoved, filesAdded: r.filesAdded, partitionsOptimized: r.partitionsOptimized });
+}
+
+function positiveFlag(flags: ParsedArgs["flags"], name: string): number | undefined {
+  const n = intFlag(flags, name);
+  if (n === 0) throw new InvalidInputError(`--${name} must be a positive integer`);
+  return n;
 }
 
 function list(v: string | undefined): string[] | undefined {
