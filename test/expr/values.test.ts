@@ -63,7 +63,7 @@ describe("value expressions", () => {
     expect(value("CAST(CAST(dt AS timestamp) AS string)")).toEqual({ type: "string", value: "2021-01-01 00:00:00" });
     expect(value("CAST(TIMESTAMP '2021-01-01 10:00:00.120' AS string)")).toEqual({ type: "string", value: "2021-01-01 10:00:00.12" });
     expect(value("CAST('2021-01-01T10:00:00Z' AS timestamp)")).toEqual({ type: "timestamp", value: 18628n * 86_400_000_000n + 36_000_000_000n });
-    expect(value("CAST('yes' AS boolean)")).toEqual({ type: "boolean", value: true });
+    expect(value("CAST(' TRUE ' AS boolean)")).toEqual({ type: "boolean", value: true });
     expect(value("CAST(2.5 AS double) * 2")).toEqual({ type: "double", value: 5 });
     expect(value("CAST(1.005 AS decimal(4, 2))")).toEqual({ type: "decimal(4,2)", value: { unscaled: 101n, scale: 2 } });
     expect(value("NULL")).toEqual({ type: "void", value: null });
@@ -76,10 +76,13 @@ describe("value expressions", () => {
     expect(() => value("i / 0")).toThrow(/division by zero/);
     expect(() => value("CAST('x' AS int)")).toThrow(/cannot convert "x" of type string to integer/);
     expect(() => value("CAST(300 AS tinyint)")).toThrow(/out of the range of byte/);
+    expect(() => value("CAST('yes' AS boolean)")).toThrow(/"yes" is not true or false/);
+    expect(() => value("CAST('1.5' AS int)")).toThrow(/"1.5" is not an integer/);
     expect(() => value("s + 1")).toThrow(/cannot apply \+ to string and integer/);
     expect(() => value("CASE WHEN b THEN 1 ELSE 'x' END")).toThrow(/no common type/);
     expect(() => value("CAST(dt AS boolean)")).toThrow(/cannot CAST a value of type date to boolean/);
     expect(() => value("nope * 2")).toThrow(/unknown column nope/);
+    expect(() => value(`1${"0".repeat(100_000)} + 1`)).toThrow(/has more than 38 digits/);
     expect(() => value("CAST(i AS whatever)")).toThrow(/unknown type whatever/);
   });
 

@@ -130,22 +130,23 @@ export function literalValue(l: Literal): BoundValue {
     case "string":
       return constant(STRING, l.value);
     case "integer": {
+      // Text longer than any integer type is refused before BigInt (parsing it is superlinear).
+      if (l.text.replace(/^[+-]?0*/, "").length > MAX_DECIMAL_PRECISION) throw exprError(`integer literal ${l.text.slice(0, 50)}${l.text.length > 50 ? "..." : ""} has more than ${MAX_DECIMAL_PRECISION} digits`, l);
       const n = BigInt(l.text);
       const int = INTEGER_RANGES.integer;
       if (n >= (int.min as bigint) && n <= (int.max as bigint)) return constant(INTEGER, Number(n));
       const long = INTEGER_RANGES.long;
       if (n >= (long.min as bigint) && n <= (long.max as bigint)) return constant({ kind: "primitive", name: "long" }, n);
       const digits = (n < 0n ? -n : n).toString().length;
-      if (digits > MAX_DECIMAL_PRECISION) throw exprError(`integer literal ${l.text} has more than ${MAX_DECIMAL_PRECISION} digits`, l);
       return constant({ kind: "primitive", name: "decimal", precision: digits, scale: 0 }, { unscaled: n, scale: 0 });
     }
     case "decimal": {
       const text = l.text.replace(/^\+/, "");
       const [whole = "", fraction = ""] = text.replace("-", "").split(".");
       const scale = fraction.length;
-      const unscaled = BigInt(text.replace(".", "") || "0");
       const precision = Math.max(scale, whole.replace(/^0+/, "").length + scale, 1);
       if (precision > MAX_DECIMAL_PRECISION) return constant({ kind: "primitive", name: "double" }, Number(text));
+      const unscaled = BigInt(text.replace(".", "") || "0");
       return constant({ kind: "primitive", name: "decimal", precision, scale }, { unscaled, scale });
     }
     case "float": {

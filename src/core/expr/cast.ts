@@ -4,21 +4,23 @@
  * does not fit its target (an integer overflow, a decimal with too many digits, a string that is
  * not a number, a NaN into an integer) is an error, never a silent NULL or a wrapped value.
  * Numbers go through exact rationals; fractions into integers truncate toward zero; into decimals
- * they round half up. Strings parse as the target type (numbers, booleans true/false/t/f/yes/no/
- * 1/0, dates `YYYY-MM-DD`, timestamps ISO-like, UTC when zone-less); values print as Spark prints
- * them (doubles as Java does, timestamps `YYYY-MM-DD HH:MM:SS.ffffff`).
+ * they round half up; ranges are the schema's (schema/value-range.ts). Strings (trimmed) parse as
+ * the target type with the writer's strict text rules (schema/value-text.ts: exact numbers,
+ * true/false, `YYYY-MM-DD`, ISO timestamps, UTC when zone-less); values print as Spark prints them
+ * (doubles as Java does, timestamps `YYYY-MM-DD HH:MM:SS[.ffffff]`).
  */
 import { InvalidInputError } from "../errors.js";
-import { formatDate, formatTimestampMicros, MICROS_PER_DAY, floorDivMod, parseDateString, parseDateTimeString, toUtcMicros } from "../schema/datetime.js";
+import { formatDate, formatTimestampMicros, MICROS_PER_DAY, floorDivMod } from "../schema/datetime.js";
 import { formatDecimal, pow10 } from "../schema/decimal.js";
 import { formatDoubleJava, formatFloatJava } from "../schema/number-format.js";
 import type { DataType, DecimalValue, Scalar } from "../schema/types.js";
+import { fitsDecimalPrecision, floatRangeError, integerRangeError } from "../schema/value-range.js";
+import { checkTimestampMicros, scalarFromText } from "../schema/value-text.js";
 import { doubleToRational, isDecimal } from "./compare.js";
-import { INTEGER_RANGES, decimalRange, parseRational, type Rational } from "./numeric.js";
+import type { Rational } from "./numeric.js";
 import { typeName } from "./coerce.js";
 import { isFloating, isIntegral, isType } from "./value-types.js";
 
-const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** The error of a value that cannot be converted. */
@@ -38,11 +40,10 @@ export function castScalar(value: Scalar, from: DataType, to: DataType): Scalar 
   const fail = (why?: string): never => {
     throw castError(value, from, to, why);
   };
+  if (to.name === "string") return toText(value, from);
+  if (from.name === "string") return scalarFromText((value as string).trim(), to, (why) => fail(why));
   switch (to.name) {
-    case "string":
-      return toText(value, from);
     case "boolean":
-      if (from.name === "string") return parseBoolean(value as string) ?? fail("not a boolean");
       if (isNumericName(from.name)) return !isZero(value, from);
       return fail();
     case "byte":
@@ -56,21 +57,12 @@ export function castScalar(value: Scalar, from: DataType, to: DataType): Scalar 
       return fromNumberValue(r, to, fail);
     }
     case "date":
-      if (from.name === "string") return parseDateString(value as string) ?? fail("not a date (YYYY-MM-DD)");
       if (from.name === "timestamp" || from.name === "timestamp_ntz") return Number(floorDivMod(value as bigint, MICROS_PER_DAY)[0]);
       return fail();
     case "timestamp":
     case "timestamp_ntz":
-      if (from.name === "date") return BigInt(value as number) * MICROS_PER_DAY;
+      if (from.name === "date") return checkTimestampMicros(BigInt(value as number) * MICROS_PER_DAY, to.name, formatDate(value as number), (why) => fail(why));
       if (from.name === "timestamp" || from.name === "timestamp_ntz") return value;
-      if (from.name === "string") {
-        const parsed = parseDateTimeString(value as string) ?? fail("not a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff][zone])");
-        if (to.name === "timestamp_ntz" && parsed.offsetSeconds !== undefined) fail("a timestamp_ntz has no zone");
-        return toUtcMicros(parsed, () => 0);
-      }
-      return fail();
-    case "binary":
-      if (from.name === "string") return utf8.encode(value as string);
       return fail();
     default:
       return fail();
@@ -123,17 +115,10 @@ function toText(value: Scalar, from: DataType): string {
   }
 }
 
-function parseBoolean(text: string): boolean | undefined {
-  const t = text.trim().toLowerCase();
-  if (["true", "t", "yes", "y", "1"].includes(t)) return true;
-  if (["false", "f", "no", "n", "0"].includes(t)) return false;
-  return undefined;
-}
-
 /** A number as an exact rational, or a non-finite double. */
 export type NumberValue = { kind: "exact"; r: Rational } | { kind: "special"; value: number };
 
-/** The numeric value of a canonical numeric scalar (or of a number text, a boolean). */
+/** The numeric value of a canonical numeric scalar (or of a boolean). */
 export function toNumberValue(value: Scalar, from: DataType, fail: (why?: string) => never = (why) => { throw castError(value, from, { kind: "primitive", name: "double" }, why); }): NumberValue {
   if (typeof value === "bigint") return { kind: "exact", r: { num: value, den: 1n } };
   if (typeof value === "number") {
@@ -141,12 +126,6 @@ export function toNumberValue(value: Scalar, from: DataType, fail: (why?: string
     return { kind: "exact", r: Number.isInteger(value) ? { num: BigInt(value), den: 1n } : doubleToRational(value) };
   }
   if (typeof value === "boolean") return { kind: "exact", r: { num: value ? 1n : 0n, den: 1n } };
-  if (typeof value === "string") {
-    const t = value.trim();
-    if (/^[+-]?(nan|infinity|inf)$/i.test(t)) return { kind: "special", value: /nan/i.test(t) ? NaN : t.startsWith("-") ? -Infinity : Infinity };
-    const r = parseRational(t);
-    return r ? { kind: "exact", r } : fail("not a number");
-  }
   if (isDecimal(value)) return { kind: "exact", r: value.scale >= 0 ? { num: value.unscaled, den: pow10(value.scale) } : { num: value.unscaled * pow10(-value.scale), den: 1n } };
   return fail();
 }
@@ -158,24 +137,20 @@ export function toNumberValue(value: Scalar, from: DataType, fail: (why?: string
 export function fromNumberValue(v: NumberValue, to: DataType, fail: (why?: string) => never): Scalar {
   if (isFloating(to)) {
     const d = v.kind === "special" ? v.value : rationalToDouble(v.r);
-    if (isType(to, "float")) {
-      const f = Math.fround(d);
-      if (!Number.isFinite(f) && Number.isFinite(d)) fail("out of the range of float");
-      return f;
-    }
-    return d;
+    const range = floatRangeError(d, isType(to, "float") ? "float" : "double");
+    if (range !== undefined) fail(range);
+    return isType(to, "float") ? Math.fround(d) : d;
   }
   if (v.kind === "special") return fail("not a finite number");
   if (isIntegral(to)) {
     const n = v.r.num / v.r.den; // bigint division truncates toward zero
-    const range = INTEGER_RANGES[(to as { name: "byte" | "short" | "integer" | "long" }).name];
-    if ((range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max)) fail(`out of the range of ${typeName(to)}`);
+    const range = integerRangeError(n, (to as { name: "byte" | "short" | "integer" | "long" }).name);
+    if (range !== undefined) fail(range);
     return isType(to, "long") ? n : Number(n);
   }
   if (to.kind === "primitive" && to.name === "decimal") {
     const unscaled = roundHalfUp(v.r.num * pow10(to.scale), v.r.den);
-    const range = decimalRange(to.precision);
-    if ((range.min !== undefined && unscaled < range.min) || (range.max !== undefined && unscaled > range.max)) fail(`more digits than ${typeName(to)} holds`);
+    if (!fitsDecimalPrecision(unscaled, to.precision)) fail(`more digits than ${typeName(to)} holds`);
     return { unscaled, scale: to.scale };
   }
   return fail();
