@@ -155,7 +155,7 @@ export async function applyRowChanges(options: ApplyRowChangesOptions): Promise<
       const newCount = (newRows ?? []).reduce((n, b) => n + b.numRows, 0);
       if (leavingHere === 0) {
         if (newCount !== 0) throw new Error(`internal: ${newCount} updated rows for 0 updates`);
-        kept.push(rows);
+        if (!options.deletionVectors) kept.push(rows); // copied if another batch of the file changes
         continue;
       }
       const del: number[] = [];
