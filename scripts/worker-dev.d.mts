@@ -23,12 +23,16 @@ export interface StartWorkerOptions {
   host?: string;
   /** Folder of the R2 data; false (default) keeps it in memory. */
   persist?: string | false;
-  /** Vars and secrets (WRITE_TOKEN, READ_TOKEN, TABLES_PREFIX, MAX_BODY_BYTES, CORS_ORIGIN). */
+  /** Folder of the Durable Objects' storage; false (default) keeps it in memory. */
+  durableObjectsPersist?: string | false;
+  /** Vars and secrets (WRITE_TOKEN, READ_TOKEN, TABLES_PREFIX, MAX_BODY_BYTES, CORS_ORIGIN, INGEST_*), over wrangler.toml's vars. */
   bindings?: Record<string, string>;
   /** A folder of static files served through the ASSETS binding. */
   assets?: string;
   /** A bundle made earlier by bundleWorker. */
   modules?: WorkerModule[];
+  /** Miniflare options set last (e.g. queueConsumers with a shorter batch timeout). */
+  overrides?: Record<string, unknown>;
 }
 
 /** A running Worker. */
@@ -39,5 +43,5 @@ export interface RunningWorker {
   dispose(): Promise<void>;
 }
 
-/** Starts the Worker in Miniflare with an R2 bucket bound as TABLES. */
+/** Starts the Worker in Miniflare with wrangler.toml's bindings (R2 TABLES, the INGEST Durable Object, the ingest queue). */
 export function startWorker(options?: StartWorkerOptions): Promise<RunningWorker>;

@@ -1,13 +1,16 @@
 /**
  * Runs the delta-edge Worker (src/worker/main.ts, wrangler.toml's `main`) locally in Miniflare,
- * the simulator `wrangler dev` uses, with a real (simulated, SQLite-backed) R2 bucket bound as
- * TABLES. The TypeScript is bundled in memory with rolldown (the bundler vite ships); parquet-wasm's
- * `.wasm` stays a separate CompiledWasm module, as wrangler would upload it, because Workers
- * cannot compile wasm from bytes at runtime. Used by `npm start` and by test/worker.
+ * the simulator `wrangler dev` uses, with the bindings of wrangler.toml (wrangler-config.mjs): a
+ * real (simulated, SQLite-backed) R2 bucket bound as TABLES, the DeltaIngest Durable Object and
+ * the ingest queue. The TypeScript is bundled in memory with rolldown (the bundler vite ships);
+ * parquet-wasm's `.wasm` stays a separate CompiledWasm module, as wrangler would upload it,
+ * because Workers cannot compile wasm from bytes at runtime. Used by test/worker and bench/ (an
+ * ephemeral port, in-memory or temporary state, restarts, bindings reachable from Node, about a
+ * second to start); `npm start` runs `wrangler dev` instead (scripts/wrangler-dev.mjs).
  *
- *   npm start                      http://127.0.0.1:8787, data in .wrangler/state/r2
- *   PORT=9000 WRITE_TOKEN=s3cret READ_TOKEN=r npm start
- *   PRESIGN_ALLOW=lake/tables/ AWS_ENDPOINT_URL=... AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... npm start
+ *   node scripts/worker-dev.mjs    http://127.0.0.1:8787, data in .wrangler/state/{r2,do}
+ *   PORT=9000 WRITE_TOKEN=s3cret READ_TOKEN=r node scripts/worker-dev.mjs
+ *   PRESIGN_ALLOW=lake/tables/ AWS_ENDPOINT_URL=... AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... node scripts/worker-dev.mjs
  *
  * The demo explorer (demo/, built into demo/dist by scripts/build-demo.mjs at start) is served
  * as static assets, as wrangler.toml's `[assets]` block does when deployed; duckdb-wasm's bundles
@@ -18,6 +21,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { miniflareBindings } from "./wrangler-config.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -74,25 +78,33 @@ export async function bundleWorker(entry = WORKER_ENTRY) {
 
 /**
  * Starts the Worker in Miniflare.
- * @param {{ port?: number, host?: string, persist?: string | false, bindings?: Record<string, string>, assets?: string, modules?: Awaited<ReturnType<typeof bundleWorker>> }} [options]
- *   persist: folder of the R2 data (false: in memory); bindings: vars and secrets (WRITE_TOKEN...);
- *   assets: a folder of static files; modules: a bundle made earlier (bundled when absent).
+ * @param {{ port?: number, host?: string, persist?: string | false, durableObjectsPersist?: string | false, bindings?: Record<string, string>, assets?: string, modules?: Awaited<ReturnType<typeof bundleWorker>>, overrides?: Record<string, unknown> }} [options]
+ *   persist: folder of the R2 data (false: in memory); durableObjectsPersist: the same for Durable
+ *   Objects; bindings: vars and secrets (WRITE_TOKEN...), over wrangler.toml's vars; assets: a
+ *   folder of static files; modules: a bundle made earlier (bundled when absent); overrides: Miniflare
+ *   options set last (e.g. queueConsumers with a shorter batch timeout).
  */
 export async function startWorker(options = {}) {
   const { Miniflare } = await import("miniflare");
   const modules = options.modules ?? (await bundleWorker());
+  const wrangler = miniflareBindings();
   /** @type {Record<string, unknown>} */
   const config = {
     modules,
     modulesRoot: join(ROOT, ".worker-bundle"),
     compatibilityDate: COMPATIBILITY_DATE,
-    r2Buckets: ["TABLES"],
+    r2Buckets: wrangler.r2Buckets,
     r2Persist: options.persist ?? false,
-    bindings: options.bindings ?? {},
+    durableObjects: wrangler.durableObjects,
+    durableObjectsPersist: options.durableObjectsPersist ?? false,
+    queueProducers: wrangler.queueProducers,
+    queueConsumers: wrangler.queueConsumers,
+    bindings: { ...wrangler.bindings, ...(options.bindings ?? {}) },
     host: options.host ?? "127.0.0.1",
     port: options.port ?? 0,
   };
   if (options.assets !== undefined) config.assets = { directory: options.assets, binding: "ASSETS", routerConfig: { has_user_worker: true } };
+  Object.assign(config, options.overrides ?? {});
   const mf = new Miniflare(config);
   const url = await mf.ready;
   return {
@@ -106,12 +118,14 @@ export async function startWorker(options = {}) {
 
 async function main() {
   const persist = join(ROOT, ".wrangler", "state", "r2");
+  const durableObjectsPersist = join(ROOT, ".wrangler", "state", "do");
   mkdirSync(persist, { recursive: true });
+  mkdirSync(durableObjectsPersist, { recursive: true });
   const writeToken = process.env.WRITE_TOKEN ?? "dev-token";
   /** @type {Record<string, string>} */
   const bindings = { WRITE_TOKEN: writeToken };
   const presign = ["PRESIGN_ALLOW", "PRESIGN_EXPIRES_SECONDS", "PRESIGN_MAX_REQUESTS", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ALLOW_HTTP", "AWS_VIRTUAL_HOSTED_STYLE_REQUEST"];
-  for (const name of ["READ_TOKEN", "TABLES_PREFIX", "MAX_BODY_BYTES", "CORS_ORIGIN", "DUCKDB_PREFIX", ...presign]) {
+  for (const name of ["READ_TOKEN", "TABLES_PREFIX", "MAX_BODY_BYTES", "MAX_LINE_BYTES", "MAX_FIELD_BYTES", "CORS_ORIGIN", "DUCKDB_PREFIX", ...presign]) {
     const value = process.env[name];
     if (value !== undefined) bindings[name] = value;
   }
@@ -120,6 +134,7 @@ async function main() {
   const worker = await startWorker({
     port: Number(process.env.PORT ?? 8787),
     persist,
+    durableObjectsPersist,
     bindings,
     ...(existsSync(DEMO_DIST) ? { assets: DEMO_DIST } : {}),
   });

@@ -8,6 +8,7 @@
  *   GET  /api/tables/:schema/:table[/history|/files]   tables.ts
  *   GET  /api/tables/:schema/:table/rows               rows.ts
  *   POST /api/tables/:schema/:table[/maintenance]      write.ts
+ *   GET|POST /api/tables/:schema/:table/ingest[/flush|/rejected]  ingest/route.ts (the table's DeltaIngest object)
  *   POST /api/presign                                  presign.ts
  *   GET|HEAD /objects/<key>                            objects.ts
  *   GET|HEAD /duckdb/<version>/<file>                  duckdb-bundles.ts (public)
@@ -16,6 +17,7 @@ import { InvalidInputError } from "../core/errors.js";
 import { authorize } from "./auth.js";
 import { checkName, tableStore, type Env } from "./env.js";
 import { errorResponse, HttpError, preflight, withCors } from "./http.js";
+import { INGEST_METHODS, ingestRoute } from "./ingest/route.js";
 import { objectRoute } from "./objects.js";
 import { duckdbBundleRoute } from "./duckdb-bundles.js";
 import { presignRoute } from "./presign.js";
@@ -64,7 +66,7 @@ async function route(request: Request, env: Env): Promise<Response> {
     return listTablesRoute(env);
   }
   const [rawSchema, rawTable, action, ...extra] = rest;
-  if (rawSchema === undefined || rawTable === undefined || extra.length > 0) throw new HttpError(404, "NOT_FOUND", `no route for ${url.pathname}`);
+  if (rawSchema === undefined || rawTable === undefined || (extra.length > 0 && action !== "ingest")) throw new HttpError(404, "NOT_FOUND", `no route for ${url.pathname}`);
   const schema = checkName("schema", decodeSegment(rawSchema));
   const table = checkName("table", decodeSegment(rawTable));
   const store = tableStore(env, schema, table);
@@ -88,6 +90,14 @@ async function route(request: Request, env: Env): Promise<Response> {
       allow(request, ["POST"]);
       await authorize(request, env, "write");
       return maintenanceRoute(request, env, store);
+    case "ingest": {
+      const sub = extra.join("/");
+      const methods = INGEST_METHODS[sub];
+      if (methods === undefined) throw new HttpError(404, "NOT_FOUND", `no route for ${url.pathname}`);
+      allow(request, methods);
+      await authorize(request, env, request.method === "GET" ? "read" : "write");
+      return ingestRoute(request, env, { schema, table }, sub);
+    }
     default:
       throw new HttpError(404, "NOT_FOUND", `no route for ${url.pathname}`);
   }

@@ -42,6 +42,8 @@ export const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   UNSUPPORTED: 501,
   STORAGE_ERROR: 502,
   PARQUET_WASM: 500,
+  // delta-edge/duckdb (not served by the Worker): DuckDB refusing a query or an attach
+  DUCKDB_ERROR: 400,
 };
 
 /** The status and `{code, message}` of any error thrown while handling a request. */
@@ -65,7 +67,7 @@ export function jsonResponse(value: unknown, status = 200, headers: Record<strin
 
 /** Headers a page may read from our responses (ranged reads need Content-Range and ETag). */
 const EXPOSED = "Content-Range, Content-Length, ETag, Accept-Ranges, Last-Modified";
-const ALLOWED_HEADERS = "Authorization, Content-Type, Range, If-None-Match";
+const ALLOWED_HEADERS = "Authorization, Content-Type, Range, If-None-Match, Idempotency-Key";
 const ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS";
 
 /** The Access-Control-Allow-Origin value for a request, or undefined when its origin is not allowed. */

@@ -5,7 +5,7 @@
  * through Miniflare's binding proxy, so our library can check what the Worker wrote.
  */
 import { R2BindingStore, type R2BucketLike } from "../../src/worker/r2-store.js";
-import { startWorker, type RunningWorker } from "../../scripts/worker-dev.mjs";
+import { startWorker, type RunningWorker, type StartWorkerOptions } from "../../scripts/worker-dev.mjs";
 
 /** The write token of the test Worker. */
 export const WRITE_TOKEN = "test-write-token";
@@ -19,12 +19,17 @@ export interface TestWorker {
   /** An ObjectStore over the bucket (from Node, through Miniflare's proxy) at a table path. */
   tableStore(path: string): Promise<R2BindingStore>;
   bucket(): Promise<R2BucketLike>;
+  /** The Miniflare instance (queue dispatch, bindings from Node). */
+  mf: RunningWorker["mf"];
   stop(): Promise<void>;
 }
 
-/** Starts the Worker with the given vars and secrets (WRITE_TOKEN defaults to {@link WRITE_TOKEN}). */
-export async function startTestWorker(bindings: Record<string, string> = {}): Promise<TestWorker> {
-  const worker: RunningWorker = await startWorker({ bindings: { WRITE_TOKEN, ...bindings } });
+/**
+ * Starts the Worker with the given vars and secrets (WRITE_TOKEN defaults to {@link WRITE_TOKEN});
+ * `options` are passed on to startWorker (persistence folders, Miniflare overrides).
+ */
+export async function startTestWorker(bindings: Record<string, string> = {}, options: Omit<StartWorkerOptions, "bindings"> = {}): Promise<TestWorker> {
+  const worker: RunningWorker = await startWorker({ ...options, bindings: { WRITE_TOKEN, ...bindings } });
   const bucket = async (): Promise<R2BucketLike> => (await worker.mf.getR2Bucket("TABLES")) as unknown as R2BucketLike;
   return {
     url: worker.url,
@@ -36,6 +41,7 @@ export async function startTestWorker(bindings: Record<string, string> = {}): Pr
     },
     tableStore: async (path) => new R2BindingStore({ bucket: await bucket(), name: "TABLES", prefix: path }),
     bucket,
+    mf: worker.mf,
     stop: () => worker.dispose(),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * wrangler.toml stays deployable and in step with the code: `main` is the handler-only module
- * (workerd refuses non-handler named exports of a main module), the compatibility date honors R2
+ * (workerd refuses named exports of a main module other than handlers and Durable Object classes:
+ * it exports only DeltaIngest besides its default), the compatibility date honors R2
  * wildcard conditional puts (2024-09 or later), the bucket is bound as TABLES, no secret is in
  * the file, and the bundle has no Node built-ins and imports parquet-wasm's .wasm as a module.
  */
@@ -19,7 +20,9 @@ describe("wrangler.toml and the Worker bundle", () => {
     expect(toml).toMatch(/\[\[r2_buckets\]\]\s*\nbinding = "TABLES"/);
     expect(toml).not.toMatch(/^\s*(WRITE_TOKEN|READ_TOKEN|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN)\s*=/m);
     expect(readFileSync(WORKER_ENTRY, "utf8")).toMatch(/^export default \{/m);
-    expect(readFileSync(WORKER_ENTRY, "utf8")).not.toMatch(/^export (?!default)/m);
+    expect(readFileSync(WORKER_ENTRY, "utf8").match(/^export (?!default).*$/gm)).toEqual(['export { DeltaIngest } from "./ingest/object.js";']);
+    expect(toml).toMatch(/\[\[durable_objects\.bindings\]\]\s*\nname = "INGEST"\s*\nclass_name = "DeltaIngest"/);
+    expect(toml).toMatch(/new_sqlite_classes = \["DeltaIngest"\]/);
   });
 
   it("bundles to one ES module without Node built-ins, plus parquet-wasm as a CompiledWasm module", async () => {

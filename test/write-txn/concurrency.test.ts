@@ -89,7 +89,7 @@ describe("parallel blind appends from child processes (LocalStore)", () => {
     bundleDir = await mkdtemp(join(tmpdir(), "delta-edge-child-"));
     childScript = join(bundleDir, "child-writer.mjs");
     const bundle = await rolldown({ input: resolve(import.meta.dirname, "child-writer.ts"), platform: "node", logLevel: "silent" });
-    await bundle.write({ file: childScript, format: "esm" });
+    await bundle.write({ file: childScript, format: "esm", codeSplitting: false });
     await bundle.close();
   });
   afterAll(async () => {

@@ -11,6 +11,7 @@ import { tableFromArrays } from "apache-arrow";
 import "../../src/node/index.js"; // registers parquet-wasm's .wasm for Node
 import { LocalStore } from "../../src/node/storage/local.js";
 import { MemoryStore } from "../../src/core/storage/memory.js";
+import { CountingStore } from "../../src/core/storage/counting.js";
 import { writeTable } from "../../src/core/write/write-table.js";
 import { readRows } from "../../src/core/scan/read.js";
 import { loadSnapshot } from "../../src/core/table/snapshot-load.js";
@@ -150,6 +151,23 @@ describe("writeTable", () => {
     expect(again.status).toBe("skipped");
     await writeTable({ store, data: [{ a: 2 }], mode: "append", appTransaction: { appId: "job", version: 2 } });
     expect((await rows(store)).length).toBe(2);
+  });
+
+  it("writes from a snapshot the caller already loaded without reading the log again, and still sees newer commits", async () => {
+    const inner = new MemoryStore();
+    await writeTable({ store: inner, data: [{ a: 1 }] });
+    const store = new CountingStore(inner);
+    const snapshot = await loadSnapshot({ store });
+    store.reset();
+    const r = await writeTable({ store, snapshot, data: [{ a: 2 }], mode: "append", appTransaction: { appId: "job", version: 1 } });
+    expect(r).toMatchObject({ status: "committed", version: 1 });
+    // No listing and no log read: one data file, one commit (plus the post-commit hooks' checks).
+    expect(store.operations().filter((o) => o.op === "list" || (o.op === "get" && o.key.startsWith("_delta_log/")))).toEqual([]);
+    // A stale snapshot still commits after the newer version (blind append), and its txn is honoured.
+    await writeTable({ store: inner, data: [{ a: 3 }], mode: "append" });
+    expect(await writeTable({ store, snapshot, data: [{ a: 4 }], mode: "append" })).toMatchObject({ status: "committed", version: 3 });
+    expect((await writeTable({ store, snapshot: await loadSnapshot({ store }), data: [{ a: 2 }], mode: "append", appTransaction: { appId: "job", version: 1 } })).status).toBe("skipped");
+    expect((await rows(inner)).map((x) => x.a).sort()).toEqual([1n, 2n, 3n, 4n]);
   });
 
   it("bad input is refused with the column named and nothing committed", async () => {

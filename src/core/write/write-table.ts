@@ -54,6 +54,11 @@ export interface WriteTableOptions {
   compression?: ParquetCompression | undefined;
   targetFileSize?: number | undefined;
   maxRowGroupSize?: number | undefined;
+  /**
+   * The table's latest snapshot when the caller has just loaded it (saves loading it again); the
+   * commit still detects versions written after it. Omitted: loaded here (absent table: created).
+   */
+  snapshot?: Snapshot | undefined;
   /** Idempotent write: skipped if the table already committed this (appId, version) or later. */
   appTransaction?: { appId: string; version: number } | undefined;
   /** Free-form commitInfo.userMetadata. */
@@ -93,7 +98,7 @@ export async function writeTable(options: WriteTableOptions): Promise<WriteTable
   }
   const logStore = options.logStore ?? selectLogStore({ store });
   await logStore.repair?.(); // a commit left half done by a lock-table writer becomes visible first
-  const snapshot = await loadExisting(store);
+  const snapshot = options.snapshot ?? (await loadExisting(store));
   if (snapshot && mode === "error") {
     throw new InvalidInputError('the table already exists; use mode "append", "overwrite" or "ignore"', { path: store.root, version: snapshot.version });
   }
