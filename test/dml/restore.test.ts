@@ -14,18 +14,22 @@ import { loadSnapshot } from "../../src/core/table/snapshot-load.js";
 import { setTableProperties } from "../../src/core/write/table-properties.js";
 import { vacuum } from "../../src/core/write/vacuum.js";
 import { commitLines } from "../write-txn/helpers.js";
-import { SHAPES, allRows, checkTable, makeTable } from "./helpers.js";
+import { SHAPES, allRows, checkTable, expectRecordedMetrics, filesWithout, makeTable } from "./helpers.js";
 
 describe.each(SHAPES)("RESTORE, $name", (shape) => {
   it("brings back the rows of an older version in one commit", async () => {
     const { store, dir } = await makeTable(shape);
     const v = (await loadSnapshot({ store })).version;
+    // Files live both then and now (none of their rows deleted) stay as they are.
+    const untouched = await filesWithout(store, dir, (r) => r.id < 5 || r.id === 33 || r.id === 38);
+    expect(untouched.size).toBeGreaterThan(0);
     await deleteRows({ store, where: "id < 5 OR id = 33" });
-    await deleteRows({ store, where: "id = 50" });
+    await deleteRows({ store, where: "id = 38" });
     const result = await restoreTable({ store, version: v });
     expect(result).toMatchObject({ status: "committed", version: v + 3 });
     expect(result.metrics.numRestoredFiles).toBeGreaterThan(0);
-    await checkTable(store, dir, allRows());
+    await expectRecordedMetrics(store, "RESTORE", result.metrics, ["tableSizeAfterRestore", "numOfFilesAfterRestore", "numRemovedFiles", "numRestoredFiles", "removedFilesSize", "restoredFilesSize"]);
+    await checkTable(store, dir, allRows(), { untouched });
     const lines = await commitLines(store, result.version);
     expect(lines[0]?.commitInfo).toMatchObject({ operation: "RESTORE", operationParameters: { version: String(v) } });
     const files = lines.flatMap((l) => [l.add, l.remove].filter((x) => x !== undefined));

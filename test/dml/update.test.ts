@@ -10,7 +10,13 @@ import { updateRows } from "../../src/core/dml/update.js";
 import { InvalidInputError } from "../../src/core/errors.js";
 import { loadSnapshot } from "../../src/core/table/snapshot-load.js";
 import { rowMultiset } from "../helpers/oracle.js";
-import { SHAPES, allRows, checkTable, filesWithout, makeTable, type TestRow } from "./helpers.js";
+import { SHAPES, allRows, checkTable, expectRecordedMetrics, filesWithout, makeTable, type TestRow } from "./helpers.js";
+
+/** Spark's UPDATE metric names (commitInfo.operationMetrics). */
+const UPDATE_METRICS = [
+  "numRemovedFiles", "numAddedFiles", "numUpdatedRows", "numCopiedRows", "numAddedChangeFiles", "numAddedBytes", "numRemovedBytes",
+  "numDeletionVectorsAdded", "numDeletionVectorsRemoved", "numDeletionVectorsUpdated", "executionTimeMs", "scanTimeMs", "rewriteTimeMs",
+];
 
 describe.each(SHAPES)("UPDATE, $name", (shape) => {
   it("computes new values with the expression grammar", async () => {
@@ -26,6 +32,7 @@ describe.each(SHAPES)("UPDATE, $name", (shape) => {
       },
     });
     expect(result.metrics.numUpdatedRows).toBe(10);
+    await expectRecordedMetrics(store, "UPDATE", result.metrics, UPDATE_METRICS);
     const expected = allRows().map((r) =>
       hit(r) ? { ...r, score: r.score * 2 - 1, value: r.id < 45 ? `low${r.id}` : (r.value ?? "was null") } : r,
     );

@@ -57,6 +57,18 @@ export interface MergeMetrics extends DmlFileMetrics {
   numTargetFilesSkippedDuringScan: number;
   numTargetFilesAdded: number;
   numTargetFilesRemoved: number;
+  /** Spark's split of the updated and deleted rows by clause kind. */
+  numTargetRowsMatchedUpdated: number;
+  numTargetRowsMatchedDeleted: number;
+  numTargetRowsNotMatchedBySourceUpdated: number;
+  numTargetRowsNotMatchedBySourceDeleted: number;
+  /** Spark's target-prefixed names of the file metrics. */
+  numTargetChangeFilesAdded: number;
+  numTargetBytesAdded: number;
+  numTargetBytesRemoved: number;
+  numTargetDeletionVectorsAdded: number;
+  numTargetDeletionVectorsRemoved: number;
+  numTargetDeletionVectorsUpdated: number;
 }
 
 interface Compiled<A extends string> {
@@ -150,6 +162,7 @@ export async function mergeInto(options: MergeOptions): Promise<DmlResult<MergeM
   const matchedSource = new Uint8Array(source.rows);
   const unique = matched.some((c) => c.action !== "delete" || c.condition !== undefined);
   let targetRowsSeen = 0;
+  const byClause = { matchedUpdated: 0, matchedDeleted: 0, bySourceUpdated: 0, bySourceDeleted: 0 };
 
   const decide = (batch: RecordBatch, file: PlannedFile): BatchFate => {
     const tv = new BatchValues(batch, schema);
@@ -189,18 +202,24 @@ export async function mergeInto(options: MergeOptions): Promise<DmlResult<MergeM
         const s = { values: sourceValues[at.batch] as BatchValues, row: at.row };
         const clause = matched.find((c) => c.condition === undefined || evalPair(c.condition, columns, t, s) === true);
         if (!clause) fate[row] = KEEP;
-        else if (clause.action === "delete") fate[row] = DELETE;
-        else {
+        else if (clause.action === "delete") {
+          fate[row] = DELETE;
+          byClause.matchedDeleted++;
+        } else {
           fate[row] = UPDATE;
+          byClause.matchedUpdated++;
           if (clause.action === "updateAll") updateAllFrom.push(first);
           else viaSet(clause, row, first);
         }
       } else {
         const clause = bySource.find((c) => c.condition === undefined || evalPair(c.condition, columns, t, undefined) === true);
         if (!clause) fate[row] = KEEP;
-        else if (clause.action === "delete") fate[row] = DELETE;
-        else {
+        else if (clause.action === "delete") {
+          fate[row] = DELETE;
+          byClause.bySourceDeleted++;
+        } else {
           fate[row] = UPDATE;
+          byClause.bySourceUpdated++;
           viaSet(clause, row, -1);
         }
       }
@@ -288,6 +307,16 @@ export async function mergeInto(options: MergeOptions): Promise<DmlResult<MergeM
       numTargetFilesSkippedDuringScan: m.numFilesSkipped,
       numTargetFilesAdded: m.numAddedFiles,
       numTargetFilesRemoved: m.numRemovedFiles,
+      numTargetRowsMatchedUpdated: byClause.matchedUpdated,
+      numTargetRowsMatchedDeleted: byClause.matchedDeleted,
+      numTargetRowsNotMatchedBySourceUpdated: byClause.bySourceUpdated,
+      numTargetRowsNotMatchedBySourceDeleted: byClause.bySourceDeleted,
+      numTargetChangeFilesAdded: m.numAddedChangeFiles,
+      numTargetBytesAdded: m.numAddedBytes,
+      numTargetBytesRemoved: m.numRemovedBytes,
+      numTargetDeletionVectorsAdded: m.numDeletionVectorsAdded,
+      numTargetDeletionVectorsRemoved: m.numDeletionVectorsRemoved,
+      numTargetDeletionVectorsUpdated: m.numDeletionVectorsUpdated,
       ...m,
     }),
   });
