@@ -12,6 +12,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
+import { performance } from "node:perf_hooks";
 
 const ROWS = Number(process.env.BENCH_DML_ROWS ?? 10_000_000);
 const FILES = Number(process.env.BENCH_DML_FILES ?? 100);
