@@ -30,6 +30,8 @@ export { createCheckpoint } from "./write/checkpoint-write.js";
 export { cleanupLog } from "./write/log-cleanup.js";
 export { Transaction, type TransactionOptions, type CommitResult } from "./write/transaction.js";
 export { createTable, tableExists } from "./write/table-create.js";
+export { setTableProperties, type SetTablePropertiesOptions, type SetTablePropertiesResult } from "./write/table-properties.js";
+export * from "./dml/index.js";
 export { writeDataFiles } from "./write/data-files.js";
 export { setParquetWasm } from "./write/parquet-wasm.js";
 export { inferSchema, rowsToRecordBatch } from "./write/rows-to-arrow.js";

@@ -1,11 +1,15 @@
 /**
- * The predicate tree shared by the CLI `--where`, the HTTP API `where=` and replaceWhere: column
- * references (a path of names), literals that keep their source text (so binding can coerce them
- * exactly to a column's type), comparisons, IN lists, IS [NOT] NULL and the boolean connectives.
+ * The expression tree shared by the CLI `--where`, the HTTP API `where=`, replaceWhere and the
+ * DML expressions (UPDATE SET, MERGE): column references (a path of names), literals that keep
+ * their source text (so binding can coerce them exactly to a column's type), comparisons, IN
+ * lists, IS [NOT] NULL, the boolean connectives, and the value nodes of value-ast.ts (arithmetic,
+ * unary minus, `||`, CASE WHEN, COALESCE, CAST) wherever a value may stand.
  * Nodes are plain data (structurally comparable); parse positions live in a side table
  * (`sourceSpan`) so that `parse(print(e))` deep-equals `e`. Parentheses are not nodes: AND and OR
  * are binary and left-associative, and the printer adds only the parentheses the shape needs.
  */
+
+import type { ValueNode } from "./value-ast.js";
 
 /** Comparison operators in canonical form (`==` parses as `=`, `<>` as `!=`). */
 export type CompareOp = "=" | "!=" | "<" | "<=" | ">" | ">=";
@@ -59,21 +63,21 @@ export interface TemporalLiteral {
 /** Any literal. */
 export type Literal = NullLiteral | BooleanLiteral | NumberLiteral | StringLiteral | TemporalLiteral;
 
-/** A value: the operand of a comparison, IN or IS NULL (also a predicate on its own if boolean). */
+/** A plain value: a column or a literal (also a predicate on its own if boolean). */
 export type Operand = ColumnRef | Literal;
 
-/** `left op right` */
+/** `left op right`; the operands are plain values or value expressions. */
 export interface Comparison {
   kind: "compare";
   op: CompareOp;
-  left: Operand;
-  right: Operand;
+  left: Expr;
+  right: Expr;
 }
 
 /** `value [NOT] IN (v1, v2, ...)`; the list holds literals only and is never empty. */
 export interface InList {
   kind: "in";
-  value: Operand;
+  value: Expr;
   list: Literal[];
   negated: boolean;
 }
@@ -81,7 +85,7 @@ export interface InList {
 /** `value IS [NOT] NULL` */
 export interface IsNull {
   kind: "isNull";
-  value: Operand;
+  value: Expr;
   negated: boolean;
 }
 
@@ -98,8 +102,8 @@ export interface Junction {
   right: Expr;
 }
 
-/** Any predicate expression. */
-export type Expr = Operand | Comparison | InList | IsNull | Not | Junction;
+/** Any expression: a predicate or a value. */
+export type Expr = Operand | Comparison | InList | IsNull | Not | Junction | ValueNode;
 
 /** Where a node came from in the parsed text (0-based, end exclusive). */
 export interface SourceSpan {
@@ -153,7 +157,20 @@ export function columns(expr: Expr): string[][] {
         break;
       case "and":
       case "or":
+      case "arith":
+      case "concat":
         stack.push(e.right, e.left);
+        break;
+      case "negate":
+      case "cast":
+        stack.push(e.arg);
+        break;
+      case "coalesce":
+        for (let i = e.args.length - 1; i >= 0; i--) stack.push(e.args[i] as Expr);
+        break;
+      case "case":
+        if (e.otherwise) stack.push(e.otherwise);
+        for (let i = e.branches.length - 1; i >= 0; i--) stack.push((e.branches[i] as { then: Expr }).then, (e.branches[i] as { when: Expr }).when);
         break;
     }
   }

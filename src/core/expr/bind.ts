@@ -3,7 +3,10 @@
  * evaluators understand. Column paths resolve exactly first, then case-insensitively (an error if
  * that is ambiguous); unknown columns are InvalidInputErrors listing the available ones. Literals
  * are coerced to their column's canonical scalar type exactly (coerce.ts); literal-only
- * comparisons are folded to constants; a bare boolean column `b` means `b = TRUE`.
+ * comparisons are folded to constants; a bare boolean column `b` means `b = TRUE`. Comparisons,
+ * IN and IS NULL on computed values (arithmetic, CASE, ...) bind through bind-value.ts into
+ * `compareValues` / `isNullValue` leaves (both sides cast to their common type); `bindValue`
+ * binds a value expression on its own (UPDATE SET, MERGE values).
  * Size: the nesting bound is checked first (shape.ts), each run of AND/OR becomes a balanced
  * tree, column lookups are hashed and IN lists deduplicated by sorting, so binding is
  * O(n log n) in the predicate and the bound tree is shallow enough for recursive evaluators.
@@ -17,6 +20,9 @@ import { exprError } from "./expr-error.js";
 import { parse } from "./parse.js";
 import { printColumn, printLiteral, printName } from "./print.js";
 import { balancedJunction, checkNesting, junctionTerms } from "./shape.js";
+import { bindValueExpr, isValueNode } from "./bind-value.js";
+import { castTo, type BoundValue } from "./bound-value.js";
+import { commonType, isType } from "./value-types.js";
 
 /** Options for bind. */
 export interface BindOptions {
@@ -30,6 +36,14 @@ export function bind(expr: Expr, options: BindOptions): BoundExpr {
   return new Binder(options.columns).bind(expr);
 }
 
+/**
+ * Binds a value expression (see bind-value.ts) to `columns`.
+ * @throws InvalidInputError for unknown columns, type errors and expressions nested too deep.
+ */
+export function bindValue(expr: Expr, options: BindOptions): BoundValue {
+  return new Binder(options.columns).value(expr);
+}
+
 /** Parses and binds predicate text in one step. */
 export function parsePredicate(text: string, options: BindOptions): BoundExpr {
   return bind(parse(text), options);
@@ -40,7 +54,13 @@ const MAX_LISTED = 40;
 class Binder {
   constructor(private readonly defs: readonly ColumnDef[]) {}
 
+  /** Binds a value expression, predicates inside it with this binder. */
+  value(e: Expr): BoundValue {
+    return bindValueExpr(e, { resolve: (ref) => this.resolve(ref), predicate: (x) => this.bind(x) });
+  }
+
   bind(e: Expr): BoundExpr {
+    if (isValueNode(e)) return this.valuePredicate(e);
     switch (e.kind) {
       case "not":
         return { kind: "not", arg: this.bind(e.arg) };
@@ -65,12 +85,44 @@ class Binder {
       }
       case "isNull":
         if (e.value.kind === "literal") return { kind: "const", value: (e.value.type === "null") !== e.negated };
-        return { kind: "isNull", column: this.resolve(e.value), negated: e.negated };
+        if (e.value.kind === "column") return { kind: "isNull", column: this.resolve(e.value), negated: e.negated };
+        return { kind: "isNullValue", value: this.value(e.value), negated: e.negated };
       case "in":
+        if (e.value.kind !== "column" && e.value.kind !== "literal") return this.bindInValues(e.value, e.list, e.negated, e);
         return this.bindIn(e.value, e.list, e.negated);
       case "compare":
+        if (!isOperand(e.left) || !isOperand(e.right)) return this.bindCompareValues(e.op, e.left, e.right, e);
         return this.bindCompare(e.op, e.left, e.right, e);
+      default:
+        throw exprError("not a predicate", e);
     }
+  }
+
+  /** A computed value used as a predicate: it must be a boolean. */
+  private valuePredicate(e: Expr): BoundExpr {
+    const v = this.value(e);
+    if (isType(v.type, "void")) return { kind: "const", value: null };
+    if (!isType(v.type, "boolean")) throw exprError(`an expression of type ${typeName(v.type)} is not a predicate`, e);
+    return { kind: "compareValues", op: "=", left: v, right: { kind: "literal", type: v.type, value: true } };
+  }
+
+  /** `left op right` where a side is computed: both cast to their common type. */
+  private bindCompareValues(op: CompareOp, left: Expr, right: Expr, node: Expr): BoundExpr {
+    const l = this.value(left);
+    const r = this.value(right);
+    const type = commonType([l.type, r.type]);
+    if (type === undefined || (!isType(type, "void") && comparableClass(type) === undefined)) {
+      throw exprError(`cannot compare a value of type ${typeName(l.type)} with one of type ${typeName(r.type)}`, node);
+    }
+    if (isType(type, "void")) return { kind: "const", value: null };
+    return { kind: "compareValues", op, left: castTo(l, type), right: castTo(r, type) };
+  }
+
+  /** `value [NOT] IN (list)` on a computed value: `value = a OR value = b ...` (same three-valued result). */
+  private bindInValues(value: Expr, list: Literal[], negated: boolean, node: Expr): BoundExpr {
+    const terms = list.map((item) => this.bindCompareValues("=", value, item, node));
+    const any = balancedJunction("or", terms, (kind, left, right): BoundExpr => ({ kind, left, right }));
+    return negated ? { kind: "not", arg: any } : any;
   }
 
   private bindCompare(op: CompareOp, left: Operand, right: Operand, node: Expr): BoundExpr {
@@ -182,6 +234,10 @@ function describeColumn(c: BoundColumn): string {
 
 function describe(l: Literal): string {
   return `${/^[aeiou]/.test(l.type) ? "an" : "a"} ${l.type} literal`;
+}
+
+function isOperand(e: Expr): e is Operand {
+  return e.kind === "column" || e.kind === "literal";
 }
 
 function isVoid(type: DataType): boolean {

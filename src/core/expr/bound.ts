@@ -9,6 +9,7 @@
  */
 import type { DataType, Scalar } from "../schema/types.js";
 import type { CompareOp } from "./ast.js";
+import { valueColumns, valuePredicates, type BoundValue } from "./bound-value.js";
 import { balancedJunction, checkNesting, junctionTerms } from "./shape.js";
 
 /** A column the schema provides: its path (nested fields as several names) and its type. */
@@ -44,6 +45,10 @@ export type BoundExpr =
    * `byte_col < 1000` (true) mean once the literal is known not to be representable.
    */
   | { kind: "whenNotNull"; column: BoundColumn; value: boolean }
+  /** `left op right` on computed values (value expressions), both of one comparable type. */
+  | { kind: "compareValues"; op: CompareOp; left: BoundValue; right: BoundValue }
+  /** `value IS [NOT] NULL` on a computed value. */
+  | { kind: "isNullValue"; value: BoundValue; negated: boolean }
   | { kind: "not"; arg: BoundExpr }
   | { kind: "and"; left: BoundExpr; right: BoundExpr }
   | { kind: "or"; left: BoundExpr; right: BoundExpr };
@@ -111,6 +116,13 @@ export function boundColumns(expr: BoundExpr): BoundColumn[] {
       case "or":
         stack.push(e.right, e.left);
         break;
+      case "compareValues":
+      case "isNullValue":
+        for (const v of e.kind === "compareValues" ? [e.left, e.right] : [e.value]) {
+          for (const c of valueColumns(v)) add(c);
+          stack.push(...valuePredicates(v).reverse());
+        }
+        break;
       default:
         add(e.column);
     }
@@ -159,9 +171,11 @@ function negateLeaf(expr: BoundExpr): BoundExpr {
       return { kind: "const", value: expr.value === null ? null : !expr.value };
     case "compare":
     case "compareColumns":
+    case "compareValues":
       return { ...expr, op: negateOp(expr.op) };
     case "in":
     case "isNull":
+    case "isNullValue":
       return { ...expr, negated: !expr.negated };
     case "whenNotNull":
       return { ...expr, value: !expr.value };

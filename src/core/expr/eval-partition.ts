@@ -38,11 +38,19 @@ export function partitionOutcomes(expr: BoundExpr, values: PartitionAccessor): n
     }
     default: {
       let unknown = false;
-      const truth = evalLeaf(expr, (c) => {
-        const v = values(c.path, c);
-        if (v === undefined) unknown = true;
-        return v ?? null;
-      });
+      let truth: Truth;
+      try {
+        truth = evalLeaf(expr, (c) => {
+          const v = values(c.path, c);
+          if (v === undefined) unknown = true;
+          return v ?? null;
+        });
+      } catch (err) {
+        // A computed value that fails on these partition values (an overflow...) fails on the
+        // rows too, where it is reported; here it only means "unknown".
+        if (expr.kind === "compareValues" || expr.kind === "isNullValue") return ALL;
+        throw err;
+      }
       return unknown ? ALL : bit(truth);
     }
   }

@@ -10,6 +10,7 @@ import type { BoundColumn, BoundExpr } from "./bound.js";
 import { opHolds } from "./bound.js";
 import { compareScalars } from "./compare.js";
 import { printName } from "./print.js";
+import { evalValue } from "./eval-value.js";
 
 /** Reads a column of the current row; undefined reads as null. */
 export type RowAccessor = (path: readonly string[], column: BoundColumn) => Scalar | undefined;
@@ -74,6 +75,17 @@ export function evalLeaf(expr: BoundExpr, value: (column: BoundColumn) => Scalar
       return (value(expr.column) === null) !== expr.negated;
     case "whenNotNull":
       return value(expr.column) === null ? null : expr.value;
+    case "compareValues": {
+      const l = evalValue(expr.left, value);
+      if (l === null) return null;
+      const r = evalValue(expr.right, value);
+      if (r === null) return null;
+      const c = compareScalars(l, r);
+      if (c === undefined) throw new InvalidInputError("internal: computed values of different kinds compared");
+      return opHolds(expr.op, c);
+    }
+    case "isNullValue":
+      return (evalValue(expr.value, value) === null) !== expr.negated;
     default:
       throw new Error(`not a leaf: ${expr.kind}`);
   }

@@ -58,6 +58,9 @@ function mayMatch(e: BoundExpr, stats: StatsAccessor): boolean {
       return mayMatch(e.left, stats) || mayMatch(e.right, stats);
     case "not":
       return true; // not produced by toNegationNormalForm; be safe
+    case "compareValues":
+    case "isNullValue":
+      return true; // computed values: the stats of the columns do not bound them
     case "const":
       return e.value === true;
     case "compareColumns": {

@@ -21,13 +21,17 @@ export type {
   TemporalLiteral,
 } from "./ast.js";
 export { columns, sourceSpan } from "./ast.js";
-export { parse } from "./parse.js";
+export { parse, parseValue } from "./parse.js";
+export type { Arithmetic, CaseWhen, Cast, Coalesce, Concat, Negate, ValueNode } from "./value-ast.js";
+export type { ArithmeticOp, BoundValue } from "./bound-value.js";
+export { evalValue, type ColumnReader } from "./eval-value.js";
+export { castScalar } from "./cast.js";
 export { and, cmp, col, isIn, isNull, literalOf, not, or } from "./build.js";
 export { print, printColumn, printLiteral, printName } from "./print.js";
 export type { BoundColumn, BoundExpr, ColumnDef } from "./bound.js";
 export { boundColumns, normalizeBound, toNegationNormalForm } from "./bound.js";
 export { MAX_PREDICATE_DEPTH } from "./shape.js";
-export { bind, parsePredicate, type BindOptions } from "./bind.js";
+export { bind, bindValue, parsePredicate, type BindOptions } from "./bind.js";
 export { columnsOf } from "./columns-of.js";
 export { compareScalars, compareStrings, scalarsEqual } from "./compare.js";
 export { evalRow, rowMatches, type RowAccessor, type Truth } from "./eval-row.js";

@@ -1,7 +1,8 @@
 /**
  * Tokenizer for the predicate grammar. Produces identifiers (bare or backtick-quoted, with ``
  * escaping a backtick), numbers (digits, optional fraction, optional exponent), single-quoted
- * strings ('' escapes a quote), punctuation and comparison operators. Keywords are recognised by
+ * strings ('' escapes a quote), punctuation (including the arithmetic operators `+ - * /` and
+ * `||`) and comparison operators. Keywords are recognised by
  * the parser from bare identifiers, case-insensitively. Positions are 0-based offsets; error
  * messages report them 1-based ("position 1" is the first character).
  */
@@ -94,10 +95,13 @@ export function tokenize(source: string): Token[] {
       if (two === "<=" || two === ">=" || two === "!=" || two === "<>" || two === "==") {
         i += 2;
         push("op", two === "<>" ? "!=" : two === "==" ? "=" : two, start);
+      } else if (two === "||") {
+        i += 2;
+        push("punct", two, start);
       } else if (c === "<" || c === ">" || c === "=") {
         i++;
         push("op", c, start);
-      } else if (c === "(" || c === ")" || c === "," || c === "." || c === "-") {
+      } else if (c === "(" || c === ")" || c === "," || c === "." || c === "-" || c === "+" || c === "*" || c === "/") {
         i++;
         push("punct", c, start);
       } else {

@@ -3,8 +3,11 @@
  * columns, filter rows exactly with the predicate, and stream RecordBatches of the output
  * columns (logical names). Memory stays bounded: at most `concurrency` files are in flight, and
  * with a limit files are read one at a time and reading stops as soon as enough rows are out.
+ * On request each row also carries its physical row index within its data file (what DML needs
+ * to write deletion vectors), computed while decoding, after existing deletion vectors are
+ * applied; `scanFiles` streams the batches file by file, so a caller knows which file they are of.
  */
-import { Data, RecordBatch, Struct, Table, makeData, type Field, type Schema } from "apache-arrow";
+import { Data, Field, Int64, RecordBatch, Schema, Struct, Table, makeData } from "apache-arrow";
 import { DeltaError, NotFoundError, StorageError } from "../errors.js";
 import { prepareReads, type ObjectStore } from "../storage/object-store.js";
 import { deletionVectorLocation, loadDeletionVector, keepMask, selectMask, type DvByteReader, type DvLocation } from "../log/deletion-vector.js";
@@ -32,61 +35,81 @@ export interface ExecuteOptions {
   /** Files read ahead (default 4; 1 when a limit is set). */
   concurrency?: number | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * Adds a last column of this name (Int64, not nullable) holding each row's physical index
+   * within its data file (0-based, counting rows hidden by the file's deletion vector).
+   */
+  rowIndexColumn?: string | undefined;
 }
 
 /** The Arrow schema of a plan's output (logical names, table order or the requested order). */
-export function outputSchema(plan: ScanPlan): Schema {
-  return deltaSchemaToArrow({ kind: "struct", fields: plan.outputFields });
+export function outputSchema(plan: ScanPlan, options: { rowIndexColumn?: string | undefined } = {}): Schema {
+  const schema = deltaSchemaToArrow({ kind: "struct", fields: plan.outputFields });
+  if (options.rowIndexColumn === undefined) return schema;
+  return new Schema([...schema.fields, new Field(options.rowIndexColumn, new Int64(), false)], schema.metadata);
 }
 
-/** Streams the scan's rows as RecordBatches of the output schema. */
-export async function* scanBatches(plan: ScanPlan, options: ExecuteOptions): AsyncGenerator<RecordBatch> {
-  const schema = outputSchema(plan);
-  const limit = options.limit;
-  if (limit !== undefined && limit <= 0) return;
-  const reader = options.reader ?? defaultReader({ limit, scanBytes: plan.files.reduce((n, f) => n + Number(f.add.size), 0) });
-  const ahead = limit !== undefined ? 1 : Math.max(1, options.concurrency ?? 4);
+/** The output of one planned file. */
+export interface ScannedFile {
+  file: PlannedFile;
+  /** Its output batches, in file order (none when no row survives). */
+  batches: RecordBatch[];
+}
+
+/**
+ * Streams the scan file by file, in plan order, with up to `concurrency` files read ahead (a
+ * limit is ignored here: every planned file is read whole).
+ */
+export async function* scanFiles(plan: ScanPlan, options: ExecuteOptions): AsyncGenerator<ScannedFile> {
+  const schema = outputSchema(plan, options);
+  const reader = options.reader ?? defaultReader({ limit: undefined, scanBytes: plan.files.reduce((n, f) => n + Number(f.add.size), 0) });
+  const ahead = Math.max(1, options.concurrency ?? 4);
   const ctx = new FileContext(plan, schema, reader, options);
-  let emitted = 0;
-  if (limit !== undefined) {
-    // One file at a time, batch by batch: reading stops (and the decoder with it) once the
-    // limit is reached, so only the row groups needed are fetched.
-    for (const [index, file] of plan.files.entries()) {
-      for await (const b of ctx.readFileStream(file, index)) {
-        if (emitted + b.numRows >= limit) {
-          yield b.slice(0, limit - emitted);
-          return;
-        }
-        emitted += b.numRows;
-        yield b;
-      }
-    }
-    return;
-  }
-  const inFlight: Promise<RecordBatch[]>[] = [];
+  const inFlight: { file: PlannedFile; read: Promise<RecordBatch[]> }[] = [];
   let next = 0;
   const fill = (): void => {
     while (inFlight.length < ahead && next < plan.files.length) {
       const index = next++;
-      const read = ctx.readFile(plan.files[index] as PlannedFile, index);
+      const file = plan.files[index] as PlannedFile;
+      const read = ctx.readFile(file, index);
       // Handled now, so a failure while an earlier file is awaited is not an unhandled rejection;
       // awaiting `read` later still throws it.
       read.catch(() => undefined);
-      inFlight.push(read);
+      inFlight.push({ file, read });
     }
   };
   fill();
   while (inFlight.length > 0) {
-    const batches = await (inFlight.shift() as Promise<RecordBatch[]>);
-    for (const b of batches) {
-      if (limit !== undefined && emitted + b.numRows >= limit) {
+    const { file, read } = inFlight.shift() as { file: PlannedFile; read: Promise<RecordBatch[]> };
+    const batches = await read;
+    yield { file, batches };
+    fill();
+  }
+}
+
+/** Streams the scan's rows as RecordBatches of the output schema. */
+export async function* scanBatches(plan: ScanPlan, options: ExecuteOptions): AsyncGenerator<RecordBatch> {
+  const limit = options.limit;
+  if (limit !== undefined && limit <= 0) return;
+  if (limit === undefined) {
+    for await (const { batches } of scanFiles(plan, options)) yield* batches;
+    return;
+  }
+  // One file at a time, batch by batch: reading stops (and the decoder with it) once the limit
+  // is reached, so only the row groups needed are fetched.
+  const schema = outputSchema(plan, options);
+  const reader = options.reader ?? defaultReader({ limit, scanBytes: plan.files.reduce((n, f) => n + Number(f.add.size), 0) });
+  const ctx = new FileContext(plan, schema, reader, options);
+  let emitted = 0;
+  for (const [index, file] of plan.files.entries()) {
+    for await (const b of ctx.readFileStream(file, index)) {
+      if (emitted + b.numRows >= limit) {
         yield b.slice(0, limit - emitted);
         return;
       }
       emitted += b.numRows;
       yield b;
     }
-    fill();
   }
 }
 
@@ -94,7 +117,7 @@ export async function* scanBatches(plan: ScanPlan, options: ExecuteOptions): Asy
 export async function scanTable(plan: ScanPlan, options: ExecuteOptions): Promise<Table> {
   const batches: RecordBatch[] = [];
   for await (const b of scanBatches(plan, options)) if (b.numRows > 0) batches.push(b);
-  return batches.length > 0 ? new Table(batches) : new Table(outputSchema(plan));
+  return batches.length > 0 ? new Table(batches) : new Table(outputSchema(plan, options));
 }
 
 /** Up to this many runs of kept rows are emitted as slices whatever their length. */
@@ -228,6 +251,7 @@ class FileContext {
         : undefined;
     if (plan.predicate) mask = predicateMask(plan.predicate, this.workFields.map((f, j) => [f, work[j] as Data] as const), length, mask);
     const outputData = work.slice(0, plan.outputFields.length);
+    if (this.options.rowIndexColumn !== undefined) outputData.push(rowIndexData(rowStart, length));
     const batch = new RecordBatch(this.schema, makeData({ type: new Struct(this.schema.fields), length, nullCount: 0, children: outputData }));
     if (!mask) {
       out.push(batch);
@@ -256,6 +280,20 @@ class FileContext {
       if (i > start) out.push(start === 0 && i === length ? batch : batch.slice(start, i));
     }
   }
+}
+
+/** The physical row indexes [start, start + length) as an Int64 column (written as 32-bit words: no BigInt per row). */
+function rowIndexData(start: number, length: number): Data {
+  const values = new BigInt64Array(length);
+  const words = new Uint32Array(values.buffer);
+  const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  const [lo, hi] = little ? [0, 1] : [1, 0];
+  for (let i = 0; i < length; i++) {
+    const v = start + i;
+    words[2 * i + lo] = v >>> 0;
+    words[2 * i + hi] = Math.floor(v / 0x1_0000_0000);
+  }
+  return makeData({ type: new Int64(), length, nullCount: 0, data: values });
 }
 
 /** Reads byte ranges of a table's DV files (relative `u` keys and absolute `p` paths under the root). */

@@ -168,7 +168,7 @@ function dvRow(dv: DeletionVectorDescriptor | null | undefined): Record<string, 
  * numRecords, tightBounds and nullCount are kept, min/max only for leaves both sides of which are
  * plain numbers, strings or booleans (dates and timestamps have no unambiguous JSON form here).
  */
-function statsFromParsed(parsed: Record<string, unknown> | null | undefined): string | null {
+export function statsFromParsed(parsed: Record<string, unknown> | null | undefined): string | null {
   if (!parsed) return null;
   const out: Record<string, unknown> = {};
   const n = toJsonNumber(parsed.numRecords);

@@ -13,7 +13,8 @@
  * random `delta.randomPrefixLength`-character directory instead (Spark does the same, so a rename
  * never meets a directory named after the old name). The store key is the literal path; `add.path`
  * is it URI-encoded. If writing fails, files this call already wrote are deleted (best effort);
- * any left over are unreferenced and vacuum removes them.
+ * any left over are unreferenced and vacuum removes them. With `fileKind: "cdc"` the same machinery
+ * writes change data files instead (`_change_data/[<partition dir>/]cdc-00000-<uuid>.c000...`).
  */
 
 import { RecordBatch, Table } from "apache-arrow";
@@ -69,14 +70,27 @@ export interface WriteDataFilesOptions {
   onBatch?: (batch: RecordBatch) => void | Promise<void>;
   /** Aborts between batches. */
   signal?: AbortSignal;
+  /**
+   * "data" (default), or "cdc" for change data files (PROTOCOL.md "Change Data Files"): named
+   * `cdc-<n>-<uuid>.c000<suffix>` under `_change_data/` (in the partition's Hive directory when the
+   * table uses them), without stats; the schema's {@link CHANGE_TYPE_COLUMN} is written under its
+   * own name, with no field id, even under column mapping (it is not a table column).
+   */
+  fileKind?: "data" | "cdc";
 }
+
+/** The column of change data files that says what a row is (insert, delete, update_preimage, update_postimage). */
+export const CHANGE_TYPE_COLUMN = "_change_type";
+
+/** The directory of change data files. */
+export const CHANGE_DATA_DIR = "_change_data";
 
 interface Buffer {
   group: Omit<PartitionGroup, "batch">;
   batches: RecordBatch[];
   bytes: number;
   rows: number;
-  stats: StatsCollector;
+  stats: StatsCollector | undefined;
 }
 
 /**
@@ -96,6 +110,7 @@ export async function writeDataFiles(options: WriteDataFilesOptions): Promise<Ad
   const compression = options.compression ?? "snappy";
   const suffix = parquetFileSuffix(compression);
   const now = options.now ?? Date.now;
+  const cdc = options.fileKind === "cdc";
   const randomPrefix = randomPrefixLength(properties, mode !== "none");
 
   const adds: AddFile[] = [];
@@ -116,11 +131,14 @@ export async function writeDataFiles(options: WriteDataFilesOptions): Promise<Ad
       columnMapping: mode,
       compression,
       ...(options.maxRowGroupSize === undefined ? {} : { maxRowGroupSize: options.maxRowGroupSize }),
+      ...(cdc ? { unmappedColumns: [CHANGE_TYPE_COLUMN] } : {}),
     });
-    const name = `part-${String(fileIndex++).padStart(5, "0")}-${crypto.randomUUID()}-c000${suffix}`;
-    const dir = randomPrefix > 0 ? randomDirectory(randomPrefix) : buf.group.directory;
+    const name = `${cdc ? "cdc" : "part"}-${String(fileIndex++).padStart(5, "0")}-${crypto.randomUUID()}${cdc ? ".c000" : "-c000"}${suffix}`;
+    let dir = randomPrefix > 0 ? randomDirectory(randomPrefix) : buf.group.directory;
+    if (cdc) dir = randomPrefix > 0 || buf.group.directory === "" ? CHANGE_DATA_DIR : `${CHANGE_DATA_DIR}/${buf.group.directory}`;
     const key = dir === "" ? name : `${dir}/${name}`;
-    const add: AddFile = { path: encodeAddPath(key), partitionValues: buf.group.partitionValues, size: bytes.byteLength, modificationTime: 0, dataChange: true, stats: buf.stats.statsJson() };
+    const add: AddFile = { path: encodeAddPath(key), partitionValues: buf.group.partitionValues, size: bytes.byteLength, modificationTime: 0, dataChange: !cdc };
+    if (buf.stats) add.stats = buf.stats.statsJson();
     adds.push(add);
     if (pending.length >= MAX_PENDING_UPLOADS) await pending.shift();
     const upload = store.put(key, bytes).then(() => {
@@ -137,7 +155,8 @@ export async function writeDataFiles(options: WriteDataFilesOptions): Promise<Ad
       let buf = buffers.get(group.key);
       if (buf === undefined) {
         const { batch: _omit, ...meta } = group;
-        buf = { group: meta, batches: [], bytes: 0, rows: 0, stats: new StatsCollector({ schema: dataSchema, columnMapping: mode, properties }) };
+        const stats = cdc ? undefined : new StatsCollector({ schema: dataSchema, columnMapping: mode, properties });
+        buf = { group: meta, batches: [], bytes: 0, rows: 0, stats };
         buffers.set(group.key, buf);
       }
       const bytes = batchBytes(rest);
@@ -154,7 +173,7 @@ export async function writeDataFiles(options: WriteDataFilesOptions): Promise<Ad
       const piece = take === rest.numRows ? rest : rest.slice(0, take);
       const pieceBytes = take === rest.numRows ? bytes : batchBytes(piece);
       buf.batches.push(piece);
-      buf.stats.add(piece);
+      buf.stats?.add(piece);
       buf.bytes += pieceBytes;
       buf.rows += piece.numRows;
       buffered += pieceBytes;
@@ -224,8 +243,8 @@ function isBatchLike(x: unknown): boolean {
   return typeof x === "object" && x !== null && "schema" in x && "data" in x && typeof (x as { numRows?: unknown }).numRows === "number";
 }
 
-/** Length of random file-prefix directories: under column mapping or delta.randomizeFilePrefixes. */
-function randomPrefixLength(properties: Readonly<Record<string, string>>, columnMapping: boolean): number {
+/** Length of random file-prefix directories (0 for none): under column mapping or delta.randomizeFilePrefixes. */
+export function randomPrefixLength(properties: Readonly<Record<string, string>>, columnMapping: boolean): number {
   const randomize = properties["delta.randomizeFilePrefixes"]?.trim().toLowerCase() === "true";
   if (!randomize && !columnMapping) return 0;
   const raw = properties["delta.randomPrefixLength"];
@@ -236,7 +255,8 @@ function randomPrefixLength(properties: Readonly<Record<string, string>>, column
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-function randomDirectory(length: number): string {
+/** A random alphanumeric directory name of `length` characters. */
+export function randomDirectory(length: number): string {
   const bytes = crypto.getRandomValues(new Uint8Array(length));
   return Array.from(bytes, (b) => ALPHANUMERIC[b % ALPHANUMERIC.length]).join("");
 }

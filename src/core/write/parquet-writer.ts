@@ -68,6 +68,11 @@ export interface ArrowToParquetOptions {
   statistics?: boolean | "chunk" | "page";
   /** The file's `created_by`; default "delta-edge (parquet-wasm)". */
   createdBy?: string;
+  /**
+   * Top-level columns written under their own name and without a field id whatever the column
+   * mapping mode: columns that are not part of the table (a change data file's `_change_type`).
+   */
+  unmappedColumns?: readonly string[];
 }
 
 /**
@@ -78,7 +83,7 @@ export interface ArrowToParquetOptions {
 export async function arrowToParquet(options: ArrowToParquetOptions): Promise<Uint8Array> {
   const wasm = await loadParquetWasm();
   const mode = options.columnMapping ?? "none";
-  const target = physicalArrowSchema({ schema: options.schema, columnMapping: mode });
+  const target = physicalArrowSchema({ schema: options.schema, columnMapping: mode, ...(options.unmappedColumns ? { unmappedColumns: options.unmappedColumns } : {}) });
   const data = options.data as Table | RecordBatch | readonly RecordBatch[];
   const batches: readonly RecordBatch[] = Array.isArray(data) ? data : "batches" in data ? (data as Table).batches : [data as RecordBatch];
   const table = new Table(target, batches.map((b) => toPhysicalBatch(b, options.schema, target)));
@@ -111,6 +116,8 @@ export interface PhysicalArrowSchemaOptions {
   schema: StructType;
   /** Column mapping mode; default "none". */
   columnMapping?: ColumnMappingMode;
+  /** Top-level columns kept under their own name, without a field id (see ArrowToParquetOptions). */
+  unmappedColumns?: readonly string[];
 }
 
 /**
@@ -119,8 +126,18 @@ export interface PhysicalArrowSchemaOptions {
  */
 export function physicalArrowSchema(options: PhysicalArrowSchemaOptions): Schema {
   const mode = options.columnMapping ?? "none";
-  const physical = physicalSchema(withoutVoid(options.schema), mode, { fieldIds: mode !== "none" });
-  return new Schema(deltaSchemaToArrow(physical).fields.map(cleanField));
+  const unmapped = new Set(options.unmappedColumns ?? []);
+  const schema = withoutVoid(options.schema);
+  if (mode === "none" || unmapped.size === 0) {
+    const physical = physicalSchema(schema, mode, { fieldIds: mode !== "none" });
+    return new Schema(deltaSchemaToArrow(physical).fields.map(cleanField));
+  }
+  const fields = schema.fields.map((f) => {
+    const plain = unmapped.has(f.name);
+    const one = physicalSchema({ kind: "struct", fields: [plain ? { ...f, metadata: {} } : f] }, plain ? "none" : mode, { fieldIds: !plain });
+    return cleanField(deltaSchemaToArrow(one).fields[0] as ArrowField);
+  });
+  return new Schema(fields);
 }
 
 function isVoid(type: DataType): boolean {

@@ -40,8 +40,16 @@ export interface PlanReplaceWhereOptions {
   timeZone?: string | undefined;
 }
 
-/** Sorts the live files into removed, rewritten and kept. */
-export function planReplaceWhere(options: PlanReplaceWhereOptions): ReplaceWherePlan {
+/** What a predicate says about a whole file, from its partition values and stats alone. */
+export interface FilePredicates {
+  /** False when no row of the file can match (partition pruning or stats). */
+  mayMatch: (add: AddFile) => boolean;
+  /** True when every row of the file matches (decided by its partition values). */
+  mustMatch: (add: AddFile) => boolean;
+}
+
+/** File-level tests of a predicate (shared by replaceWhere, DML planning and conflict checks). */
+export function filePredicates(options: PlanReplaceWhereOptions): FilePredicates {
   const { snapshot, predicate, schema, columnMapping } = options;
   const partitionColumns = snapshot.partitionColumns;
   const partitionSet = new Set(partitionColumns);
@@ -58,10 +66,17 @@ export function planReplaceWhere(options: PlanReplaceWhereOptions): ReplaceWhere
       partitionSet.has(path[0] as string) ? undefined : columnStats(stats, logicalToPhysicalPath(schema, path, columnMapping), column.type),
     );
   };
+  const mustMatch = (add: AddFile): boolean => partitionMustMatch(predicate, accessor(partitionsOf(add)));
+  return { mayMatch, mustMatch };
+}
+
+/** Sorts the live files into removed, rewritten and kept. */
+export function planReplaceWhere(options: PlanReplaceWhereOptions): ReplaceWherePlan {
+  const { mayMatch, mustMatch } = filePredicates(options);
   const remove: AddFile[] = [];
   const rewrite: AddFile[] = [];
-  for (const add of snapshot.files()) {
-    if (partitionMustMatch(predicate, accessor(partitionsOf(add)))) remove.push(add);
+  for (const add of options.snapshot.files()) {
+    if (mustMatch(add)) remove.push(add);
     else if (mayMatch(add)) rewrite.push(add);
   }
   return { remove, rewrite, mayMatch };
@@ -69,16 +84,22 @@ export function planReplaceWhere(options: PlanReplaceWhereOptions): ReplaceWhere
 
 /** Keeps the rows of a batch for which the predicate is not TRUE (false or null). */
 export function rowsNotMatching(batch: RecordBatch, schema: StructType, predicate: BoundExpr): RecordBatch[] {
+  return splitByPredicate(batch, schema, predicate).rest;
+}
+
+/** The rows of a batch for which the predicate is TRUE, and the others, as runs (zero-copy slices). */
+export function splitByPredicate(batch: RecordBatch, schema: StructType, predicate: BoundExpr): { matching: RecordBatch[]; rest: RecordBatch[] } {
   const mask = truthMask(batch, schema, predicate);
-  const out: RecordBatch[] = [];
+  const matching: RecordBatch[] = [];
+  const rest: RecordBatch[] = [];
   let i = 0;
   while (i < batch.numRows) {
-    while (i < batch.numRows && mask[i] === 1) i++;
     const start = i;
-    while (i < batch.numRows && mask[i] !== 1) i++;
-    if (i > start) out.push(batch.slice(start, i));
+    const match = mask[i] === 1;
+    while (i < batch.numRows && (mask[i] === 1) === match) i++;
+    (match ? matching : rest).push(batch.slice(start, i));
   }
-  return out;
+  return { matching, rest };
 }
 
 /** A check for new rows: throws InvalidInputError on the first row the predicate does not accept. */

@@ -8,7 +8,7 @@
  */
 import type { RecordBatch } from "apache-arrow";
 import { InvalidInputError, NotFoundError } from "../errors.js";
-import type { AddFile, Metadata } from "../log/actions.js";
+import type { AddFile, CdcFile, Metadata } from "../log/actions.js";
 import type { LogStore } from "../logstore/log-store.js";
 import { selectLogStore } from "../logstore/select.js";
 import type { ObjectStore } from "../storage/object-store.js";
@@ -27,6 +27,7 @@ import { planReplaceWhere, requireRowsMatch, rowsNotMatching } from "./replace-w
 import { chooseProtocol, newTableMetadata } from "./table-create.js";
 import { unionProtocol } from "./protocol-upgrade.js";
 import { Transaction, type CommitResult } from "./transaction.js";
+import { ReplaceWhereChanges } from "../dml/replace-where-changes.js";
 import { normalizeData, type WriteData } from "./write-input.js";
 
 /** How a write treats an existing table. */
@@ -121,31 +122,52 @@ export async function writeTable(options: WriteTableOptions): Promise<WriteTable
     ...(options.maxRowGroupSize ? { maxRowGroupSize: options.maxRowGroupSize } : {}),
     ...(options.now ? { now: options.now } : {}),
   };
-  const adds = await writeDataFiles({
-    ...fileOptions,
-    data: input.batches,
-    ...(predicate ? { onBatch: requireRowsMatch(schema, predicate, options.replaceWhere as string) } : {}),
-  });
-
-  // What an overwrite removes and rewrites, decided before the transaction is built.
+  // What an overwrite removes and rewrites, decided before any file is written.
   let removes: AddFile[] = [];
-  const rewritten: AddFile[] = [];
   let readPredicate: ((add: AddFile) => boolean) | "all" | undefined;
+  const plan =
+    snapshot && mode === "overwrite" && predicate
+      ? planReplaceWhere({ snapshot, predicate, schema: tableSchema as StructType, columnMapping: columnMappingMode(snapshot.properties), timeZone: options.timeZone })
+      : undefined;
   if (snapshot && mode === "overwrite") {
-    if (predicate) {
-      const plan = planReplaceWhere({ snapshot, predicate, schema: tableSchema as StructType, columnMapping: columnMappingMode(snapshot.properties), timeZone: options.timeZone });
-      readPredicate = plan.mayMatch;
-      removes = [...plan.remove, ...plan.rewrite];
-      if (plan.rewrite.length > 0) rewritten.push(...(await rewriteKeeping(snapshot, plan.rewrite, predicate, fileOptions)));
-    } else {
-      readPredicate = "all";
-      removes = [...snapshot.files()];
-    }
+    readPredicate = plan ? plan.mayMatch : "all";
+    removes = plan ? [...plan.remove, ...plan.rewrite] : [...snapshot.files()];
   }
+  // On change-data-feed tables, rewriting straddled files needs change data for every change.
+  const changes = snapshot && plan ? ReplaceWhereChanges.start(snapshot, plan.rewrite.length > 0, fileOptions) : undefined;
+  const check = predicate ? requireRowsMatch(schema, predicate, options.replaceWhere as string) : undefined;
+  let adds: AddFile[];
+  const rewritten: AddFile[] = [];
+  let cdc: CdcFile[] = [];
+  try {
+    adds = await writeDataFiles({
+      ...fileOptions,
+      data: input.batches,
+      ...(check || changes
+        ? {
+            onBatch: async (batch: RecordBatch) => {
+              check?.(batch);
+              await changes?.inserted(batch);
+            },
+          }
+        : {}),
+    });
+    if (plan && predicate && plan.rewrite.length > 0) rewritten.push(...(await rewriteKeeping(snapshot as Snapshot, plan.rewrite, predicate, fileOptions, changes)));
+    if (plan && changes) {
+      await changes.removedWhole(plan.remove);
+      cdc = await changes.finish();
+    }
+  } catch (err) {
+    await changes?.abort(err);
+    throw err;
+  }
+  const allAdds = [...adds, ...rewritten];
+  const metrics = writeMetrics(allAdds, mode === "overwrite" ? removes : undefined, plan ? { rewritten, cdc } : undefined);
   const txn = new Transaction({
     store,
     snapshot,
     operation: "WRITE",
+    operationMetrics: metrics,
     operationParameters: {
       mode: { error: "ErrorIfExists", append: "Append", overwrite: "Overwrite", ignore: "Ignore" }[mode],
       partitionBy: JSON.stringify(target.metadata.partitionColumns),
@@ -155,7 +177,7 @@ export async function writeTable(options: WriteTableOptions): Promise<WriteTable
     logStore,
     maxAttempts: options.maxAttempts,
     now: options.now,
-    // Rows copied out of straddling files are rewritten rows (CDF tables would need cdc files).
+    // Rows copied out of straddling files are rewritten rows (on CDF tables, with cdc files).
     rewritesRows: rewritten.length > 0,
   });
   if (target.protocol) txn.setProtocol(target.protocol);
@@ -164,8 +186,8 @@ export async function writeTable(options: WriteTableOptions): Promise<WriteTable
   else if (readPredicate) txn.readWhere(readPredicate);
   for (const f of removes) txn.removeFile(f);
   const removed = removes.length;
-  const allAdds = [...adds, ...rewritten];
   txn.addFiles(allAdds);
+  txn.addCdcFiles(cdc);
   if (options.appTransaction) txn.setAppTransaction(options.appTransaction);
   const commit = await txn.commit();
   return {
@@ -173,8 +195,8 @@ export async function writeTable(options: WriteTableOptions): Promise<WriteTable
     version: commit.version,
     files: allAdds,
     removedFiles: commit.status === "committed" ? removed : 0,
-    rows: allAdds.reduce((n, f) => n + numRecords(f), 0),
-    bytes: allAdds.reduce((n, f) => n + Number(f.size), 0),
+    rows: metrics.numOutputRows as number,
+    bytes: metrics.numOutputBytes as number,
     commit,
   };
 }
@@ -256,16 +278,48 @@ function checkPartitionColumns(schema: StructType, partitionBy: readonly string[
   }
 }
 
-/** Rewrites files a replaceWhere straddles: their rows that do not match, into new files. */
-async function rewriteKeeping(snapshot: Snapshot, files: AddFile[], predicate: ReturnType<typeof bindPredicate>, fileOptions: Omit<WriteDataFilesOptions, "data">): Promise<AddFile[]> {
+/** Rewrites files a replaceWhere straddles: their rows that do not match, into new files (the others to the change feed). */
+async function rewriteKeeping(
+  snapshot: Snapshot,
+  files: AddFile[],
+  predicate: ReturnType<typeof bindPredicate>,
+  fileOptions: Omit<WriteDataFilesOptions, "data">,
+  changes: ReplaceWhereChanges | undefined,
+): Promise<AddFile[]> {
   const base = planScan(snapshot, {});
   const wanted = new Set(files);
   const plan = { ...base, files: base.files.filter((f) => wanted.has(f.add)) };
   const schema = base.schema;
   async function* kept(): AsyncGenerator<RecordBatch> {
-    for await (const batch of scanBatches(plan, { store: fileOptions.store })) yield* rowsNotMatching(batch, schema, predicate);
+    for await (const batch of scanBatches(plan, { store: fileOptions.store })) {
+      yield* changes ? await changes.kept(batch, schema, predicate) : rowsNotMatching(batch, schema, predicate);
+    }
   }
   return writeDataFiles({ ...fileOptions, data: kept() });
+}
+
+/**
+ * Spark's WRITE metrics: files, rows and bytes written; an overwrite adds the files and bytes it
+ * removed, a replaceWhere the change files, the rows copied out of straddled files and (when the
+ * removed files have row counts) the rows it replaced.
+ */
+function writeMetrics(
+  adds: readonly AddFile[],
+  removes: readonly AddFile[] | undefined,
+  replaced: { rewritten: readonly AddFile[]; cdc: readonly CdcFile[] } | undefined,
+): Record<string, number> {
+  const bytes = (files: readonly { size: number }[]) => files.reduce((n, f) => n + Number(f.size), 0);
+  const rows = (files: readonly AddFile[]) => files.reduce((n, f) => n + numRecords(f), 0);
+  const out: Record<string, number> = { numFiles: adds.length, numOutputRows: rows(adds), numOutputBytes: bytes(adds) };
+  if (!removes) return out;
+  out.numRemovedFiles = removes.length;
+  out.numRemovedBytes = bytes(removes);
+  if (!replaced) return out;
+  out.numAddedChangeFiles = replaced.cdc.length;
+  out.numCopiedRows = rows(replaced.rewritten);
+  const counted = removes.every((f) => typeof f.stats === "string" && f.stats.includes('"numRecords"'));
+  if (counted) out.numDeletedRows = removes.reduce((n, f) => n + numRecords(f) - Number(f.deletionVector?.cardinality ?? 0), 0) - out.numCopiedRows;
+  return out;
 }
 
 function numRecords(f: AddFile): number {

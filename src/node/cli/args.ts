@@ -1,26 +1,34 @@
 /**
  * Command-line argument parsing for the delta-edge CLI: one positional command and table, then
- * `--flag value` / `--flag=value` options (repeatable ones collect into arrays). Unknown flags are
- * errors that name the flag, so typos never silently change what a command does.
+ * `--flag value` / `--flag=value` options (repeatable ones collect into arrays; "optional" ones take
+ * a value only when one follows that is not a flag). Unknown flags are errors that name the flag,
+ * so typos never silently change what a command does. The flags are also kept in command-line
+ * order (`sequence`), for options whose order matters (MERGE clauses).
  */
 import { InvalidInputError } from "../../core/errors.js";
 
 /** How one flag is parsed. */
 export interface FlagSpec {
-  /** "string" takes a value; "boolean" takes none; "list" takes a value and repeats. */
-  kind: "string" | "boolean" | "list";
+  /**
+   * "string" takes a value; "boolean" takes none; "list" takes a value and repeats; "optional"
+   * repeats and takes a value when the next argument is not a flag (or with `--flag=value`).
+   */
+  kind: "string" | "boolean" | "list" | "optional";
 }
 
 /** Parsed arguments. */
 export interface ParsedArgs {
   positionals: string[];
   flags: Record<string, string | boolean | string[]>;
+  /** Every flag in command-line order, with its value (true for none). */
+  sequence: { name: string; value: string | true }[];
 }
 
 /** Parses argv (without node and script) against the allowed flags. */
 export function parseArgs(argv: readonly string[], specs: Record<string, FlagSpec>): ParsedArgs {
   const positionals: string[] = [];
   const flags: ParsedArgs["flags"] = {};
+  const sequence: ParsedArgs["sequence"] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (!arg.startsWith("--") || arg === "--") {
@@ -37,6 +45,16 @@ export function parseArgs(argv: readonly string[], specs: Record<string, FlagSpe
     if (spec.kind === "boolean") {
       if (eq >= 0) throw new InvalidInputError(`option --${name} takes no value`);
       flags[name] = true;
+      sequence.push({ name, value: true });
+      continue;
+    }
+    if (spec.kind === "optional") {
+      let value: string | true = true;
+      if (eq >= 0) value = arg.slice(eq + 1);
+      else if (argv[i + 1] !== undefined && !(argv[i + 1] as string).startsWith("--")) value = argv[++i] as string;
+      const prev = flags[name];
+      flags[name] = [...(Array.isArray(prev) ? prev : []), value === true ? "" : value];
+      sequence.push({ name, value });
       continue;
     }
     let value: string | undefined;
@@ -46,6 +64,7 @@ export function parseArgs(argv: readonly string[], specs: Record<string, FlagSpe
       i++;
     }
     if (value === undefined) throw new InvalidInputError(`option --${name} needs a value`);
+    sequence.push({ name, value });
     if (spec.kind === "list") {
       const prev = flags[name];
       flags[name] = Array.isArray(prev) ? [...prev, value] : [value];
@@ -54,7 +73,7 @@ export function parseArgs(argv: readonly string[], specs: Record<string, FlagSpe
       flags[name] = value;
     }
   }
-  return { positionals, flags };
+  return { positionals, flags, sequence };
 }
 
 /** A flag as a non-negative integer, or undefined when absent. */

@@ -15,6 +15,7 @@ import { optionFlags } from "./storage-options.js";
 import { scanCommand } from "./scan-command.js";
 import { changesCommand } from "./changes-command.js";
 import { checkpointCommand, optimizeCommand, vacuumCommand, writeCommand } from "./write-commands.js";
+import { MERGE_FLAGS, deleteCommand, mergeCommand, restoreCommand, updateCommand } from "./dml-commands.js";
 
 const COMMON: Record<string, FlagSpec> = { option: { kind: "list" }, out: { kind: "string" }, help: { kind: "boolean" } };
 
@@ -75,6 +76,14 @@ const COMMANDS: Record<string, { flags: Record<string, FlagSpec>; usage: string 
     flags: { version: { kind: "string" }, timestamp: { kind: "string" }, where: { kind: "string" } },
     usage: "files <table> [--version N | --timestamp ISO] [--where EXPR]",
   },
+  delete: { flags: { where: { kind: "string" } }, usage: "delete <table> --where EXPR" },
+  update: { flags: { set: { kind: "list" }, where: { kind: "string" } }, usage: 'update <table> --set "col = EXPR" [--set ...] [--where EXPR]' },
+  merge: {
+    flags: MERGE_FLAGS,
+    usage:
+      'merge <table> --source FILE [--format parquet|arrow|ndjson|csv] --on EXPR [--source-alias NAME] [--target-alias NAME] [--when-matched-update "col = EXPR,..."] [--when-matched-update-all [COND]] [--when-matched-delete [COND]] [--when-not-matched-insert "col = EXPR,..."] [--when-not-matched-insert-all [COND]] [--when-not-matched-by-source-update "col = EXPR,..."] [--when-not-matched-by-source-delete [COND]] [--condition COND (of the clause before it)]',
+  },
+  restore: { flags: { version: { kind: "string" }, timestamp: { kind: "string" } }, usage: "restore <table> --version N | --timestamp ISO" },
 };
 
 const USAGE = `usage: delta-edge <command> <table> [options]
@@ -102,7 +111,8 @@ export async function main(argv: readonly string[], env: Record<string, string |
   }
   let table: string | undefined;
   try {
-    const { positionals, flags } = parseArgs(rest, { ...COMMON, ...spec.flags });
+    const args = parseArgs(rest, { ...COMMON, ...spec.flags });
+    const { positionals, flags } = args;
     if (flags.help) {
       process.stdout.write(`usage: delta-edge ${spec.usage}\n`);
       return 0;
@@ -127,6 +137,10 @@ export async function main(argv: readonly string[], env: Record<string, string |
       else if (command === "checkpoint") await checkpointCommand(store, flags, out);
       else if (command === "vacuum") await vacuumCommand(store, flags, out);
       else if (command === "optimize") await optimizeCommand(store, flags, out);
+      else if (command === "delete") await deleteCommand(store, flags, out);
+      else if (command === "update") await updateCommand(store, flags, out);
+      else if (command === "merge") await mergeCommand(store, args, out);
+      else if (command === "restore") await restoreCommand(store, flags, out);
     } finally {
       await out.close();
     }
