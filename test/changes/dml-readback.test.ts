@@ -6,13 +6,7 @@
  * for RESTORE (added and removed files, no change data files) the changes turn the table before
  * into the table after. Tables with and without deletion vectors, partitioned and not; the rows
  * before and after come from our scan at each version.
- *
- * The DML module lives on branch h11-dml until the lead merges it; until then this suite is
- * skipped with a warning (it was run against a merge of both branches: see the issue 12 report).
  */
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import "../../src/node/index.js"; // registers parquet-wasm's .wasm for Node (the writer)
 import { MemoryStore } from "../../src/core/storage/memory.js";
@@ -23,25 +17,9 @@ import { openTable } from "../../src/core/table/open.js";
 import { formatRowJson } from "../../src/core/scan/rows.js";
 import { planChanges } from "../../src/core/changes/change-plan.js";
 import { readChangeRows } from "../../src/core/changes/read-changes.js";
+import { deleteRows, mergeInto, restoreTable } from "../../src/core/dml/index.js";
 import { canonicalJson } from "../helpers/oracle.js";
-import type { WriteData } from "../../src/core/write/write-input.js";
-import type { ObjectStore } from "../../src/core/storage/object-store.js";
 
-/** The part of issue 11's DML API used here (imported at run time: see the header). */
-interface DmlApi {
-  deleteRows(options: { store: ObjectStore; where: string }): Promise<{ version: number }>;
-  mergeInto(options: {
-    store: ObjectStore;
-    source: WriteData;
-    on: string;
-    whenMatched?: ({ action: "updateAll" } | { action: "delete" })[];
-    whenNotMatched?: { action: "insertAll" }[];
-  }): Promise<{ version: number }>;
-  restoreTable(options: { store: ObjectStore; version: number }): Promise<{ version: number }>;
-}
-const DML = resolve(import.meta.dirname, "../../src/core/dml/index.ts");
-const dmlMerged = existsSync(DML);
-if (!dmlMerged) console.warn("test/changes/dml-readback: skipped until the DML module (issue 11, branch h11-dml) is merged");
 
 type Row = Record<string, unknown>;
 const CHANGE = ["_change_type", "_commit_version", "_commit_timestamp"];
@@ -102,10 +80,9 @@ const SHAPES = [
   { name: "copy-on-write + CDF, partitioned", dv: false, partitioned: true },
 ];
 
-describe.skipIf(!dmlMerged)("DML on change-data-feed tables reads back through readChanges", () => {
+describe("DML on change-data-feed tables reads back through readChanges", () => {
   for (const shape of SHAPES) {
     it(shape.name, async () => {
-      const { deleteRows, mergeInto, restoreTable } = (await import(/* @vite-ignore */ pathToFileURL(DML).href)) as DmlApi;
       const store = new MemoryStore();
       const configuration = { "delta.enableChangeDataFeed": "true", ...(shape.dv ? { "delta.enableDeletionVectors": "true" } : {}) };
       const partitionBy = shape.partitioned ? ["part"] : undefined;
