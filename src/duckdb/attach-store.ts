@@ -25,7 +25,7 @@ import type { BoundExpr } from "../core/expr/bound.js";
 import type { ObjectStore } from "../core/storage/object-store.js";
 import { openTable } from "../core/table/open.js";
 import type { Snapshot } from "../core/table/snapshot.js";
-import type { ParquetReader } from "../core/scan/parquet/adapter.js";
+import type { ParquetReader } from "../core/parquet/reader.js";
 import { isConnection, quoteIdentifier, type DuckDBConnectionLike, type DuckDBLike } from "./duckdb-like.js";
 
 /** Options of {@link attachDeltaTable}. */

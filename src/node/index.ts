@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { setParquetWasm } from "../core/write/parquet-wasm.js";
+import { setParquetWasm } from "../core/parquet/wasm-loader.js";
 import { localConfig } from "../core/storage/storage-options.js";
 import { BARE_PATH_SCHEME, registerStoreFactory, storeFromUrl, type StoreFromUrlOptions } from "../core/storage/url.js";
 import type { ObjectStore } from "../core/storage/object-store.js";

@@ -11,7 +11,7 @@
  */
 import type { DataType as ArrowType, RecordBatch, Schema } from "apache-arrow";
 import { InvalidInputError } from "../core/errors.js";
-import type { ParquetMetadata } from "../core/scan/parquet/adapter.js";
+import type { ParquetMetadata } from "../core/parquet/reader.js";
 import { MAX_JSON_NESTING } from "../core/write/json-nesting.js";
 import { HttpError } from "./http.js";
 

@@ -11,7 +11,8 @@
  */
 import { RecordBatchReader, type RecordBatch } from "apache-arrow";
 import { InvalidInputError } from "../core/errors.js";
-import { createHyparquetReader } from "../core/scan/parquet/hyparquet-reader.js";
+import { createHyparquetReader } from "../core/parquet/hyparquet-reader.js";
+import { sourceFromBytes } from "../core/parquet/source.js";
 import type { StructType } from "../core/schema/types.js";
 import { textBatches } from "../core/write/text-input.js";
 import { checkParquetFooter, checkParquetShape, limitArrowSchema, limitBatches, ndjsonFieldLimit } from "./body-limits.js";
@@ -152,7 +153,7 @@ function recordingFailure(body: ReadableStream<Uint8Array>): { stream: ReadableS
 async function* parquetBatches(body: ReadableStream<Uint8Array>): AsyncGenerator<RecordBatch> {
   const bytes = await readAll(body);
   checkParquetFooter(bytes);
-  const source = { byteLength: bytes.byteLength, path: "request body", read: async (start: number, end: number) => bytes.subarray(start, end) };
+  const source = sourceFromBytes(bytes, "request body");
   const reader = createHyparquetReader();
   const metadata = await reader.readMetadata(source);
   checkParquetShape(metadata);

@@ -3,7 +3,7 @@
  * parquet-wasm-module.ts (a static `.wasm` import, precompiled by the bundler), so it is loaded
  * on the first write only, and never in runtimes that merely import this package entry.
  */
-import { setParquetWasm } from "../core/write/parquet-wasm.js";
+import { setParquetWasm } from "../core/parquet/wasm-loader.js";
 
 let registered = false;
 

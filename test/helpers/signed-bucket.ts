@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { S3Store } from "../../src/core/storage/s3.js";
-import { setParquetWasm } from "../../src/core/write/parquet-wasm.js";
+import { setParquetWasm } from "../../src/core/parquet/wasm-loader.js";
 import { MOTO_CREDENTIALS, startMoto, type MotoServer } from "./servers/moto.js";
 import { startSigV4Gateway, type SigV4Gateway } from "./servers/sigv4-gateway.js";
 

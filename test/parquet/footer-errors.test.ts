@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeltaError, UnsupportedFeatureError } from "../../src/core/errors.js";
-import { ParquetFormatError } from "../../src/core/scan/parquet/errors.js";
-import { readFooterBytes } from "../../src/core/scan/parquet/footer.js";
+import { ParquetFormatError } from "../../src/core/parquet/errors.js";
+import { readFooterBytes } from "../../src/core/parquet/footer.js";
 import { generateFiles, generated, type GeneratedFiles } from "./helpers/generated.js";
 import { hasPyarrow } from "./helpers/oracle.js";
 import { readRows, reader } from "./helpers/read.js";

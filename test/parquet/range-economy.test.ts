@@ -6,8 +6,8 @@
  */
 import { Schema } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ParquetMetadata } from "../../src/core/scan/parquet/adapter.js";
-import { createHyparquetReader } from "../../src/core/scan/parquet/hyparquet-reader.js";
+import type { ParquetMetadata } from "../../src/core/parquet/reader.js";
+import { createHyparquetReader } from "../../src/core/parquet/hyparquet-reader.js";
 import { generateFiles, generated, type GeneratedFiles } from "./helpers/generated.js";
 import { hasPyarrow } from "./helpers/oracle.js";
 import { readRows, reader } from "./helpers/read.js";

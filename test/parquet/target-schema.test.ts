@@ -8,8 +8,8 @@ import {
   DateDay, Decimal, Field, Float64, Int16, Int32, Int64, List, Schema, Struct, TimeUnit, Timestamp, Utf8,
 } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PARQUET_FIELD_ID_KEY } from "../../src/core/scan/parquet/adapter.js";
-import { ParquetSchemaMismatchError } from "../../src/core/scan/parquet/errors.js";
+import { PARQUET_FIELD_ID_KEY } from "../../src/core/parquet/reader.js";
+import { ParquetSchemaMismatchError } from "../../src/core/parquet/errors.js";
 import { InvalidInputError } from "../../src/core/errors.js";
 import { formatDecimal } from "./helpers/arrow-json.js";
 import { columnValues } from "./helpers/compare.js";

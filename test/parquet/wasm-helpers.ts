@@ -6,11 +6,11 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { RecordBatch, Schema } from "apache-arrow";
-import type { ColumnPath, ParquetReader, ParquetSource } from "../../src/core/scan/parquet/adapter.js";
-import { createWasmReader } from "../../src/core/scan/parquet/wasm-reader.js";
-import { setParquetWasm } from "../../src/core/write/parquet-wasm.js";
+import type { ColumnPath, ParquetReader, ParquetSource } from "../../src/core/parquet/reader.js";
+import { createWasmReader } from "../../src/core/parquet/wasm-reader.js";
+import { setParquetWasm } from "../../src/core/parquet/wasm-loader.js";
 import { expect } from "vitest";
-import { createHyparquetReader } from "../../src/core/scan/parquet/hyparquet-reader.js";
+import { createHyparquetReader } from "../../src/core/parquet/hyparquet-reader.js";
 import { columnValues, expectSameColumns } from "./helpers/compare.js";
 import type { OracleResult } from "./helpers/oracle.js";
 import { fileSource } from "./helpers/sources.js";

@@ -17,7 +17,7 @@ describe.skipIf(!hasPyarrow)("worker safety", () => {
   it("imports and decodes every codec without compiling WebAssembly", async () => {
     const compile = vi.spyOn(WebAssembly, "Module");
     const instantiate = vi.spyOn(WebAssembly, "instantiate");
-    const { createHyparquetReader } = await import("../../src/core/scan/parquet/index.js");
+    const { createHyparquetReader } = await import("../../src/core/parquet/index.js");
     const reader = createHyparquetReader();
     for (const codec of ["snappy", "zstd", "gzip", "brotli", "lz4", "none"]) {
       const source = fileSource(generated(gen, `codec-${codec}.parquet`));

@@ -16,7 +16,7 @@ import { CountingStore } from "../../src/core/storage/counting.js";
 import { loadSnapshot } from "../../src/core/table/snapshot-load.js";
 import { planScan } from "../../src/core/scan/plan.js";
 import { scanBatches } from "../../src/core/scan/execute.js";
-import { createHyparquetReader } from "../../src/core/scan/parquet/hyparquet-reader.js";
+import { createHyparquetReader } from "../../src/core/parquet/hyparquet-reader.js";
 
 async function drain(store: CountingStore, options: Parameters<typeof planScan>[1], limit?: number): Promise<number> {
   const snapshot = await loadSnapshot({ store });

@@ -1,5 +1,5 @@
 /**
- * The default reader of scans (scan/reader-choice.ts): runtime detection; limit queries, small
+ * The default reader of scans (parquet/reader-choice.ts): runtime detection; limit queries, small
  * scans and Workers without a loaded module never load parquet-wasm; the adaptive reader sends
  * small file reads to the JS decoder and large ones to wasm; a limit query stops after the row
  * group it needs; and with parquet-wasm loaded, the
@@ -13,15 +13,15 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { ParquetReader } from "../../src/core/scan/parquet/adapter.js";
-import { createHyparquetReader } from "../../src/core/scan/parquet/hyparquet-reader.js";
-import { createWasmReader } from "../../src/core/scan/parquet/wasm-reader.js";
-import { adaptiveReader, defaultReader, detectRuntime } from "../../src/core/scan/reader-choice.js";
+import type { ParquetReader } from "../../src/core/parquet/reader.js";
+import { createHyparquetReader } from "../../src/core/parquet/hyparquet-reader.js";
+import { createWasmReader } from "../../src/core/parquet/wasm-reader.js";
+import { adaptiveReader, defaultReader, detectRuntime } from "../../src/core/parquet/reader-choice.js";
 import { scanBatches } from "../../src/core/scan/execute.js";
 import { planScan } from "../../src/core/scan/plan.js";
 import { loadSnapshot } from "../../src/core/table/snapshot-load.js";
 import { CountingStore } from "../../src/core/storage/counting.js";
-import { parquetWasmReady, setParquetWasm } from "../../src/core/write/parquet-wasm.js";
+import { parquetWasmReady, setParquetWasm } from "../../src/core/parquet/wasm-loader.js";
 import { LocalStore } from "../../src/node/storage/local.js";
 import { PYTHON } from "../helpers/oracle.js";
 

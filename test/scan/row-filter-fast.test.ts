@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parsePredicate, rowMatches } from "../../src/core/expr/index.js";
 import { formatTimestamp } from "../../src/core/expr/temporal.js";
-import { byteArrayBuffers, makeLeafData } from "../../src/core/scan/parquet/arrow-builders.js";
+import { byteArrayBuffers, makeLeafData } from "../../src/core/arrow/builders.js";
 import { fastPredicateMask } from "../../src/core/scan/row-filter-fast.js";
 import { predicateMask } from "../../src/core/scan/row-filter.js";
 import type { Scalar, StructField } from "../../src/core/schema/types.js";

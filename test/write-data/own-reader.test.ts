@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Data, RecordBatch } from "apache-arrow";
 import { MemoryStore } from "../../src/core/storage/memory.js";
-import { createHyparquetReader } from "../../src/core/scan/parquet/hyparquet-reader.js";
+import { createHyparquetReader } from "../../src/core/parquet/hyparquet-reader.js";
 import { deltaSchemaToArrow } from "../../src/core/schema/arrow-schema.js";
 import { physicalSchema, type ColumnMappingMode } from "../../src/core/schema/column-mapping.js";
 import { decodeAddPath } from "../../src/core/schema/partition-path.js";

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { loadParquetWasm, parquetWasmReady, ParquetWasmError, setParquetWasm } from "../../src/core/write/parquet-wasm.js";
+import { loadParquetWasm, parquetWasmReady, ParquetWasmError, setParquetWasm } from "../../src/core/parquet/wasm-loader.js";
 import { arrowToParquet } from "../../src/core/write/parquet-writer.js";
 import { buildBatch } from "./helpers/arrow-build.js";
 import { field, p, struct } from "./fixtures.js";

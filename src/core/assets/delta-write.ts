@@ -14,7 +14,7 @@ import { arrowSchemaToDelta } from "../schema/arrow-schema.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import { openTable } from "../table/open.js";
 import type { Snapshot } from "../table/snapshot.js";
-import type { ParquetCompression } from "../write/parquet-writer.js";
+import type { ParquetCompression } from "../parquet/writer.js";
 import { writeTable, type WriteMode } from "../write/write-table.js";
 import { normalizeData, type WriteData } from "../write/write-input.js";
 import { keyString } from "./asset-key.js";

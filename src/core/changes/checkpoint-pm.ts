@@ -16,7 +16,8 @@ import { deltaSchemaToArrow } from "../schema/arrow-schema.js";
 import type { DataType, StructField, StructType } from "../schema/types.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import { valueReader } from "../scan/arrow-values.js";
-import { createHyparquetReader } from "../scan/parquet/hyparquet-reader.js";
+import { createHyparquetReader } from "../parquet/hyparquet-reader.js";
+import { sourceFromStore } from "../parquet/source.js";
 
 /** What a checkpoint says about the table (either may be missing in a broken log). */
 export interface ProtocolAndMetadata {
@@ -102,7 +103,7 @@ async function readParquetPart(store: ObjectStore, key: string, knownSize: numbe
   const reader = createHyparquetReader({ footerFetchSize: FOOTER_FETCH });
   try {
     const byteLength = knownSize >= 0 ? knownSize : (await store.head(key)).size;
-    const source = { byteLength, path: `${context.path}/${key}`, read: (start: number, end: number) => store.get(key, { range: { offset: start, length: end - start } }) };
+    const source = sourceFromStore({ store, key, size: byteLength, path: `${context.path}/${key}` });
     const metadata = await reader.readMetadata(source);
     const present = new Set(metadata.schema.fields.map((f) => f.name));
     const fields = COLUMNS.filter((f) => present.has(f.name));

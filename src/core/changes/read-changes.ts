@@ -6,7 +6,7 @@
  */
 import { RecordBatch, Table } from "apache-arrow";
 import { deltaSchemaToArrow } from "../schema/arrow-schema.js";
-import type { ParquetReader } from "../scan/parquet/adapter.js";
+import type { ParquetReader } from "../parquet/reader.js";
 import { scanBatches } from "../scan/execute.js";
 import { batchRows } from "../scan/rows.js";
 import type { Value } from "../scan/arrow-values.js";

@@ -12,7 +12,7 @@ import type { RecordBatch } from "apache-arrow";
 import type { AddFile } from "../log/actions.js";
 import type { BoundExpr } from "../expr/bound.js";
 import { boundColumns } from "../expr/bound.js";
-import type { ParquetReader } from "../scan/parquet/adapter.js";
+import type { ParquetReader } from "../parquet/reader.js";
 import { bindPredicate, planScan } from "../scan/plan.js";
 import { readFileStats } from "../scan/file-stats.js";
 import { predicateMask } from "../scan/row-filter.js";

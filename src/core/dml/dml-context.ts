@@ -8,7 +8,7 @@
 import { InvalidInputError, NotFoundError } from "../errors.js";
 import type { LogStore } from "../logstore/log-store.js";
 import { selectLogStore } from "../logstore/select.js";
-import type { ParquetReader } from "../scan/parquet/adapter.js";
+import type { ParquetReader } from "../parquet/reader.js";
 import { snapshotSchema } from "../scan/plan.js";
 import { columnMappingMode, type ColumnMappingMode } from "../schema/column-mapping.js";
 import type { StructType } from "../schema/types.js";
@@ -17,7 +17,7 @@ import { loadSnapshot } from "../table/snapshot-load.js";
 import type { Snapshot } from "../table/snapshot.js";
 import type { IsolationLevel } from "../write/conflict.js";
 import type { WriteDataFilesOptions } from "../write/data-files.js";
-import type { ParquetCompression } from "../write/parquet-writer.js";
+import type { ParquetCompression } from "../parquet/writer.js";
 import { ROW_CONSTRAINT_FEATURES, checkWritable, writerFeaturesOf } from "../write/protocol-writer.js";
 
 /** Options every DML operation takes. */

@@ -1,15 +1,18 @@
 /**
  * Reading checkpoints: classic and multi-part parquet files, V2 checkpoints in JSON or parquet,
- * and the sidecar files a V2 checkpoint names. Parquet rows are decoded with hyparquet and turned
- * into the same Action shape commits have: int64s become numbers, `stats_parsed` and
- * `partitionValues_parsed` are kept (as statsParsed / partitionValuesParsed) for checkpoints that
- * carry no JSON stats. Only the top-level action columns replay needs are decoded.
+ * and the sidecar files a V2 checkpoint names. Parquet checkpoints are read through the Parquet
+ * layer (parquet/rows-reader.ts) with ranged reads: the footer and the chunks of the top-level
+ * action columns replay needs, nothing else (a checkpoint no larger than the first read is one
+ * request; a file of unknown size is read whole, in one request). Rows are turned into the same
+ * Action shape commits have: int64s become numbers, `stats_parsed` and `partitionValues_parsed`
+ * are kept (as statsParsed / partitionValuesParsed) for checkpoints that carry no JSON stats.
+ * Must not import the parquet libraries (parquet/ owns them) or a storage backend.
  */
-import { parquetMetadata, parquetReadObjects } from "hyparquet";
-// Pure-JS codecs: hyparquet-compressors' `compressors` compiles a Snappy wasm from bytes at import
-// time, which Cloudflare Workers refuse (the whole Worker would fail to start).
-import { defaultCompressors as compressors, loadCompressors } from "../scan/parquet/compressors.js";
 import { DeltaError, ProtocolError } from "../errors.js";
+import { ParquetFormatError, ParquetSchemaMismatchError } from "../parquet/errors.js";
+import { readParquetRows } from "../parquet/rows-reader.js";
+import { sourceFromBytes, sourceFromStore } from "../parquet/source.js";
+import type { ParquetSource } from "../parquet/reader.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import { toAction, type Action, type AddFile, type Sidecar } from "./actions.js";
 import { parseActions } from "./commit-file.js";
@@ -36,13 +39,13 @@ export async function readCheckpoint(options: ReadCheckpointOptions): Promise<Ac
   if (checkpoint.kind === "v2" && options.embedded) {
     actions = [...options.embedded.nonFileActions, ...options.embedded.sidecarFiles.map((sidecar) => ({ sidecar }))];
   } else {
-    const parts = await Promise.all(checkpoint.files.map((f) => readActionFile(store, f.key, { path, version })));
+    const parts = await Promise.all(checkpoint.files.map((f) => readActionFile(store, f.key, { path, version }, f.size)));
     actions = parts.flat();
   }
   const sidecars = actions.filter((a) => a.sidecar).map((a) => a.sidecar as Sidecar);
   if (sidecars.length > 0) {
     const fromSidecars = await Promise.all(
-      sidecars.map((s) => readActionFile(store, sidecarKey(s.path, { path, version }), { path, version })),
+      sidecars.map((s) => readActionFile(store, sidecarKey(s.path, { path, version }), { path, version }, s.sizeInBytes)),
     );
     actions = actions.filter((a) => !a.sidecar).concat(fromSidecars.flat());
   }
@@ -64,31 +67,36 @@ function sidecarKey(p: string, context: { path: string; version: number }): stri
   return `${SIDECAR_DIR}${p}`;
 }
 
-/** Reads one checkpoint-like file (JSON or parquet) into actions. */
+/**
+ * Reads one checkpoint-like file (JSON or parquet) into actions. A parquet file of known `size`
+ * (from the listing or the sidecar action) is read in ranges; otherwise it is fetched whole.
+ */
 export async function readActionFile(
   store: ObjectStore,
   key: string,
   context: { path: string; version: number },
+  size?: number,
 ): Promise<Action[]> {
-  const bytes = await store.get(key);
-  if (key.endsWith(".json")) return parseActions(bytes, { path: `${context.path}/${key}`, version: context.version });
-  return parseCheckpointParquet(bytes, { path: `${context.path}/${key}`, version: context.version });
+  const fileContext = { path: `${context.path}/${key}`, version: context.version };
+  if (key.endsWith(".json")) return parseActions(await store.get(key), fileContext);
+  const source = size !== undefined && Number.isSafeInteger(size) && size >= 0
+    ? sourceFromStore({ store, key, size, path: fileContext.path })
+    : sourceFromBytes(await store.get(key), fileContext.path);
+  return readCheckpointParquet(source, fileContext);
 }
 
-/** Decodes a parquet checkpoint file into actions. */
-export async function parseCheckpointParquet(bytes: Uint8Array, context: { path: string; version: number }): Promise<Action[]> {
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+/** Decodes a parquet checkpoint file in memory into actions. */
+export function parseCheckpointParquet(bytes: Uint8Array, context: { path: string; version: number }): Promise<Action[]> {
+  return readCheckpointParquet(sourceFromBytes(bytes, context.path), context);
+}
+
+async function readCheckpointParquet(source: ParquetSource, context: { path: string; version: number }): Promise<Action[]> {
   let rows: Record<string, unknown>[];
   try {
-    const metadata = parquetMetadata(buffer);
-    const present = new Set(metadata.schema.slice(1).map((s) => s.name));
-    // Top-level columns only: schema elements directly under the root.
-    const columns = topLevelNames(metadata.schema).filter((n) => ACTION_COLUMNS.includes(n) && present.has(n));
-    if (columns.length === 0) return [];
-    await loadCompressors(metadata);
-    rows = (await parquetReadObjects({ file: buffer, metadata, columns, compressors })) as Record<string, unknown>[];
+    rows = await readParquetRows({ source, columns: ACTION_COLUMNS });
   } catch (cause) {
-    if (cause instanceof DeltaError) throw cause;
+    // storage errors pass through; an undecodable file is a broken log
+    if (cause instanceof DeltaError && !(cause instanceof ParquetFormatError || cause instanceof ParquetSchemaMismatchError)) throw cause;
     throw new ProtocolError("cannot read checkpoint parquet", { ...context, cause });
   }
   const actions: Action[] = [];
@@ -102,24 +110,6 @@ export async function parseCheckpointParquet(bytes: Uint8Array, context: { path:
     }
   });
   return actions;
-}
-
-function topLevelNames(schema: { name: string; num_children?: number }[]): string[] {
-  const names: string[] = [];
-  let i = 1;
-  while (i < schema.length) {
-    const el = schema[i] as { name: string; num_children?: number };
-    names.push(el.name);
-    i = skipSubtree(schema, i);
-  }
-  return names;
-}
-
-function skipSubtree(schema: { num_children?: number }[], i: number): number {
-  const n = schema[i]?.num_children ?? 0;
-  let next = i + 1;
-  for (let c = 0; c < n; c++) next = skipSubtree(schema, next);
-  return next;
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

@@ -14,8 +14,9 @@ import { deletionVectorLocation, loadDeletionVector, keepMask, selectMask, type 
 import { deltaSchemaToArrow } from "../schema/arrow-schema.js";
 import { physicalSchema } from "../schema/column-mapping.js";
 import type { StructField } from "../schema/types.js";
-import type { ParquetReader } from "./parquet/adapter.js";
-import { defaultReader } from "./reader-choice.js";
+import type { ParquetReader } from "../parquet/reader.js";
+import { defaultReader } from "../parquet/reader-choice.js";
+import { sourceFromStore } from "../parquet/source.js";
 import { constantColumn } from "./partition-columns.js";
 import { predicateMask } from "./row-filter.js";
 import { boundColumns } from "../expr/bound.js";
@@ -190,11 +191,7 @@ class FileContext {
     const { store } = options;
     const context = { path: plan.snapshot.tableRoot, version: plan.snapshot.version };
     const key = dataFileKey(file.add.path, store.root, context);
-    const source = {
-      byteLength: Number(file.add.size),
-      path: `${store.root}/${key}`,
-      read: (start: number, end: number) => store.get(key, { range: { offset: start, length: end - start } }),
-    };
+    const source = sourceFromStore({ store, key, size: Number(file.add.size) });
     try {
       await this.prepare(index);
       const deleted = file.add.deletionVector && file.selectedRows === undefined

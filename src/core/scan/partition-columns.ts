@@ -4,7 +4,7 @@
  */
 import { Data, makeData, type DataType as ArrowType, type Field } from "apache-arrow";
 import type { DataType, Scalar, DecimalValue } from "../schema/types.js";
-import { nullData } from "./parquet/arrow-builders.js";
+import { nullData } from "../arrow/builders.js";
 
 /** A column of `length` copies of `value` (null gives an all-null column). */
 export function constantColumn(field: Field, type: DataType, value: Scalar, length: number): Data {

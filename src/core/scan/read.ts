@@ -10,7 +10,7 @@ import { planScan, type ScanOptions, type ScanPlan } from "./plan.js";
 import { scanBatches, scanTable, type ExecuteOptions } from "./execute.js";
 import { batchRows } from "./rows.js";
 import type { Value } from "./arrow-values.js";
-import type { ParquetReader } from "./parquet/adapter.js";
+import type { ParquetReader } from "../parquet/reader.js";
 
 /** Options of the read functions. */
 export interface ReadOptions extends ScanOptions {

@@ -8,9 +8,8 @@
  * so Spark, delta-rs, pyarrow and our reader read it; stats stay a JSON string (stats_parsed and
  * partitionValues_parsed, i.e. delta.checkpoint.writeStatsAsStruct, are not written).
  */
-import type { SchemaElement } from "hyparquet-writer";
-import { parquetWriteBuffer } from "hyparquet-writer/src/write.js";
 import { NotFoundError } from "../errors.js";
+import { encodeParquetRows, type ParquetSchemaElement as SchemaElement } from "../parquet/rows-writer.js";
 import type { AddFile, DeletionVectorDescriptor, Metadata, Protocol, RemoveFile } from "../log/actions.js";
 import { readLastCheckpoint } from "../log/last-checkpoint.js";
 import { LAST_CHECKPOINT_KEY, checkpointKey } from "../log/path.js";
@@ -231,12 +230,11 @@ function longOrNull(v: number | bigint | null | undefined): bigint | null {
 /** Encodes checkpoint rows as parquet with Spark's checkpoint schema. */
 export function encodeCheckpoint(rows: readonly CheckpointRow[]): Uint8Array {
   const columns = ["txn", "add", "remove", "metaData", "protocol", "domainMetadata"] as const;
-  const buffer = parquetWriteBuffer({
+  return encodeParquetRows({
     schema: CHECKPOINT_SCHEMA,
-    columnData: columns.map((name) => ({ name, data: rows.map((r) => r[name] ?? null) })),
+    columns: columns.map((name) => ({ name, data: rows.map((r) => r[name] ?? null) })),
     createdBy: ENGINE_INFO,
   });
-  return new Uint8Array(buffer);
 }
 
 const opt = "OPTIONAL" as const;
@@ -262,8 +260,8 @@ const stringList = (name: string): SchemaElement[] => [
 const dv = (): SchemaElement[] =>
   struct("deletionVector", str("storageType"), str("pathOrInlineDv"), i32("offset"), i32("sizeInBytes"), i64("cardinality"), i64("maxRowIndex"));
 
-/** Spark's checkpoint schema (the columns delta-edge writes). */
-const CHECKPOINT_SCHEMA: SchemaElement[] = [
+/** Spark's checkpoint schema (root first), as written by {@link encodeCheckpoint}. */
+export const CHECKPOINT_SCHEMA: SchemaElement[] = [
   { name: "spark_schema", num_children: 6 },
   ...struct("txn", str("appId"), i64("version"), i64("lastUpdated")),
   ...struct(

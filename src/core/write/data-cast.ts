@@ -16,7 +16,7 @@
 
 import { BinaryView, Data, DataType as ArrowType, DateUnit, LargeBinary, makeVector, Precision, TimeUnit, Type } from "apache-arrow";
 import { InvalidInputError } from "../errors.js";
-import { byteArrayBuffers, packValidity, readWideInt, writeWideInt } from "../scan/parquet/arrow-builders.js";
+import { byteArrayBuffers, packValidity, readWideInt, writeWideInt } from "../arrow/builders.js";
 import { deltaTypeToArrow } from "../schema/arrow-schema.js";
 import { DATE_DAYS_RANGE, fitsDecimalPrecision, inBounds, integerRangeError, TIMESTAMP_MICROS_RANGE } from "../schema/value-range.js";
 import { formatDecimal, pow10 } from "../schema/decimal.js";

@@ -27,7 +27,8 @@ import type { ObjectStore } from "../storage/object-store.js";
 import { validateDataSchema, type DataConformer } from "./data-validate.js";
 import { estimateBytes } from "../scan/arrow-data.js";
 import { dataSchemaOf, splitByPartition, type PartitionGroup } from "./partition-split.js";
-import { arrowToParquet, parquetFileSuffix, type ParquetCompression } from "./parquet-writer.js";
+import { arrowToParquet } from "./parquet-writer.js";
+import { parquetFileSuffix, type ParquetCompression } from "../parquet/writer.js";
 import { StatsCollector } from "./stats.js";
 
 /** Default target of Arrow bytes per file: 32 MiB (Workers: pass 8-16 MiB, Node: 128 MiB is fine). */

@@ -7,7 +7,7 @@
  */
 
 import { Data, Type } from "apache-arrow";
-import { packValidity } from "../scan/parquet/arrow-builders.js";
+import { packValidity } from "../arrow/builders.js";
 import { boolAt, isValid } from "../scan/arrow-data.js";
 
 /** Rows `indices` of `data` (canonical layout), as a new Data. */

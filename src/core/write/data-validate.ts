@@ -16,7 +16,7 @@
 
 import { Data, DataType as ArrowType, Null, RecordBatch, Struct, type Field, type Schema } from "apache-arrow";
 import { InvalidInputError } from "../errors.js";
-import { nullData, packValidity } from "../scan/parquet/arrow-builders.js";
+import { nullData, packValidity } from "../arrow/builders.js";
 import { deltaSchemaToArrow, deltaTypeToArrow } from "../schema/arrow-schema.js";
 import { primitiveTypeName } from "../schema/schema-json.js";
 import type { DataType, StructType } from "../schema/types.js";

@@ -15,7 +15,7 @@ import { columnMappingMode } from "../schema/column-mapping.js";
 import { boundColumns } from "../expr/bound.js";
 import { loadSnapshot } from "../table/snapshot-load.js";
 import { writeDataFiles } from "./data-files.js";
-import type { ParquetCompression } from "./parquet-writer.js";
+import type { ParquetCompression } from "../parquet/writer.js";
 import { planReplaceWhere } from "./replace-where.js";
 import { Transaction, type CommitResult } from "./transaction.js";
 

@@ -1,6 +1,6 @@
 /**
- * Arrow -> Parquet bytes for Delta data files, through parquet-wasm (arrow-rs's writer):
- * `Table.fromIPCStream(tableToIPC(t, "stream"))` then `writeParquet(table, WriterProperties)`.
+ * Delta data -> Parquet bytes: relabels canonical Arrow data to the file's physical schema and
+ * encodes it with parquet/writer.ts (parquet-wasm, arrow-rs's writer).
  *
  * Input is data in the canonical layout of a Delta schema (data-validate.ts) with LOGICAL column
  * names. The writer relabels it, without copying, to the physical schema: under column mapping
@@ -17,57 +17,23 @@
  * size while it is encoded; data-files.ts bounds that with its target file size.
  */
 
-import { Data, DataType as ArrowType, Field, List, Map_, RecordBatch, Schema, Struct, Table, tableToIPC, type Field as ArrowField } from "apache-arrow";
+import { Data, DataType as ArrowType, Field, List, Map_, RecordBatch, Schema, Struct, Table, type Field as ArrowField } from "apache-arrow";
 import { InvalidInputError } from "../errors.js";
 import { ARROW_PARQUET_FIELD_ID_KEY, deltaSchemaToArrow } from "../schema/arrow-schema.js";
 import { physicalSchema, type ColumnMappingMode } from "../schema/column-mapping.js";
 import type { DataType, StructType } from "../schema/types.js";
 import { relabel } from "./data-cast.js";
 import { describeDeltaType } from "./data-validate.js";
-import { loadParquetWasm, ParquetWasmError } from "./parquet-wasm.js";
-
-/** Compression codecs the writer offers. */
-export type ParquetCompression = "snappy" | "zstd" | "gzip" | "brotli" | "lz4_raw" | "uncompressed";
-
-/** Every codec, in the order of {@link ParquetCompression}. */
-export const PARQUET_COMPRESSIONS: readonly ParquetCompression[] = ["snappy", "zstd", "gzip", "brotli", "lz4_raw", "uncompressed"];
-
-/** File-name suffixes per codec, as parquet-mr/Spark name files (`part-...-c000.snappy.parquet`). */
-const SUFFIX: Record<ParquetCompression, string> = {
-  snappy: ".snappy.parquet",
-  zstd: ".zstd.parquet",
-  gzip: ".gz.parquet",
-  brotli: ".br.parquet",
-  lz4_raw: ".lz4raw.parquet",
-  uncompressed: ".parquet",
-};
-
-/** The file-name suffix of a codec (".snappy.parquet", ".parquet" when uncompressed...). */
-export function parquetFileSuffix(compression: ParquetCompression): string {
-  return SUFFIX[compression];
-}
-
-/** Default rows per row group (arrow-rs's default). */
-export const DEFAULT_MAX_ROW_GROUP_SIZE = 1024 * 1024;
+import { encodeParquet, type ParquetWriteSettings } from "../parquet/writer.js";
 
 /** Options of {@link arrowToParquet}. */
-export interface ArrowToParquetOptions {
+export interface ArrowToParquetOptions extends ParquetWriteSettings {
   /** Rows in canonical layout with logical column names (extra columns are ignored). */
   data: Table | RecordBatch | readonly RecordBatch[];
   /** Delta schema (logical) of the columns to write, in file column order. */
   schema: StructType;
   /** Column mapping mode of the table; default "none". */
   columnMapping?: ColumnMappingMode;
-  /** Codec; default "snappy". */
-  compression?: ParquetCompression;
-  /** Maximum rows per row group; default 1,048,576. */
-  maxRowGroupSize?: number;
-  /** Dictionary encoding; default true. */
-  dictionary?: boolean;
-  /** Parquet column statistics: false, "chunk" or "page" (= true, the default). */
-  statistics?: boolean | "chunk" | "page";
-  /** The file's `created_by`; default "delta-edge (parquet-wasm)". */
-  createdBy?: string;
   /**
    * Top-level columns written under their own name and without a field id whatever the column
    * mapping mode: columns that are not part of the table (a change data file's `_change_type`).
@@ -81,33 +47,12 @@ export interface ArrowToParquetOptions {
  *   ParquetWasmError when parquet-wasm cannot be loaded or fails.
  */
 export async function arrowToParquet(options: ArrowToParquetOptions): Promise<Uint8Array> {
-  const wasm = await loadParquetWasm();
   const mode = options.columnMapping ?? "none";
   const target = physicalArrowSchema({ schema: options.schema, columnMapping: mode, ...(options.unmappedColumns ? { unmappedColumns: options.unmappedColumns } : {}) });
   const data = options.data as Table | RecordBatch | readonly RecordBatch[];
   const batches: readonly RecordBatch[] = Array.isArray(data) ? data : "batches" in data ? (data as Table).batches : [data as RecordBatch];
   const table = new Table(target, batches.map((b) => toPhysicalBatch(b, options.schema, target)));
-  const codec = options.compression ?? "snappy";
-  const stats = options.statistics ?? true;
-  const C = wasm.Compression;
-  const compression = { snappy: C.SNAPPY, zstd: C.ZSTD, gzip: C.GZIP, brotli: C.BROTLI, lz4_raw: C.LZ4_RAW, uncompressed: C.UNCOMPRESSED }[codec];
-  if (compression === undefined) throw new InvalidInputError(`unknown parquet compression ${JSON.stringify(codec)} (one of ${PARQUET_COMPRESSIONS.join(", ")})`);
-  const maxRows = options.maxRowGroupSize ?? DEFAULT_MAX_ROW_GROUP_SIZE;
-  if (!Number.isSafeInteger(maxRows) || maxRows < 1) throw new InvalidInputError(`maxRowGroupSize must be a positive integer, got ${maxRows}`);
-  const statistics = stats === false ? wasm.EnabledStatistics.None : stats === "chunk" ? wasm.EnabledStatistics.Chunk : wasm.EnabledStatistics.Page;
-  try {
-    const props = new wasm.WriterPropertiesBuilder()
-      .setCompression(compression)
-      .setMaxRowGroupSize(maxRows)
-      .setDictionaryEnabled(options.dictionary ?? true)
-      .setStatisticsEnabled(statistics)
-      .setCreatedBy(options.createdBy ?? "delta-edge (parquet-wasm)")
-      .build();
-    const wasmTable = wasm.Table.fromIPCStream(tableToIPC(table, "stream"));
-    return wasm.writeParquet(wasmTable, props);
-  } catch (e) {
-    throw new ParquetWasmError(`parquet-wasm failed to write the file: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  }
+  return encodeParquet({ ...options, table });
 }
 
 /** Options of {@link physicalArrowSchema}. */

@@ -21,7 +21,7 @@ import { scanBatches } from "../scan/execute.js";
 import { loadSnapshot } from "../table/snapshot-load.js";
 import type { Snapshot } from "../table/snapshot.js";
 import { writeDataFiles, type WriteDataFilesOptions } from "./data-files.js";
-import type { ParquetCompression } from "./parquet-writer.js";
+import type { ParquetCompression } from "../parquet/writer.js";
 import { mergeSchemas } from "./schema-merge.js";
 import { planReplaceWhere, requireRowsMatch, rowsNotMatching } from "./replace-where.js";
 import { chooseProtocol, newTableMetadata } from "./table-create.js";

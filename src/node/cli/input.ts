@@ -8,10 +8,13 @@
  */
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
+import { basename, dirname } from "node:path";
 import { RecordBatchReader, type RecordBatch } from "apache-arrow";
 import { InvalidInputError } from "../../core/errors.js";
 import type { StructType } from "../../core/schema/types.js";
-import { createHyparquetReader } from "../../core/scan/parquet/hyparquet-reader.js";
+import { createHyparquetReader } from "../../core/parquet/hyparquet-reader.js";
+import { sourceFromStore } from "../../core/parquet/source.js";
+import { LocalStore } from "../storage/local.js";
 import { textBatches } from "../../core/write/text-input.js";
 
 /** Input formats. */
@@ -77,22 +80,9 @@ async function* arrowBatches(file: string): AsyncGenerator<RecordBatch> {
 }
 
 async function* parquetBatches(file: string): AsyncGenerator<RecordBatch> {
-  const handle = await open(file, "r");
-  try {
-    const { size } = await handle.stat();
-    const source = {
-      byteLength: size,
-      path: file,
-      read: async (start: number, end: number) => {
-        const buf = new Uint8Array(end - start);
-        await handle.read(buf, 0, end - start, start);
-        return buf;
-      },
-    };
-    const reader = createHyparquetReader();
-    const metadata = await reader.readMetadata(source);
-    yield* reader.read({ source, metadata, targetSchema: metadata.schema });
-  } finally {
-    await handle.close();
-  }
+  const { size } = await stat(file);
+  const source = sourceFromStore({ store: new LocalStore({ root: dirname(file) }), key: basename(file), size, path: file });
+  const reader = createHyparquetReader();
+  const metadata = await reader.readMetadata(source);
+  yield* reader.read({ source, metadata, targetSchema: metadata.schema });
 }

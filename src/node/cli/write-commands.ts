@@ -11,7 +11,7 @@ import { writeTable, type WriteMode } from "../../core/write/write-table.js";
 import { createCheckpoint } from "../../core/write/checkpoint-write.js";
 import { vacuum } from "../../core/write/vacuum.js";
 import { optimize } from "../../core/write/optimize.js";
-import { PARQUET_COMPRESSIONS, type ParquetCompression } from "../../core/write/parquet-writer.js";
+import { PARQUET_COMPRESSIONS, type ParquetCompression } from "../../core/parquet/writer.js";
 import { intFlag, stringFlag, type ParsedArgs } from "./args.js";
 import { inputFormat, readInput } from "./input.js";
 import type { Output } from "./output.js";

@@ -4,7 +4,7 @@
  * conversion (dates, timestamps, decimals) gets in the way.
  */
 import { Precision, Type, type Data, type RecordBatch } from "apache-arrow";
-import { readWideInt } from "../../../src/core/scan/parquet/arrow-builders.js";
+import { readWideInt } from "../../../src/core/arrow/builders.js";
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 

@@ -3,8 +3,8 @@
  * the file's own Arrow schema), returning the batches and the rows in the JSON encoding.
  */
 import type { RecordBatch, Schema } from "apache-arrow";
-import type { ColumnPath, ParquetMetadata, ParquetSource } from "../../../src/core/scan/parquet/adapter.js";
-import { createHyparquetReader } from "../../../src/core/scan/parquet/hyparquet-reader.js";
+import type { ColumnPath, ParquetMetadata, ParquetSource } from "../../../src/core/parquet/reader.js";
+import { createHyparquetReader } from "../../../src/core/parquet/hyparquet-reader.js";
 import { batchRows } from "./arrow-json.js";
 
 export const reader = createHyparquetReader();

@@ -3,7 +3,7 @@
  * records every ranged request (for the range-economy assertions).
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import type { ParquetSource } from "../../../src/core/scan/parquet/adapter.js";
+import type { ParquetSource } from "../../../src/core/parquet/reader.js";
 
 /** A ParquetSource over a local file. */
 export function fileSource(path: string): ParquetSource {

@@ -5,7 +5,7 @@
  * arrays, arrays of [key, value] pairs for maps, null for null.
  */
 import { Data, RecordBatch, Struct, Table } from "apache-arrow";
-import { byteArrayBuffers, makeListData, makeStructData, nullData, packValidity, writeWideInt } from "../../../src/core/scan/parquet/arrow-builders.js";
+import { byteArrayBuffers, makeListData, makeStructData, nullData, packValidity, writeWideInt } from "../../../src/core/arrow/builders.js";
 import { deltaSchemaToArrow, deltaTypeToArrow } from "../../../src/core/schema/arrow-schema.js";
 import type { DataType, DecimalValue, StructType } from "../../../src/core/schema/types.js";
 

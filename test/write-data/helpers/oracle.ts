@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { setParquetWasm } from "../../../src/core/write/parquet-wasm.js";
+import { setParquetWasm } from "../../../src/core/parquet/wasm-loader.js";
 import { LocalStore } from "../../../src/node/storage/local.js";
 import { formatDecimal } from "../../../src/core/schema/decimal.js";
 import type { DataType, DecimalValue } from "../../../src/core/schema/types.js";

@@ -5,8 +5,8 @@
  * what Thrift footer parsers expect. Implementation-agnostic (no decoder involved).
  */
 import { ParquetFormatError } from "./errors.js";
-import type { ParquetSource } from "./adapter.js";
-import { UnsupportedFeatureError } from "../../errors.js";
+import type { ParquetSource } from "./reader.js";
+import { UnsupportedFeatureError } from "../errors.js";
 
 /** Default size of the first (suffix) read. */
 export const DEFAULT_FOOTER_FETCH = 64 * 1024;

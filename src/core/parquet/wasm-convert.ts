@@ -11,7 +11,7 @@
  * falls back to the JS decoder), never a silently different value.
  */
 import { Data, Precision, TimeUnit, Type, type DataType, type Decimal, type FixedSizeBinary, type Field, type Float, type Int } from "apache-arrow";
-import { nullData, readWideInt, writeWideInt } from "./arrow-builders.js";
+import { nullData, readWideInt, writeWideInt } from "../arrow/builders.js";
 import { halfToNumber, rescale } from "./leaf-convert.js";
 import type { ReadPlan } from "./read-plan.js";
 

@@ -7,7 +7,7 @@
  * bitmaps, list/map offsets and struct children in one pass per level.
  */
 import type { Data, DataType } from "apache-arrow";
-import { makeListData, makeStructData, nullData, type Validity } from "./arrow-builders.js";
+import { makeListData, makeStructData, nullData, type Validity } from "../arrow/builders.js";
 import type { ReadPlan } from "./read-plan.js";
 
 /** Per-leaf values, aligned: one item per slot at the current level. */

@@ -12,7 +12,7 @@
 import type { ColumnChunk, FileMetaData, RowGroup, SchemaElement, SchemaTree } from "hyparquet";
 import { ByteWriter } from "hyparquet-writer/src/bytewriter.js";
 import { writeMetadata } from "hyparquet-writer/src/metadata.js";
-import type { ParquetSource } from "./adapter.js";
+import type { ParquetSource } from "./reader.js";
 import { readRange } from "./footer.js";
 import { leafKey } from "./parquet-shape.js";
 

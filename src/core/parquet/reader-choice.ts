@@ -17,14 +17,12 @@
  * Both decoders fetch only the footer and the needed column chunks, so the economy of ranged
  * reads is the same whichever is chosen.
  */
-import type { FileMetaData } from "hyparquet";
-import type { ParquetReader } from "./parquet/adapter.js";
-import { schemaTreeOf } from "./parquet/hyparquet-metadata.js";
-import { createHyparquetReader } from "./parquet/hyparquet-reader.js";
-import { leavesToRead, planRead } from "./parquet/read-plan.js";
-import { neededChunks } from "./parquet/wasm-bytes.js";
-import { createWasmReader } from "./parquet/wasm-reader.js";
-import { parquetWasmReady } from "../write/parquet-wasm.js";
+import type { ParquetReader } from "./reader.js";
+import { createHyparquetReader } from "./hyparquet-reader.js";
+import { planFileRead } from "./read-plan.js";
+import { neededChunks } from "./wasm-bytes.js";
+import { createWasmReader } from "./wasm-reader.js";
+import { parquetWasmReady } from "./wasm-loader.js";
 
 /** Where the code runs, as far as the reader choice is concerned. */
 export type Runtime = "node" | "workers" | "browser" | "other";
@@ -67,12 +65,10 @@ export function adaptiveReader(options: AdaptiveReaderOptions = {}): ParquetRead
   return {
     readMetadata: (source, opts) => js.readMetadata(source, opts),
     read(readOptions) {
-      const { metadata, targetSchema } = readOptions;
-      const native = metadata.native as FileMetaData;
-      const plans = planRead(schemaTreeOf(native), targetSchema.fields, readOptions.columns, readOptions.source.path);
+      const { metadata } = readOptions;
       const groups = readOptions.rowGroups ?? metadata.rowGroups.map((_, i) => i);
       let bytes = 0;
-      for (const chunks of neededChunks(native, leavesToRead(plans), groups)) {
+      for (const chunks of neededChunks(metadata.native, planFileRead(readOptions).leaves, groups)) {
         for (const c of chunks) bytes += Number(c.meta_data?.total_compressed_size ?? 0n);
       }
       return (bytes >= min ? wasm : js).read(readOptions);

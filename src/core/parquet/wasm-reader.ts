@@ -14,21 +14,21 @@
  */
 import { RecordBatch, Schema, Struct, makeData, type Data } from "apache-arrow";
 import type { FileMetaData } from "hyparquet";
-import type { ParquetReader, ParquetSource } from "./adapter.js";
+import type { ParquetReader, ParquetSource } from "./reader.js";
 import { ParquetFormatError } from "./errors.js";
 import { schemaTreeOf } from "./hyparquet-metadata.js";
 import { createHyparquetReader, type HyparquetReaderOptions } from "./hyparquet-reader.js";
-import { leavesToRead, planRead, type ReadPlan } from "./read-plan.js";
+import { leavesToRead, planFileRead, type ReadPlan } from "./read-plan.js";
 import { compactFile, neededChunks, type FetchedPiece } from "./wasm-bytes.js";
 import { childByName, convertColumn } from "./wasm-convert.js";
 import { importBatches } from "./wasm-ffi.js";
 import { jsOnlyFields, zipParts, type ColumnPart } from "./wasm-mixed.js";
-import { DeltaError } from "../../errors.js";
-import { loadParquetWasm, type ParquetWasm } from "../../write/parquet-wasm.js";
+import { DeltaError } from "../errors.js";
+import { loadParquetWasm, type ParquetWasm } from "./wasm-loader.js";
 
 /** Options of the parquet-wasm reader (the hyparquet options apply to footers and fallbacks). */
 export interface WasmReaderOptions extends HyparquetReaderOptions {
-  /** Loads parquet-wasm (default: `loadParquetWasm`, see write/parquet-wasm.ts for registering the .wasm). */
+  /** Loads parquet-wasm (default: `loadParquetWasm`, see wasm-loader.ts for registering the .wasm). */
   load?: () => Promise<ParquetWasm>;
   /**
    * Row groups whose needed chunks decode to more than this many bytes (their uncompressed size)
@@ -64,9 +64,9 @@ export function createWasmReader(options: WasmReaderOptions = {}): ParquetReader
     async *read(readOptions) {
       const { source, metadata, targetSchema, signal } = readOptions;
       const path = source.path;
-      const native = metadata.native as FileMetaData;
+      const native = metadata.native;
       const root = schemaTreeOf(native);
-      const plans = planRead(root, targetSchema.fields, readOptions.columns, path);
+      const { fields: plans, leaves } = planFileRead(readOptions);
       const groups = (readOptions.rowGroups ?? metadata.rowGroups.map((_, i) => i)).filter((g) => {
         const group = metadata.rowGroups[g];
         if (group === undefined) throw new ParquetFormatError(`row group ${g} does not exist`, { path });
@@ -80,7 +80,7 @@ export function createWasmReader(options: WasmReaderOptions = {}): ParquetReader
       const wasmFields = plans.map((_, i) => i).filter((i) => !jsFields.includes(i));
       const wasmLeaves = leavesToRead(wasmFields.map((i) => plans[i]!));
       // nothing to decode (no rows, or only columns absent from the file): the JS path fetches nothing
-      if (groups.length === 0 || leavesToRead(plans).size === 0) return yield* handOver(undefined);
+      if (groups.length === 0 || leaves.size === 0) return yield* handOver(undefined);
       if (wasmLeaves.size === 0) return yield* handOver("only INT96 columns (decoded exactly by the JS reader)");
       const calls = packGroups(native, wasmLeaves, groups, maxGroupBytes);
       if (typeof calls === "string") return yield* handOver(calls);

@@ -3,9 +3,12 @@
  * with ranged reads (`readMetadata`), then decodes only the column chunks a scan asks for into
  * apache-arrow RecordBatches of an exact target schema (`read`). Bytes come from a
  * `ParquetSource`, so any ObjectStore plugs in; the caller passes the size (from the Delta add
- * action), so no HEAD request is needed. Implementations: hyparquet-reader.ts (pure JS).
+ * action), so no HEAD request is needed (source.ts makes sources of stores and of bytes).
+ * Readers: hyparquet-reader.ts (pure JS), wasm-reader.ts (parquet-wasm), reader-choice.ts
+ * (which one a scan uses).
  */
 import type { RecordBatch, Schema } from "apache-arrow";
+import type { FileMetaData } from "hyparquet";
 
 /**
  * Metadata key on an Arrow field holding the Parquet field_id to match by (column mapping id
@@ -44,7 +47,10 @@ export interface ParquetColumnChunkInfo {
   end: number;
 }
 
-/** A parsed footer. `native` is the implementation's own form and is passed back to `read`. */
+/**
+ * A parsed footer. `native` is the Thrift footer as hyparquet parses it; both readers take it
+ * (the wasm reader plans with the JS footer parse), so `read` needs no cast.
+ */
 export interface ParquetMetadata {
   /** Total number of rows. */
   numRows: number;
@@ -60,8 +66,8 @@ export interface ParquetMetadata {
   keyValueMetadata: ReadonlyMap<string, string>;
   /** The file's own schema as Arrow (physical names; field ids in `PARQUET:field_id`). */
   schema: Schema;
-  /** Implementation-specific parsed footer. */
-  readonly native: unknown;
+  /** The parsed Thrift footer (hyparquet's form). */
+  readonly native: FileMetaData;
 }
 
 /**

@@ -6,7 +6,7 @@
  * pruned to the column chunks that a read needs (so only those chunks are fetched).
  */
 import { parquetMetadata, parquetSchema, type FileMetaData, type SchemaTree } from "hyparquet";
-import type { ParquetMetadata } from "./adapter.js";
+import type { ParquetMetadata } from "./reader.js";
 import { ParquetFormatError } from "./errors.js";
 import { leafKey } from "./parquet-shape.js";
 import { arrowSchemaOfParquet } from "./parquet-schema.js";

@@ -9,16 +9,16 @@
  */
 import { makeData, RecordBatch, Struct, type Data, type Schema } from "apache-arrow";
 import { parquetRead, type AsyncBuffer, type Compressors, type FileMetaData } from "hyparquet";
-import type { ParquetReadOptions, ParquetReader, ParquetSource } from "./adapter.js";
+import type { ParquetReadOptions, ParquetReader, ParquetSource } from "./reader.js";
 import { assembleColumn } from "./assemble.js";
 import { defaultCompressors, loadCompressors } from "./compressors.js";
 import { ParquetFormatError } from "./errors.js";
 import { readFooterBytes, readRange } from "./footer.js";
-import { decodeView, parseFooter, schemaTreeOf } from "./hyparquet-metadata.js";
+import { decodeView, parseFooter } from "./hyparquet-metadata.js";
 import { concatChunks, type LeafChunk } from "./leaf-chunks.js";
-import { leavesToRead, planRead, type ReadPlan } from "./read-plan.js";
+import { planFileRead, type ReadPlan } from "./read-plan.js";
 import { leafKey } from "./parquet-shape.js";
-import { DeltaError } from "../../errors.js";
+import { DeltaError } from "../errors.js";
 
 /** Options of the hyparquet reader. */
 export interface HyparquetReaderOptions {
@@ -57,12 +57,11 @@ export function createHyparquetReader(options: HyparquetReaderOptions = {}): Par
 async function* readBatches(options: ParquetReadOptions, compressors: Compressors): AsyncGenerator<RecordBatch> {
   const { source, metadata, targetSchema, signal } = options;
   const path = source.path;
-  const native = metadata.native as FileMetaData;
-  const plans = planRead(schemaTreeOf(native), targetSchema.fields, options.columns, path);
-  const leaves = leavesToRead(plans);
+  const native = metadata.native;
+  const { fields: plans, leaves } = planFileRead(options);
   const view = decodeView(native, leaves);
   const topColumns = [...new Set([...leaves].map((key) => key.split("\u0000")[0]!))];
-  const file = asyncBuffer(source, signal);
+  const file = asyncBufferOf(source, signal);
   const batchSize = options.batchSize !== undefined && options.batchSize > 0 ? Math.floor(options.batchSize) : Infinity;
   const groups = options.rowGroups ?? metadata.rowGroups.map((_, i) => i);
   if (leaves.size > 0) await loadCompressors(view);
@@ -109,7 +108,7 @@ async function decodeGroup(
       },
     });
   } catch (cause) {
-    throw wrapError(cause, path);
+    throw wrapDecodeError(cause, path);
   }
   const out = new Map<string, ArrayLike<unknown>>();
   for (const [key, list] of chunks) out.set(key, concatChunks(list, rowStart, rowStart + numRows));
@@ -139,7 +138,7 @@ function makeBatch(schema: Schema, columns: Data[], length: number): RecordBatch
 }
 
 /** hyparquet's AsyncBuffer over a ParquetSource, honouring the abort signal. */
-function asyncBuffer(source: ParquetSource, signal: AbortSignal | undefined): AsyncBuffer {
+export function asyncBufferOf(source: ParquetSource, signal: AbortSignal | undefined): AsyncBuffer {
   return {
     byteLength: source.byteLength,
     async slice(start: number, end: number = source.byteLength): Promise<ArrayBuffer> {
@@ -154,7 +153,8 @@ function asyncBuffer(source: ParquetSource, signal: AbortSignal | undefined): As
   };
 }
 
-function wrapError(cause: unknown, path: string | undefined): unknown {
+/** A decoder failure as ParquetFormatError (Delta and abort errors pass through). */
+export function wrapDecodeError(cause: unknown, path: string | undefined): unknown {
   if (cause instanceof DeltaError) return cause;
   if (cause instanceof Error && cause.name === "AbortError") return cause;
   const message = cause instanceof Error ? cause.message : String(cause);

@@ -10,7 +10,7 @@
  */
 import { Data, DataType, Precision, Type, TimeUnit, type Decimal, type FixedSizeBinary, type Float, type Int } from "apache-arrow";
 import type { SchemaElement } from "hyparquet";
-import { byteArrayBuffers, bigEndianToBigInt, makeLeafData, writeWideInt } from "./arrow-builders.js";
+import { byteArrayBuffers, bigEndianToBigInt, makeLeafData, writeWideInt } from "../arrow/builders.js";
 import { ParquetSchemaMismatchError } from "./errors.js";
 
 /** What a leaf's physical values mean. */

@@ -10,7 +10,7 @@ import {
   Map_, Null, Schema, Struct, TimeMicrosecond, TimeMillisecond, TimeNanosecond, TimeUnit, Timestamp, Utf8,
 } from "apache-arrow";
 import type { SchemaElement, SchemaTree } from "hyparquet";
-import { PARQUET_FIELD_ID_KEY } from "./adapter.js";
+import { PARQUET_FIELD_ID_KEY } from "./reader.js";
 import { nodeShape } from "./parquet-shape.js";
 
 /** Converts the root of a Parquet schema tree to an Arrow schema. */

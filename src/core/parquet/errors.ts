@@ -3,7 +3,7 @@
  * and a file column whose type cannot be read as the requested Arrow type. Both are DeltaErrors
  * that name the file (the source's path) in the message.
  */
-import { DeltaError, type DeltaErrorOptions } from "../../errors.js";
+import { DeltaError, type DeltaErrorOptions } from "../errors.js";
 
 /** A file that is not valid Parquet: bad magic, truncated footer, corrupt pages. */
 export class ParquetFormatError extends DeltaError {

@@ -8,11 +8,12 @@
  */
 import { type DataType, type Field, Type } from "apache-arrow";
 import type { SchemaTree } from "hyparquet";
-import { PARQUET_FIELD_ID_KEY, type ColumnPath } from "./adapter.js";
+import { schemaTreeOf } from "./hyparquet-metadata.js";
+import { PARQUET_FIELD_ID_KEY, type ColumnPath, type ParquetMetadata, type ParquetReadOptions } from "./reader.js";
 import { ParquetSchemaMismatchError } from "./errors.js";
 import { leafBuilder, type LeafBuilder } from "./leaf-convert.js";
 import { leafKey, leavesOf, nodeShape } from "./parquet-shape.js";
-import { InvalidInputError } from "../../errors.js";
+import { InvalidInputError } from "../errors.js";
 
 /**
  * How a node's own repetition wraps its values in the decoder's per-leaf output: `optional`
@@ -185,4 +186,32 @@ export function leavesToRead(plans: readonly ReadPlan[]): Set<string> {
   const out = new Set<string>();
   for (const p of plans) if (p.kind !== "missing") for (const k of p.leaves) out.add(k);
   return out;
+}
+
+/** The plan of one file read: the plan of each target field and the leaf keys (column chunks) they read. */
+export interface FileReadPlan {
+  fields: ReadPlan[];
+  leaves: Set<string>;
+}
+
+/** Plans by footer, then target schema, then column paths (object identity). */
+const planned = new WeakMap<ParquetMetadata, WeakMap<object, Map<unknown, FileReadPlan>>>();
+
+/**
+ * The plan of a read, made once per footer, target schema and column paths: the reader choice,
+ * the wasm reader and its JS fallback all read with the same plan.
+ */
+export function planFileRead(options: Pick<ParquetReadOptions, "metadata" | "targetSchema" | "columns" | "source">): FileReadPlan {
+  const { metadata, targetSchema, columns } = options;
+  let bySchema = planned.get(metadata);
+  if (bySchema === undefined) planned.set(metadata, (bySchema = new WeakMap()));
+  let byColumns = bySchema.get(targetSchema);
+  if (byColumns === undefined) bySchema.set(targetSchema, (byColumns = new Map()));
+  let plan = byColumns.get(columns);
+  if (plan === undefined) {
+    const fields = planRead(schemaTreeOf(metadata.native), targetSchema.fields, columns, options.source.path);
+    plan = { fields, leaves: leavesToRead(fields) };
+    byColumns.set(columns, plan);
+  }
+  return plan;
 }
