@@ -12,7 +12,7 @@ import { physicalSchema, type ColumnMappingMode } from "../../src/core/schema/co
 import { decodeAddPath } from "../../src/core/schema/partition-path.js";
 import type { DataType, StructField, StructType } from "../../src/core/schema/types.js";
 import { writeDataFiles } from "../../src/core/write/data-files.js";
-import { childRange, isValid, scalarAt } from "../../src/core/scan/arrow-data.js";
+import { childRange, isValid, scalarAt } from "../../src/core/arrow/data.js";
 import { buildTable } from "./helpers/arrow-build.js";
 import { oracleValue, useNodeParquetWasm } from "./helpers/oracle.js";
 import { ALL_TYPES, ALL_TYPES_ROWS, field, p, struct } from "./fixtures.js";

@@ -9,7 +9,7 @@ import type { Data, RecordBatch, Schema } from "apache-arrow";
 import { InvalidInputError } from "../errors.js";
 import type { BoundExpr } from "../expr/bound.js";
 import { predicateMask } from "../scan/row-filter.js";
-import { valueReader } from "../scan/arrow-values.js";
+import { valueReader } from "../arrow/values.js";
 import { formatValueJson } from "../scan/rows.js";
 import type { StructField, StructType } from "../schema/types.js";
 import { validateDataSchema, type DataConformer } from "../write/data-validate.js";

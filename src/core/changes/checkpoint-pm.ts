@@ -15,7 +15,7 @@ import type { CheckpointRef } from "../log/segment.js";
 import { deltaSchemaToArrow } from "../schema/arrow-schema.js";
 import type { DataType, StructField, StructType } from "../schema/types.js";
 import type { ObjectStore } from "../storage/object-store.js";
-import { valueReader } from "../scan/arrow-values.js";
+import { valueReader } from "../arrow/values.js";
 import { createHyparquetReader } from "../parquet/hyparquet-reader.js";
 import { sourceFromStore } from "../parquet/source.js";
 

@@ -9,7 +9,7 @@ import { deltaSchemaToArrow } from "../schema/arrow-schema.js";
 import type { ParquetReader } from "../parquet/reader.js";
 import { scanBatches } from "../scan/execute.js";
 import { batchRows } from "../scan/rows.js";
-import type { Value } from "../scan/arrow-values.js";
+import type { Value } from "../arrow/values.js";
 import { changePlanFields, planChanges, type ChangePlan, type ChangesOptions } from "./change-plan.js";
 
 /** Options of the read functions: the feed, plus how to execute it. */

@@ -7,7 +7,7 @@
 import { Data, Field, RecordBatch, Schema, Struct, Utf8, makeData } from "apache-arrow";
 import type { StructType } from "../schema/types.js";
 import { deltaSchemaToArrow } from "../schema/arrow-schema.js";
-import { takeRows } from "../scan/arrow-take.js";
+import { takeRows } from "../arrow/take.js";
 import { constantColumn } from "../scan/partition-columns.js";
 import { CHANGE_TYPE_COLUMN } from "../write/data-files.js";
 

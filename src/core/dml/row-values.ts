@@ -4,7 +4,7 @@
  * Readers are built once per column per batch.
  */
 import type { Data, RecordBatch } from "apache-arrow";
-import { valueReader, type Value } from "../scan/arrow-values.js";
+import { valueReader, type Value } from "../arrow/values.js";
 import type { StructType } from "../schema/types.js";
 
 /** Reads the top-level columns of one batch as canonical values, by field name. */

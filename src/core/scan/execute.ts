@@ -21,7 +21,7 @@ import { constantColumn } from "./partition-columns.js";
 import { predicateMask } from "./row-filter.js";
 import { boundColumns } from "../expr/bound.js";
 import { dataFileKey } from "./data-path.js";
-import { maskIndexes, takeRows } from "./arrow-take.js";
+import { maskIndexes, takeRows } from "../arrow/take.js";
 import type { PlannedFile, ScanPlan } from "./plan.js";
 
 /** Options of scan execution. */

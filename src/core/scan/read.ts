@@ -9,7 +9,7 @@ import type { Snapshot } from "../table/snapshot.js";
 import { planScan, type ScanOptions, type ScanPlan } from "./plan.js";
 import { scanBatches, scanTable, type ExecuteOptions } from "./execute.js";
 import { batchRows } from "./rows.js";
-import type { Value } from "./arrow-values.js";
+import type { Value } from "../arrow/values.js";
 import type { ParquetReader } from "../parquet/reader.js";
 
 /** Options of the read functions. */

@@ -7,7 +7,7 @@ import type { Data } from "apache-arrow";
 import type { BoundExpr } from "../expr/bound.js";
 import { evalRow } from "../expr/eval-row.js";
 import type { StructField } from "../schema/types.js";
-import { valueReader } from "./arrow-values.js";
+import { valueReader } from "../arrow/values.js";
 import { fastPredicateMask } from "./row-filter-fast.js";
 
 /**

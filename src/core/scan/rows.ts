@@ -6,7 +6,7 @@
 import type { Data, RecordBatch } from "apache-arrow";
 import type { DataType, Scalar, StructField } from "../schema/types.js";
 import { formatScalarJson, toBase64 } from "../schema/scalar.js";
-import { valueReader, type Value } from "./arrow-values.js";
+import { valueReader, type Value } from "../arrow/values.js";
 
 /** A JSON-encodable value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };

@@ -1,6 +1,6 @@
 /**
  * Leaf casts from whatever Arrow type a caller hands in to the canonical Arrow type of a Delta
- * primitive (see data-values.ts). Casts that can never lose information are decided by the types
+ * primitive (see arrow/data.ts). Casts that can never lose information are decided by the types
  * alone: signed/unsigned integers into wider integers, into float (<= 16 bits) or double (<= 32
  * bits); float16/float32 into wider floats; large/view strings and binaries and fixed-size binary
  * into Utf8/Binary (and strings into binary); Date64 into date and timestamps of any unit into
@@ -22,7 +22,7 @@ import { DATE_DAYS_RANGE, fitsDecimalPrecision, inBounds, integerRangeError, TIM
 import { formatDecimal, pow10 } from "../schema/decimal.js";
 import { primitiveTypeName } from "../schema/schema-json.js";
 import type { PrimitiveType } from "../schema/types.js";
-import { isValid, validityMask } from "../scan/arrow-data.js";
+import { isValid, validityMask } from "../arrow/data.js";
 
 /** Converts one column's Data to the canonical layout of its Delta type. */
 export type Cast = (data: Data) => Data;

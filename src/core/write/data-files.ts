@@ -25,7 +25,7 @@ import { encodeAddPath } from "../schema/partition-path.js";
 import type { StructType } from "../schema/types.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import { validateDataSchema, type DataConformer } from "./data-validate.js";
-import { estimateBytes } from "../scan/arrow-data.js";
+import { estimateBytes } from "../arrow/data.js";
 import { dataSchemaOf, splitByPartition, type PartitionGroup } from "./partition-split.js";
 import { arrowToParquet } from "./parquet-writer.js";
 import { parquetFileSuffix, type ParquetCompression } from "../parquet/writer.js";

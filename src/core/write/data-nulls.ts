@@ -9,7 +9,7 @@
 import type { Data } from "apache-arrow";
 import { InvalidInputError } from "../errors.js";
 import type { DataType, StructType } from "../schema/types.js";
-import { childRange, isValid, validityMask } from "../scan/arrow-data.js";
+import { childRange, isValid, validityMask } from "../arrow/data.js";
 
 /** Options of {@link checkNullability}. */
 export interface CheckNullabilityOptions {

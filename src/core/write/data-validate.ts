@@ -22,8 +22,8 @@ import { primitiveTypeName } from "../schema/schema-json.js";
 import type { DataType, StructType } from "../schema/types.js";
 import { leafCast, type Cast } from "./data-cast.js";
 import { checkNullability } from "./data-nulls.js";
-import { takeRows } from "./data-take.js";
-import { isValid } from "../scan/arrow-data.js";
+import { takeRows } from "../arrow/take.js";
+import { isValid } from "../arrow/data.js";
 
 /** Options of {@link validateDataSchema}. */
 export interface ValidateDataSchemaOptions {

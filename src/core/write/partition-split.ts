@@ -15,8 +15,8 @@ import { physicalName, type ColumnMappingMode } from "../schema/column-mapping.j
 import { partitionDirectory } from "../schema/partition-path.js";
 import { serializePartitionValue } from "../schema/partition-values.js";
 import type { Scalar, StructField, StructType } from "../schema/types.js";
-import { takeRows } from "./data-take.js";
-import { scalarAt } from "../scan/arrow-data.js";
+import { takeRows } from "../arrow/take.js";
+import { scalarAt } from "../arrow/data.js";
 
 /** The rows of one partition. */
 export interface PartitionGroup {

@@ -18,7 +18,7 @@
 import type { Data, RecordBatch } from "apache-arrow";
 import { physicalName, type ColumnMappingMode } from "../schema/column-mapping.js";
 import type { DataType, StructType } from "../schema/types.js";
-import { byteRange, decimalAt, isValid, validityMask } from "../scan/arrow-data.js";
+import { byteRange, decimalAt, isValid, validityMask } from "../arrow/data.js";
 import { statsColumnsSchema } from "./stats-columns.js";
 import {
   DEFAULT_STRING_PREFIX_LENGTH,

@@ -6,7 +6,7 @@
  */
 import type { Data } from "apache-arrow";
 import type { DataType } from "../schema/types.js";
-import { scalarAt } from "./arrow-data.js";
+import { scalarAt } from "./data.js";
 
 /** A nested canonical value. */
 export type Value = unknown;

@@ -9,7 +9,7 @@
  */
 
 import { Type, type Data } from "apache-arrow";
-import { readWideInt } from "../arrow/builders.js";
+import { readWideInt } from "./builders.js";
 import type { DataType, Scalar } from "../schema/types.js";
 
 /** Whether row `i` of `data` is valid (non-null). */

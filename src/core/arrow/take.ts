@@ -1,9 +1,10 @@
 /**
  * Gathering rows of Arrow data: `takeRows(data, indices)` copies the rows at the given indexes
  * into new, compact Data of the same type (fixed-width values, booleans, utf8/binary with 32- or
- * 64-bit offsets, fixed-size binary, decimals, and structs, lists and maps recursively). Scans
- * use it when a filter keeps scattered rows: one compact batch instead of a zero-copy slice per
- * run of kept rows, which costs far more when the runs are short.
+ * 64-bit offsets, fixed-size binary, decimals, and structs, lists and maps recursively). The one
+ * takeRows of the code base: scans use it when a filter keeps scattered rows (one compact batch
+ * instead of a zero-copy slice per run of kept rows, which costs far more when the runs are
+ * short), writes to gather each partition's rows and to expand dictionaries, DML to pick rows.
  */
 import { Data, Type, type DataType } from "apache-arrow";
 

@@ -1,10 +1,10 @@
-// Gathering rows (scan/arrow-take.ts) keeps every value: random rows of every primitive type and
+// Gathering rows (arrow/take.ts) keeps every value: random rows of every primitive type and
 // of structs, arrays and maps (nulls at every level), gathered at random indexes, from whole and
 // from sliced batches (Arrow JS offsets), read back equal to the source rows at those indexes.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Data } from "apache-arrow";
-import { maskIndexes, takeRows } from "../../src/core/scan/arrow-take.js";
+import { maskIndexes, takeRows } from "../../src/core/arrow/take.js";
 import { batchRows } from "../../src/core/scan/rows.js";
 import type { StructType } from "../../src/core/schema/types.js";
 import { rowsToRecordBatch } from "../../src/core/write/rows-to-arrow.js";
