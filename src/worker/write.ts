@@ -7,10 +7,10 @@
  * a 409. POST .../maintenance runs `{op: "checkpoint" | "vacuum" | "optimize", ...options}` and
  * answers with the CLI's JSON for that command.
  */
-import { InvalidInputError, NotFoundError } from "../core/errors.js";
+import { InvalidInputError } from "../core/errors.js";
 import { parseSchema } from "../core/schema/schema-json.js";
 import type { ObjectStore } from "../core/storage/object-store.js";
-import { loadSnapshot } from "../core/table/snapshot-load.js";
+import { openTableIfExists } from "../core/table/open.js";
 import { createCheckpoint } from "../core/write/checkpoint-write.js";
 import { optimize } from "../core/write/optimize.js";
 import { vacuum } from "../core/write/vacuum.js";
@@ -29,10 +29,7 @@ export async function writeRoute(request: Request, env: Env, store: ObjectStore,
   if (schemaMode !== undefined && schemaMode !== "merge" && schemaMode !== "overwrite") throw new InvalidInputError("schemaMode must be merge or overwrite");
   const format = bodyFormat(request.headers.get("Content-Type"));
   const body = limitedBody(request, maxBodyBytes(env));
-  const existing = await loadSnapshot({ store }).catch((err: unknown) => {
-    if (err instanceof NotFoundError && err.version === undefined) return undefined;
-    throw err;
-  });
+  const existing = await openTableIfExists({ store });
   const tableSchema = existing && schemaMode !== "overwrite" ? parseSchema(existing.metadata.schemaString) : undefined;
   const result = await writeTable({
     store,

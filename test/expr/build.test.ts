@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { and, cmp, col, isIn, literalOf, not, or, parse, parsePredicate, print, type Expr } from "../../src/core/expr/index.js";
-import { compareScalars } from "../../src/core/expr/compare.js";
+import { compareValues } from "../../src/core/expr/compare.js";
 import type { DataType, Scalar } from "../../src/core/schema/types.js";
 import { InvalidInputError } from "../../src/core/errors.js";
 import { cols, decimal, prim } from "./fixtures.js";
@@ -30,7 +30,7 @@ describe("literalOf", () => {
         const text = print(cmp(col(name), "=", literalOf(v, type)));
         const bound = parsePredicate(text, { columns: cols });
         expect(bound.kind).toBe("compare");
-        if (bound.kind === "compare") expect(compareScalars(bound.value, v)).toBe(0);
+        if (bound.kind === "compare") expect(compareValues(bound.value, v)).toBe(0);
       }),
       { numRuns: 300 },
     );

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
-  compareScalars,
+  compareValues,
   parsePredicate,
   partitionMayMatch,
   rowMatches,
@@ -92,8 +92,8 @@ function columnStats(values: Scalar[], numRecords: number, w: Writer, kind: keyo
     stats.numRecords = numRecords;
   }
   if (forBounds.length > 0) {
-    let min = forBounds.reduce((a, b) => ((compareScalars(a, b) ?? 0) <= 0 ? a : b));
-    let max = forBounds.reduce((a, b) => ((compareScalars(a, b) ?? 0) >= 0 ? a : b));
+    let min = forBounds.reduce((a, b) => ((compareValues(a, b) ?? 0) <= 0 ? a : b));
+    let max = forBounds.reduce((a, b) => ((compareValues(a, b) ?? 0) >= 0 ? a : b));
     if (kind === "str" && w.strPrefix > 0) {
       min = [...(min as string)].slice(0, w.strPrefix).join("");
       max = [...(max as string)].slice(0, w.strPrefix).join("");

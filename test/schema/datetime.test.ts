@@ -44,6 +44,14 @@ describe("civil dates", () => {
     expect(parseDateTimeString("2021-09-08 24:00:00")).toBeNull();
     expect(parseDateTimeString("2021-13-08 00:00:00")).toBeNull();
   });
+
+  it("refuses offsets that are no offsets (minutes over 59, beyond ±18:00) instead of reading them", () => {
+    expect(parseDateTimeString("2021-09-08 11:11:11+05:99")).toBeNull();
+    expect(parseDateTimeString("2021-09-08 11:11:11-19:00")).toBeNull();
+    expect(parseDateTimeString("2021-09-08 11:11:11+18:30")).toBeNull();
+    expect(parseDateTimeString("2021-09-08 11:11:11+18:00")?.offsetSeconds).toBe(18 * 3600);
+    expect(parseDateTimeString("2021-09-08 11:11:11-0530")?.offsetSeconds).toBe(-(5 * 3600 + 30 * 60));
+  });
 });
 
 describe("time zones", () => {

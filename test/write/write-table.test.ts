@@ -110,6 +110,18 @@ describe("writeTable", () => {
     expect((await rows(store, "d IS NULL")).map((r) => r.v)).toEqual([3.5]);
   });
 
+  it("replaceWhere counts the replaced rows from stats another writer spaced out (`\"numRecords\": 5`)", async () => {
+    const store = new MemoryStore();
+    await writeTable({ store, data: Array.from({ length: 5 }, (_, n) => ({ n })) });
+    const key = "_delta_log/00000000000000000000.json";
+    const log = new TextDecoder().decode(await store.get(key));
+    expect(log).toContain('\\"numRecords\\":5');
+    await store.put(key, log.replace('\\"numRecords\\":5', '\\"numRecords\\": 5'));
+    await writeTable({ store, data: [{ n: 100 }], mode: "overwrite", replaceWhere: "n >= 3" });
+    const [entry] = await readHistory({ store, limit: 1 });
+    expect(entry?.commitInfo?.operationMetrics).toMatchObject({ numRemovedFiles: "1", numCopiedRows: "3", numDeletedRows: "2" });
+  });
+
   it("replaceWhere removes whole partitions, rewrites straddling files, and refuses rows outside it", async () => {
     const dir = tmp();
     const store = new LocalStore({ root: dir });

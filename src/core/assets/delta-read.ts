@@ -12,7 +12,7 @@ import { repairIncomplete } from "../logstore/select.js";
 import { snapshotSchema } from "../scan/plan.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import { readBatches, readRows, readTable, type ReadOptions } from "../scan/read.js";
-import { openTable } from "../table/open.js";
+import { isNoTableError, openTable } from "../table/open.js";
 import type { Snapshot } from "../table/snapshot.js";
 import { keyString } from "./asset-key.js";
 import type { InputContext, LoadAs } from "./context.js";
@@ -55,7 +55,7 @@ export async function readAssetInput(root: TableRoot, config: DeltaReadConfig, c
     await repairIncomplete({ store, ...(config.logStore ? { logStore: config.logStore(store) } : {}) });
     snapshot = await openTable({ store, version, timestamp });
   } catch (err) {
-    if (err instanceof NotFoundError && err.version === undefined) {
+    if (isNoTableError(err)) {
       throw new NotFoundError(`asset ${name} has no Delta table at ${uri}: materialize it first`, { path: uri, cause: err });
     }
     throw err;

@@ -6,13 +6,13 @@
  * materialization metadata: table URI, version, rows, bytes, columns with types, predicate.
  */
 import type { RecordBatch, Table } from "apache-arrow";
-import { InvalidInputError, NotFoundError } from "../errors.js";
+import { InvalidInputError } from "../errors.js";
 import type { LogStore } from "../logstore/log-store.js";
 import { selectLogStore } from "../logstore/select.js";
 import { bindPredicate, snapshotSchema } from "../scan/plan.js";
 import { arrowSchemaToDelta } from "../schema/arrow-schema.js";
 import type { ObjectStore } from "../storage/object-store.js";
-import { openTable } from "../table/open.js";
+import { openTable, openTableIfExists } from "../table/open.js";
 import type { Snapshot } from "../table/snapshot.js";
 import type { ParquetCompression } from "../parquet/writer.js";
 import { writeTable, type WriteMode } from "../write/write-table.js";
@@ -157,13 +157,8 @@ function resolveSchemaMode(md: Readonly<Record<string, unknown>>, config: DeltaW
 }
 
 /** Opens the table, or undefined when it does not exist yet. */
-export async function tryOpen(store: ObjectStore): Promise<Snapshot | undefined> {
-  try {
-    return await openTable({ store });
-  } catch (err) {
-    if (err instanceof NotFoundError && err.version === undefined) return undefined;
-    throw err;
-  }
+export function tryOpen(store: ObjectStore): Promise<Snapshot | undefined> {
+  return openTableIfExists({ store });
 }
 
 function inMemory(value: unknown): boolean {

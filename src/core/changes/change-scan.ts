@@ -10,7 +10,7 @@
 import type { AddFile, Metadata } from "../log/actions.js";
 import { ReplayState } from "../log/replay.js";
 import type { BoundExpr } from "../expr/bound.js";
-import { COLUMN_MAPPING_ID_KEY, COLUMN_MAPPING_PHYSICAL_NAME_KEY, PARQUET_FIELD_ID_KEY, physicalSchema, type ColumnMappingMode } from "../schema/column-mapping.js";
+import { COLUMN_MAPPING_ID_KEY, COLUMN_MAPPING_PHYSICAL_NAME_KEY, PHYSICAL_FIELD_ID_KEY, physicalSchema, type ColumnMappingMode } from "../schema/column-mapping.js";
 import { serializeSchema } from "../schema/schema-json.js";
 import type { StructType } from "../schema/types.js";
 import { planScan, type ScanPlan } from "../scan/plan.js";
@@ -85,7 +85,7 @@ export function planChangeRun(options: ChangeScanOptions, commits: readonly Time
     const physical = physicalSchema(plan.schema, "id", { fieldIds: true });
     plan.physicalSchema = {
       kind: "struct",
-      fields: physical.fields.map((f) => (f.name === CHANGE_TYPE_COLUMN ? { ...f, metadata: withoutKey(f.metadata, PARQUET_FIELD_ID_KEY) } : f)),
+      fields: physical.fields.map((f) => (f.name === CHANGE_TYPE_COLUMN ? { ...f, metadata: withoutKey(f.metadata, PHYSICAL_FIELD_ID_KEY) } : f)),
     };
   }
   return { plan, dvSides };

@@ -14,6 +14,7 @@ import { columnMappingMode, type ColumnMappingMode } from "../schema/column-mapp
 import type { StructType } from "../schema/types.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import { loadSnapshot } from "../table/snapshot-load.js";
+import { isNoTableError } from "../table/open.js";
 import type { Snapshot } from "../table/snapshot.js";
 import type { IsolationLevel } from "../write/conflict.js";
 import type { WriteDataFilesOptions } from "../write/data-files.js";
@@ -131,7 +132,7 @@ async function loadTable(store: ObjectStore): Promise<Snapshot> {
   try {
     return await loadSnapshot({ store });
   } catch (err) {
-    if (err instanceof NotFoundError && err.version === undefined) {
+    if (isNoTableError(err)) {
       throw new NotFoundError("no Delta table here to change", { path: store.root, cause: err });
     }
     throw err;

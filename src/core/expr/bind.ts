@@ -15,7 +15,7 @@ import type { DataType, Scalar } from "../schema/types.js";
 import type { ColumnRef, CompareOp, Expr, Literal, Operand } from "./ast.js";
 import { flipOp, opHolds, type BoundColumn, type BoundExpr, type ColumnDef } from "./bound.js";
 import { bindComparison, equalityValue, toDomain, typeName, type DomainValue } from "./coerce.js";
-import { compareScalars } from "./compare.js";
+import { compareValues } from "./compare.js";
 import { exprError } from "./expr-error.js";
 import { parse } from "./parse.js";
 import { printColumn, printLiteral, printName } from "./print.js";
@@ -214,12 +214,12 @@ class Binder {
   }
 }
 
-/** The distinct values (under compareScalars) in order of first appearance; O(n log n). */
+/** The distinct values (under compareValues) in order of first appearance; O(n log n). */
 function distinct(values: readonly Scalar[]): Scalar[] {
-  const order = values.map((_, i) => i).sort((a, b) => compareScalars(values[a] as Scalar, values[b] as Scalar) || a - b);
+  const order = values.map((_, i) => i).sort((a, b) => compareValues(values[a] as Scalar, values[b] as Scalar) || a - b);
   const keep = new Uint8Array(values.length);
   order.forEach((i, k) => {
-    if (k === 0 || compareScalars(values[order[k - 1] as number] as Scalar, values[i] as Scalar) !== 0) keep[i] = 1;
+    if (k === 0 || compareValues(values[order[k - 1] as number] as Scalar, values[i] as Scalar) !== 0) keep[i] = 1;
   });
   return values.filter((_, i) => keep[i] === 1);
 }
@@ -294,7 +294,7 @@ function foldLiterals(op: CompareOp, left: Literal, right: Literal, node: object
     throw exprError(`cannot compare ${printLiteral(left)} with ${printLiteral(right)}`, node);
   }
   const cmp = (x: DomainValue, y: DomainValue): number | undefined => {
-    if (x.kind === "exact" && y.kind === "exact") return compareScalars(x.value, y.value);
+    if (x.kind === "exact" && y.kind === "exact") return compareValues(x.value, y.value);
     if (x.kind === "discrete" && y.kind === "discrete") {
       const l = x.r.num * y.r.den;
       const r = y.r.num * x.r.den;

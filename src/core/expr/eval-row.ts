@@ -8,7 +8,7 @@ import { InvalidInputError } from "../errors.js";
 import type { Scalar } from "../schema/types.js";
 import type { BoundColumn, BoundExpr } from "./bound.js";
 import { opHolds } from "./bound.js";
-import { compareScalars } from "./compare.js";
+import { compareValues } from "./compare.js";
 import { printName } from "./print.js";
 import { evalValue } from "./eval-value.js";
 
@@ -80,7 +80,7 @@ export function evalLeaf(expr: BoundExpr, value: (column: BoundColumn) => Scalar
       if (l === null) return null;
       const r = evalValue(expr.right, value);
       if (r === null) return null;
-      const c = compareScalars(l, r);
+      const c = compareValues(l, r);
       if (c === undefined) throw new InvalidInputError("internal: computed values of different kinds compared");
       return opHolds(expr.op, c);
     }
@@ -93,11 +93,11 @@ export function evalLeaf(expr: BoundExpr, value: (column: BoundColumn) => Scalar
 
 const sortedCache = new WeakMap<readonly Scalar[], readonly Scalar[]>();
 
-/** An IN list's values in compareScalars order (sorted once per list), for binary search. */
+/** An IN list's values in compareValues order (sorted once per list), for binary search. */
 export function sortedValues(values: readonly Scalar[]): readonly Scalar[] {
   let sorted = sortedCache.get(values);
   if (sorted === undefined) {
-    sorted = [...values].sort((a, b) => compareScalars(a, b) ?? 0);
+    sorted = [...values].sort((a, b) => compareValues(a, b) ?? 0);
     sortedCache.set(values, sorted);
   }
   return sorted;
@@ -118,7 +118,7 @@ function inSorted(sorted: readonly Scalar[], v: Scalar, column: BoundColumn): bo
 }
 
 function compareChecked(a: Scalar, b: Scalar, column: BoundColumn): number {
-  const c = compareScalars(a, b);
+  const c = compareValues(a, b);
   if (c === undefined) {
     const shown = typeof a === "bigint" ? `${a}n` : a instanceof Uint8Array ? "bytes" : JSON.stringify(a);
     throw new InvalidInputError(

@@ -21,7 +21,7 @@
 import type { PrimitiveType, Scalar } from "../schema/types.js";
 import type { CompareOp } from "./ast.js";
 import { opHolds, toNegationNormalForm, type BoundColumn, type BoundExpr } from "./bound.js";
-import { compareScalars, isPrefix } from "./compare.js";
+import { compareValues, isPrefix } from "./compare.js";
 
 /** Stats for one column of one file; every field may be missing. min/max are canonical scalars. */
 export interface ColumnStats {
@@ -80,7 +80,7 @@ function mayMatch(e: BoundExpr, stats: StatsAccessor): boolean {
     case "compare": {
       const s = summary(e.column, stats);
       if (s.empty || s.allNull) return false;
-      if (s.isFloat && opHolds(e.op, compareScalars(NaN, e.value) ?? 0)) return true;
+      if (s.isFloat && opHolds(e.op, compareValues(NaN, e.value) ?? 0)) return true;
       return mayCompare(e.op, e.value, s);
     }
     case "in": {
@@ -88,10 +88,10 @@ function mayMatch(e: BoundExpr, stats: StatsAccessor): boolean {
       if (s.empty || s.allNull) return false;
       if (e.negated) {
         if (e.hasNull) return false; // x NOT IN (..., NULL) is never true
-        if (s.isFloat && !e.values.some((v) => compareScalars(v, NaN) === 0)) return true;
+        if (s.isFloat && !e.values.some((v) => compareValues(v, NaN) === 0)) return true;
         return e.values.every((v) => mayCompare("!=", v, s));
       }
-      if (s.isFloat && e.values.some((v) => compareScalars(v, NaN) === 0)) return true;
+      if (s.isFloat && e.values.some((v) => compareValues(v, NaN) === 0)) return true;
       return e.values.some((v) => mayCompare("=", v, s));
     }
   }
@@ -137,8 +137,8 @@ function widen(v: Scalar | undefined, by: bigint): Scalar | undefined {
 
 /** Whether some value within the summary's bounds may satisfy `value' op v`. */
 function mayCompare(op: CompareOp, v: Scalar, s: Summary): boolean {
-  const lo = s.lo === undefined ? undefined : compareScalars(s.lo, v);
-  const hi = s.hi === undefined ? undefined : compareScalars(s.hi, v);
+  const lo = s.lo === undefined ? undefined : compareValues(s.lo, v);
+  const hi = s.hi === undefined ? undefined : compareValues(s.hi, v);
   // Every possible value is <= v (strict: < v).
   const allBelowOrAt = (strict: boolean): boolean => {
     if (hi === undefined) return false;

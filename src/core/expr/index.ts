@@ -33,7 +33,8 @@ export { boundColumns, normalizeBound, toNegationNormalForm } from "./bound.js";
 export { MAX_PREDICATE_DEPTH } from "./shape.js";
 export { bind, bindValue, parsePredicate, type BindOptions } from "./bind.js";
 export { columnsOf } from "./columns-of.js";
-export { compareScalars, compareStrings, scalarsEqual } from "./compare.js";
+export { compareValues, valuesEqual } from "./compare.js";
+export { compareStrings } from "../schema/scalar.js";
 export { evalRow, rowMatches, type RowAccessor, type Truth } from "./eval-row.js";
 export {
   OUTCOME_FALSE,

@@ -43,11 +43,6 @@ export function multipartCheckpointKey(version: number, part: number, parts: num
   return `${LOG_DIR}${padVersion(version)}.checkpoint.${String(part).padStart(10, "0")}.${String(parts).padStart(10, "0")}.parquet`;
 }
 
-/** Key of the version checksum file. */
-export function crcKey(version: number): string {
-  return `${LOG_DIR}${padVersion(version)}.crc`;
-}
-
 /** A classified log file name. */
 export type LogFileName =
   | { kind: "commit"; version: number }

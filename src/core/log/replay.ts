@@ -26,6 +26,7 @@ import type {
   SetTransaction,
 } from "./actions.js";
 import { parseActionLine } from "./commit-file.js";
+import { dvUniqueId } from "./deletion-vector.js";
 import { FileTable } from "./file-table.js";
 import { ADD_PATH_OFFSET, REMOVE_PATH_OFFSET, matchFileActionLine, provenAddSize } from "./file-action-line.js";
 
@@ -152,8 +153,7 @@ export function pendingSize(entry: Pending<AddFile>): number {
 export function fileKey(path: string, dv: DeletionVectorDescriptor | null | undefined): string {
   const p = canonicalPath(path);
   if (dv === null || dv === undefined) return p;
-  const offset = dv.offset === null || dv.offset === undefined ? "" : `@${dv.offset}`;
-  return `${p}\u0000${dv.storageType}${dv.pathOrInlineDv}${offset}`;
+  return `${p}\u0000${dvUniqueId(dv)}`;
 }
 
 /**

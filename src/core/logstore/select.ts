@@ -8,12 +8,13 @@
  * 5. otherwise RefusingLogStore: reads work, writes fail saying how to configure a safe strategy.
  * Every other store (R2 binding, Azure, GCS, local files, memory) has an atomic create-only put
  * and always gets PutIfAbsentLogStore. {@link repairIncomplete} is the hook readers call before
- * loading a snapshot, so a commit a DynamoDB writer left half done becomes visible.
+ * loading a snapshot, so a commit a DynamoDB writer left half done becomes visible. S3-compatible
+ * stores are recognized by their `commitTarget()` capability (storage/object-store.ts), never by
+ * class: logstore/ imports no storage backend.
  */
 import { InvalidInputError } from "../errors.js";
 import { DynamoDbClient } from "../storage/dynamodb.js";
 import type { ObjectStore } from "../storage/object-store.js";
-import { S3Store } from "../storage/s3.js";
 import { copyConditionOf, s3Config, type DynamoConfig, type S3CommitOptions } from "../storage/s3-config.js";
 import type { ClientConfig } from "../storage/storage-options.js";
 import { CopyIfAbsentLogStore } from "./copy-if-absent.js";
@@ -27,7 +28,7 @@ import { UnsafeRenameLogStore } from "./unsafe-rename.js";
 
 /** Options of {@link selectLogStore}. */
 export interface SelectLogStoreOptions {
-  /** The table's store. An S3Store carries its parsed commit settings (`store.commit`). */
+  /** The table's store. An S3-compatible store carries its parsed commit settings (`store.commitTarget()`). */
   store: ObjectStore;
   /**
    * Commit settings to use instead of the store's (applies to any store, e.g. a wrapped S3Store).
@@ -87,21 +88,18 @@ export async function repairIncomplete(options: RepairIncompleteOptions): Promis
 /** The DynamoDB `tablePath` of a store: delta-rs's table URI (scheme://bucket/prefix, path percent-encoded, no trailing slash). */
 export function dynamoTablePath(store: ObjectStore, tableUri?: string): string {
   if (tableUri !== undefined) return tableUri.replace(/\/+$/, "");
-  if (store instanceof S3Store) {
-    const prefix = store.prefix.replace(/\/+$/, "");
-    return `${store.dialect.scheme}://${store.bucket}${prefix === "" ? "" : `/${encodeUrlPath(prefix)}`}`;
-  }
-  return store.root.replace(/\/+$/, "");
+  return store.commitTarget?.().tableUri ?? store.root.replace(/\/+$/, "");
 }
 
 function commitSettings(options: SelectLogStoreOptions): { commit: S3CommitOptions | undefined; client: ClientConfig | undefined } {
   if (options.commit !== undefined) return { commit: options.commit, client: options.client };
-  if (!(options.store instanceof S3Store)) return { commit: undefined, client: options.client };
+  const target = options.store.commitTarget?.();
+  if (target === undefined) return { commit: undefined, client: options.client };
   if (options.options !== undefined || options.env !== undefined) {
     const parsed = s3Config({ options: options.options, env: options.env });
     return { commit: parsed.commit, client: options.client ?? parsed.client };
   }
-  return { commit: options.store.commit, client: options.client };
+  return { commit: target.commit, client: options.client };
 }
 
 function dynamoLogStore(options: SelectLogStoreOptions, dynamo: DynamoConfig | undefined, client: ClientConfig | undefined): LogStore {
@@ -110,13 +108,14 @@ function dynamoLogStore(options: SelectLogStoreOptions, dynamo: DynamoConfig | u
   if (config.accessKeyId === undefined || config.secretAccessKey === undefined) {
     return refuse(store, "AWS_S3_LOCKING_PROVIDER=dynamodb needs credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or their _DYNAMODB variants)");
   }
-  const httpEndpoint = store instanceof S3Store && store.bucketUrl.startsWith("http:");
+  const target = store.commitTarget?.();
+  const httpEndpoint = target?.httpEndpoint === true;
   const clientConfig: ClientConfig = { ...(client ?? {}) };
   if (clientConfig.allowHttp === undefined && httpEndpoint) clientConfig.allowHttp = true;
   let dynamoClient: DynamoDbClient;
   try {
     dynamoClient = new DynamoDbClient({
-      region: config.region ?? (store instanceof S3Store ? store.region : undefined),
+      region: config.region ?? target?.region,
       endpoint: config.endpoint,
       accessKeyId: config.accessKeyId,
       secretAccessKey: config.secretAccessKey,
@@ -135,18 +134,4 @@ function dynamoLogStore(options: SelectLogStoreOptions, dynamo: DynamoConfig | u
 
 function refuse(store: ObjectStore, reason: string): LogStore {
   return new RefusingLogStore({ store, reason });
-}
-
-/** Percent-encodes a URL path as WHATWG URL (and Rust's url crate) do for non-special schemes. */
-function encodeUrlPath(path: string): string {
-  let out = "";
-  for (const ch of path) {
-    const c = ch.codePointAt(0) as number;
-    if (c <= 0x20 || c >= 0x7f || '"#<>?`{}'.includes(ch)) {
-      for (const b of new TextEncoder().encode(ch)) out += `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
-    } else {
-      out += ch;
-    }
-  }
-  return out;
 }

@@ -10,12 +10,8 @@
 import type { RecordBatch, Schema } from "apache-arrow";
 import type { FileMetaData } from "hyparquet";
 
-/**
- * Metadata key on an Arrow field holding the Parquet field_id to match by (column mapping id
- * mode): the Arrow / pyarrow / arrow-rs convention, the same key schema/arrow-schema.ts writes.
- * The value is the decimal id as a string.
- */
-export const PARQUET_FIELD_ID_KEY = "PARQUET:field_id";
+/** Metadata key on an Arrow field holding the Parquet field_id to match by (column mapping id mode). */
+export { PARQUET_FIELD_ID_KEY } from "../arrow/field-id.js";
 
 /** A random-access byte source of known size: one Parquet file. */
 export interface ParquetSource {

@@ -33,7 +33,7 @@ export interface ExecuteOptions {
   limit?: number | undefined;
   /** Maximum rows per batch read from a file. */
   batchSize?: number | undefined;
-  /** Files read ahead (default 4; 1 when a limit is set). */
+  /** Files read ahead without a limit (default 4); with a limit files are read one at a time. */
   concurrency?: number | undefined;
   signal?: AbortSignal | undefined;
   /**
@@ -63,7 +63,7 @@ export interface ScannedFile {
  */
 export async function* scanFiles(plan: ScanPlan, options: ExecuteOptions): AsyncGenerator<ScannedFile> {
   const schema = outputSchema(plan, options);
-  const reader = options.reader ?? defaultReader({ limit: undefined, scanBytes: plan.files.reduce((n, f) => n + Number(f.add.size), 0) });
+  const reader = readerOf(plan, options, undefined);
   const ahead = Math.max(1, options.concurrency ?? 4);
   const ctx = new FileContext(plan, schema, reader, options);
   const inFlight: { file: PlannedFile; read: Promise<RecordBatch[]> }[] = [];
@@ -88,6 +88,11 @@ export async function* scanFiles(plan: ScanPlan, options: ExecuteOptions): Async
   }
 }
 
+/** The caller's reader, or the default one for this scan's bytes and limit. */
+function readerOf(plan: ScanPlan, options: ExecuteOptions, limit: number | undefined): ParquetReader {
+  return options.reader ?? defaultReader({ limit, scanBytes: plan.files.reduce((n, f) => n + Number(f.add.size), 0) });
+}
+
 /** Streams the scan's rows as RecordBatches of the output schema. */
 export async function* scanBatches(plan: ScanPlan, options: ExecuteOptions): AsyncGenerator<RecordBatch> {
   const limit = options.limit;
@@ -99,7 +104,7 @@ export async function* scanBatches(plan: ScanPlan, options: ExecuteOptions): Asy
   // One file at a time, batch by batch: reading stops (and the decoder with it) once the limit
   // is reached, so only the row groups needed are fetched.
   const schema = outputSchema(plan, options);
-  const reader = options.reader ?? defaultReader({ limit, scanBytes: plan.files.reduce((n, f) => n + Number(f.add.size), 0) });
+  const reader = readerOf(plan, options, limit);
   const ctx = new FileContext(plan, schema, reader, options);
   let emitted = 0;
   for (const [index, file] of plan.files.entries()) {

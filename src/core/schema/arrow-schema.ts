@@ -32,13 +32,12 @@ import {
   Utf8,
 } from "apache-arrow";
 import { InvalidInputError } from "../errors.js";
-import { PARQUET_FIELD_ID_KEY, PARQUET_NESTED_FIELD_IDS_KEY } from "./column-mapping.js";
+import { PARQUET_FIELD_ID_KEY } from "../arrow/field-id.js";
+import { PHYSICAL_FIELD_ID_KEY, PARQUET_NESTED_FIELD_IDS_KEY } from "./column-mapping.js";
 import { parseJsonLossless, stringifyJsonLossless } from "./json-lossless.js";
 import { MAX_DECIMAL_PRECISION } from "./schema-json.js";
 import type { DataType, StructField, StructType } from "./types.js";
 
-/** Arrow field metadata key of the parquet field id (pyarrow / arrow-rs convention). */
-export const ARROW_PARQUET_FIELD_ID_KEY = "PARQUET:field_id";
 /** Arrow extension name key, and the canonical extension name of a Parquet variant. */
 export const ARROW_EXTENSION_NAME_KEY = "ARROW:extension:name";
 export const ARROW_VARIANT_EXTENSION = "arrow.parquet.variant";
@@ -52,11 +51,11 @@ export function deltaSchemaToArrow(schema: StructType): Schema {
 export function deltaFieldToArrow(field: StructField): Field {
   const metadata = new Map<string, string>();
   for (const [k, v] of Object.entries(field.metadata)) {
-    if (v === undefined || k === PARQUET_FIELD_ID_KEY || k === PARQUET_NESTED_FIELD_IDS_KEY) continue;
+    if (v === undefined || k === PHYSICAL_FIELD_ID_KEY || k === PARQUET_NESTED_FIELD_IDS_KEY) continue;
     metadata.set(k, typeof v === "string" ? v : stringifyJsonLossless(v));
   }
-  const id = field.metadata[PARQUET_FIELD_ID_KEY];
-  if (typeof id === "number") metadata.set(ARROW_PARQUET_FIELD_ID_KEY, String(id));
+  const id = field.metadata[PHYSICAL_FIELD_ID_KEY];
+  if (typeof id === "number") metadata.set(PARQUET_FIELD_ID_KEY, String(id));
   const nested = field.metadata[PARQUET_NESTED_FIELD_IDS_KEY];
   const nestedIds = typeof nested === "object" && nested !== null ? { map: nested as Record<string, unknown>, prefix: field.name } : undefined;
   const type = field.type.kind === "primitive" && field.type.name === "variant" ? variantStruct() : toArrowType(field.type, nestedIds);
@@ -74,7 +73,7 @@ function childField(name: string, type: DataType, nullable: boolean, nested: Nes
   const path = nested === undefined ? undefined : { map: nested.map, prefix: `${nested.prefix}.${name}` };
   const metadata = new Map<string, string>();
   const id = path?.map[path.prefix];
-  if (typeof id === "number") metadata.set(ARROW_PARQUET_FIELD_ID_KEY, String(id));
+  if (typeof id === "number") metadata.set(PARQUET_FIELD_ID_KEY, String(id));
   if (type.kind === "primitive" && type.name === "variant") metadata.set(ARROW_EXTENSION_NAME_KEY, ARROW_VARIANT_EXTENSION);
   return new Field(name, toArrowType(type, path), nullable, metadata);
 }

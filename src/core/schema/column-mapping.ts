@@ -22,7 +22,7 @@ export const COLUMN_MAPPING_PHYSICAL_NAME_KEY = "delta.columnMapping.physicalNam
 /** Field metadata key of the ids of array elements and map keys/values (IcebergCompat). */
 export const COLUMN_MAPPING_NESTED_IDS_KEY = "delta.columnMapping.nested.ids";
 /** Metadata key the physical schema uses to expose a field's parquet field id. */
-export const PARQUET_FIELD_ID_KEY = "parquet.field.id";
+export const PHYSICAL_FIELD_ID_KEY = "parquet.field.id";
 /** Metadata key the physical schema uses to expose nested (element/key/value) parquet field ids. */
 export const PARQUET_NESTED_FIELD_IDS_KEY = "parquet.field.nested.ids";
 
@@ -86,7 +86,7 @@ function mapStruct(struct: StructType, mode: ColumnMappingMode, fieldIds: boolea
       if (fieldIds) {
         const id = columnId(f);
         if (id === undefined) throw missing(logicalPath, COLUMN_MAPPING_ID_KEY, mode);
-        metadata[PARQUET_FIELD_ID_KEY] = id;
+        metadata[PHYSICAL_FIELD_ID_KEY] = id;
         const nested = f.metadata[COLUMN_MAPPING_NESTED_IDS_KEY];
         if (nested !== undefined) metadata[PARQUET_NESTED_FIELD_IDS_KEY] = nested;
       }

@@ -196,17 +196,22 @@ export function parseDateTimeString(text: string): ParsedDateTime | null {
   const frac = BigInt(digits.slice(0, 6));
   const droppedNanos = Number(digits.slice(6));
   const secs = BigInt(daysFromCivil(year, month, day)) * 86400n + BigInt(hour * 3600 + minute * 60 + second);
-  const parsed: ParsedDateTime = { localMicros: secs * MICROS_PER_SECOND + frac, offsetSeconds: parseOffset(m[8]) };
+  const offsetSeconds = parseOffset(m[8]);
+  if (offsetSeconds === null) return null;
+  const parsed: ParsedDateTime = { localMicros: secs * MICROS_PER_SECOND + frac, offsetSeconds };
   if (droppedNanos !== 0) parsed.droppedNanos = droppedNanos;
   return parsed;
 }
 
-function parseOffset(suffix: string | undefined): number | undefined {
+/** The offset of a zone suffix in seconds; undefined without one, null when out of range (beyond ±18:00, minutes over 59). */
+function parseOffset(suffix: string | undefined): number | undefined | null {
   if (suffix === undefined) return undefined;
   if (/^(Z|UTC)$/i.test(suffix)) return 0;
   const m = /^([+-])(\d{1,2}):?(\d{2})?$/.exec(suffix);
-  if (m === null) return undefined;
-  const secs = Number(m[2]) * 3600 + Number(m[3] ?? 0) * 60;
+  if (m === null) return null;
+  const [hours, minutes] = [Number(m[2]), Number(m[3] ?? 0)];
+  if (minutes > 59 || hours * 60 + minutes > 18 * 60) return null;
+  const secs = hours * 3600 + minutes * 60;
   return m[1] === "-" ? -secs : secs;
 }
 

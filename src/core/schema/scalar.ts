@@ -60,7 +60,8 @@ export function scalarsEqual(a: Scalar, b: Scalar, type: DataType): boolean {
   return compareScalars(a, b, type) === 0;
 }
 
-function compareNumbers(x: number, y: number): number {
+/** Compares doubles: NaN equals NaN and sorts above every other number, -0 equals 0. */
+export function compareNumbers(x: number, y: number): number {
   if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
   if (Number.isNaN(y)) return -1;
   return x < y ? -1 : x > y ? 1 : 0;

@@ -5,6 +5,7 @@
  * shared storage conformance suite in test/storage.
  */
 import { NotFoundError } from "../errors.js";
+import type { S3CommitOptions } from "./s3-config.js";
 
 /** A byte range: `{offset, length?}` (length absent = to the end) or `{suffix}` (last N bytes). */
 export type ByteRange = { offset: number; length?: number } | { suffix: number };
@@ -53,6 +54,18 @@ export type PutBody = Uint8Array | string;
  * throws AlreadyExistsError when the key exists (atomically: exactly one of N racing callers wins).
  * `get` and `head` throw NotFoundError for a missing key; `delete` is idempotent.
  */
+/** What a store tells the commit strategy choice about its location (see ObjectStore.commitTarget). */
+export interface CommitTarget {
+  /** Parsed commit settings (AWS_CONDITIONAL_PUT, AWS_S3_LOCKING_PROVIDER, ...), when configured. */
+  readonly commit: S3CommitOptions | undefined;
+  /** delta-rs's table URI of the location (`scheme://bucket/prefix`, path percent-encoded, no trailing slash). */
+  readonly tableUri: string;
+  /** The region of the endpoint (the DynamoDB client's default region). */
+  readonly region: string | undefined;
+  /** Whether the endpoint is plain http (the DynamoDB client then allows http too). */
+  readonly httpEndpoint: boolean;
+}
+
 export interface ObjectStore {
   /** Human-readable root of this store (a URL), used in error messages. */
   readonly root: string;
@@ -73,6 +86,11 @@ export interface ObjectStore {
    * it. Never changes what a later request returns. Call it through {@link prepareReads}.
    */
   prepareReads?(keys: readonly string[]): Promise<void>;
+  /**
+   * Optional capability of S3-compatible stores: what the commit strategy choice
+   * (logstore/select.ts) needs to know about the location, so it never imports a backend class.
+   */
+  commitTarget?(): CommitTarget;
 }
 
 /** Gives a store the hint that these keys are about to be read (see ObjectStore.prepareReads). */

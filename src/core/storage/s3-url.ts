@@ -119,3 +119,17 @@ export function bucketEndpoint(inputs: EndpointInputs): string {
   }
   return `${endpoint.protocol}//${endpoint.host}${path}/${encodeSegment(bucket)}`;
 }
+
+/** Percent-encodes a URL path as WHATWG URL (and Rust's url crate) do for non-special schemes. */
+export function encodeUrlPath(path: string): string {
+  let out = "";
+  for (const ch of path) {
+    const c = ch.codePointAt(0) as number;
+    if (c <= 0x20 || c >= 0x7f || '"#<>?`{}'.includes(ch)) {
+      for (const b of new TextEncoder().encode(ch)) out += `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}

@@ -27,7 +27,8 @@ import { multipartUpload } from "./s3-multipart.js";
 import { S3_DIALECT, type CopyCondition, type S3Dialect } from "./s3-dialect.js";
 import { Transport, type OutgoingRequest } from "./retry.js";
 import { errorFromResponse, parseErrorBody, readBytes, readText } from "./s3-transport.js";
-import { bucketEndpoint, defaultRegion, encodeKey, normalizePrefix, queryString } from "./s3-url.js";
+import { bucketEndpoint, defaultRegion, encodeKey, encodeUrlPath, normalizePrefix, queryString } from "./s3-url.js";
+import type { CommitTarget } from "./object-store.js";
 
 export { S3_DIALECT, type CopyCondition, type S3Dialect } from "./s3-dialect.js";
 
@@ -129,6 +130,17 @@ export class S3Store implements ObjectStore {
   /** Commit-strategy options (AWS_CONDITIONAL_PUT, AWS_COPY_IF_NOT_EXISTS, ...) for the LogStore layer. */
   get commit(): S3CommitOptions | undefined {
     return this.config.commit;
+  }
+
+  /** The location as the commit strategy choice sees it (ObjectStore.commitTarget). */
+  commitTarget(): CommitTarget {
+    const prefix = this.prefix.replace(/\/+$/, "");
+    return {
+      commit: this.commit,
+      tableUri: `${this.dialect.scheme}://${this.bucket}${prefix === "" ? "" : `/${encodeUrlPath(prefix)}`}`,
+      region: this.region,
+      httpEndpoint: this.bucketUrl.startsWith("http:"),
+    };
   }
 
   /** The request URL of a key. */

@@ -1,8 +1,10 @@
 /**
  * Opening a table: the one entry point for "give me the snapshot at latest / version N /
  * timestamp T". Version and timestamp are exclusive; a timestamp is resolved to a version first.
+ * Also the one test for "there is no table here" (a NotFoundError without a version: no log at
+ * all, as opposed to a missing version of an existing table) and `openTableIfExists` on it.
  */
-import { InvalidInputError } from "../errors.js";
+import { InvalidInputError, NotFoundError } from "../errors.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import { loadSnapshot } from "./snapshot-load.js";
 import type { Snapshot } from "./snapshot.js";
@@ -31,4 +33,22 @@ export async function openTable(options: OpenTableOptions): Promise<Snapshot> {
   }
   if (timestamp !== undefined) version = await versionAtTimestamp(store, parseTimestamp(timestamp));
   return loadSnapshot({ store, version, ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }) });
+}
+
+/**
+ * Whether an error says there is no table at the location (no `_delta_log` to read), as opposed to
+ * a missing version or file of an existing table (those NotFoundErrors carry a version).
+ */
+export function isNoTableError(err: unknown): err is NotFoundError {
+  return err instanceof NotFoundError && err.version === undefined;
+}
+
+/** Opens a table (see {@link openTable}), or undefined when there is no table there yet. */
+export async function openTableIfExists(options: OpenTableOptions): Promise<Snapshot | undefined> {
+  try {
+    return await openTable(options);
+  } catch (err) {
+    if (isNoTableError(err)) return undefined;
+    throw err;
+  }
 }

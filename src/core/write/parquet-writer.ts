@@ -19,7 +19,8 @@
 
 import { Data, DataType as ArrowType, Field, List, Map_, RecordBatch, Schema, Struct, Table, type Field as ArrowField } from "apache-arrow";
 import { InvalidInputError } from "../errors.js";
-import { ARROW_PARQUET_FIELD_ID_KEY, deltaSchemaToArrow } from "../schema/arrow-schema.js";
+import { PARQUET_FIELD_ID_KEY } from "../arrow/field-id.js";
+import { deltaSchemaToArrow } from "../schema/arrow-schema.js";
 import { physicalSchema, type ColumnMappingMode } from "../schema/column-mapping.js";
 import type { DataType, StructType } from "../schema/types.js";
 import { relabel } from "./data-cast.js";
@@ -110,8 +111,8 @@ function stripType(type: DataType): DataType {
 /** Keeps only `PARQUET:field_id` in the metadata of a field and its descendants. */
 function cleanField(field: ArrowField): ArrowField {
   const metadata = new Map<string, string>();
-  const id = field.metadata.get(ARROW_PARQUET_FIELD_ID_KEY);
-  if (id !== undefined) metadata.set(ARROW_PARQUET_FIELD_ID_KEY, id);
+  const id = field.metadata.get(PARQUET_FIELD_ID_KEY);
+  if (id !== undefined) metadata.set(PARQUET_FIELD_ID_KEY, id);
   return new Field(field.name, cleanType(field.type), field.nullable, metadata);
 }
 

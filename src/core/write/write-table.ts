@@ -20,6 +20,7 @@ import { bindPredicate, planScan } from "../scan/plan.js";
 import { scanBatches } from "../scan/execute.js";
 import { loadSnapshot } from "../table/snapshot-load.js";
 import type { Snapshot } from "../table/snapshot.js";
+import { numRecords } from "../table/summary.js";
 import { writeDataFiles, type WriteDataFilesOptions } from "./data-files.js";
 import type { ParquetCompression } from "../parquet/writer.js";
 import { mergeSchemas } from "./schema-merge.js";
@@ -309,7 +310,7 @@ function writeMetrics(
   replaced: { rewritten: readonly AddFile[]; cdc: readonly CdcFile[] } | undefined,
 ): Record<string, number> {
   const bytes = (files: readonly { size: number }[]) => files.reduce((n, f) => n + Number(f.size), 0);
-  const rows = (files: readonly AddFile[]) => files.reduce((n, f) => n + numRecords(f), 0);
+  const rows = (files: readonly AddFile[]) => files.reduce((n, f) => n + (numRecords(f) ?? 0), 0);
   const out: Record<string, number> = { numFiles: adds.length, numOutputRows: rows(adds), numOutputBytes: bytes(adds) };
   if (!removes) return out;
   out.numRemovedFiles = removes.length;
@@ -317,12 +318,8 @@ function writeMetrics(
   if (!replaced) return out;
   out.numAddedChangeFiles = replaced.cdc.length;
   out.numCopiedRows = rows(replaced.rewritten);
-  const counted = removes.every((f) => typeof f.stats === "string" && f.stats.includes('"numRecords"'));
-  if (counted) out.numDeletedRows = removes.reduce((n, f) => n + numRecords(f) - Number(f.deletionVector?.cardinality ?? 0), 0) - out.numCopiedRows;
+  const counted = removes.every((f) => numRecords(f) !== null);
+  if (counted) out.numDeletedRows = removes.reduce((n, f) => n + (numRecords(f) ?? 0) - Number(f.deletionVector?.cardinality ?? 0), 0) - out.numCopiedRows;
   return out;
 }
 
-function numRecords(f: AddFile): number {
-  const m = typeof f.stats === "string" ? /"numRecords":(\d+)/.exec(f.stats) : null;
-  return m ? Number(m[1]) : 0;
-}

@@ -3,10 +3,10 @@
  * partitioning, replaceWhere and schema evolution), `checkpoint`, `vacuum` and `optimize`. Each
  * prints one JSON object describing what it did.
  */
-import { InvalidInputError, NotFoundError } from "../../core/errors.js";
+import { InvalidInputError } from "../../core/errors.js";
 import type { ObjectStore } from "../../core/storage/object-store.js";
 import { parseSchema } from "../../core/schema/schema-json.js";
-import { loadSnapshot } from "../../core/table/snapshot-load.js";
+import { openTableIfExists } from "../../core/table/open.js";
 import { writeTable, type WriteMode } from "../../core/write/write-table.js";
 import { createCheckpoint } from "../../core/write/checkpoint-write.js";
 import { vacuum } from "../../core/write/vacuum.js";
@@ -30,10 +30,7 @@ export async function writeCommand(store: ObjectStore, flags: ParsedArgs["flags"
   if (compression !== undefined && !(PARQUET_COMPRESSIONS as readonly string[]).includes(compression)) {
     throw new InvalidInputError(`--compression must be one of ${PARQUET_COMPRESSIONS.join(", ")}`);
   }
-  const existing = await loadSnapshot({ store }).catch((err: unknown) => {
-    if (err instanceof NotFoundError && err.version === undefined) return undefined;
-    throw err;
-  });
+  const existing = await openTableIfExists({ store });
   const tableSchema = existing && schemaMode !== "overwrite" ? parseSchema(existing.metadata.schemaString) : undefined;
   const properties = Object.fromEntries(((flags.property as string[] | undefined) ?? []).map((p) => splitPair(p, "--property")));
   const result = await writeTable({

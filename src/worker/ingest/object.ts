@@ -12,6 +12,7 @@
  */
 import { InvalidInputError, NotFoundError } from "../../core/errors.js";
 import { loadSnapshot } from "../../core/table/snapshot-load.js";
+import { isNoTableError } from "../../core/table/open.js";
 import type { Snapshot } from "../../core/table/snapshot.js";
 import { bodyBatches, bodyFormat } from "../body.js";
 import { tableStore } from "../env.js";
@@ -178,7 +179,7 @@ export class DeltaIngest {
     try {
       snapshot = await loadSnapshot({ store: this.store() });
     } catch (error) {
-      if (error instanceof NotFoundError && error.version === undefined) {
+      if (isNoTableError(error)) {
         throw new NotFoundError("table not found: ingest appends to an existing table; create it first with POST /api/tables/:schema/:table", { path: this.store().root });
       }
       throw error;

@@ -12,7 +12,7 @@ import { boundColumns } from "../../expr/bound.js";
 import { literalOf } from "../../expr/build.js";
 import { bindComparison, equalityValue } from "../../expr/coerce.js";
 import { columnsOf } from "../../expr/columns-of.js";
-import { compareScalars } from "../../expr/compare.js";
+import { compareValues } from "../../expr/compare.js";
 import type { DataType, Scalar } from "../../schema/types.js";
 import type { MergeColumns } from "./merge-columns.js";
 import { joinKey, type JoinKey } from "./join-key.js";
@@ -71,8 +71,8 @@ function keyTerm(target: BoundColumn, sourceType: DataType, values: Iterable<Sca
   const distinct = new Map<JoinKey, Scalar>();
   for (const v of values) {
     if (v === null) continue;
-    if (min === null || (compareScalars(v, min) ?? 0) < 0) min = v;
-    if (max === null || (compareScalars(v, max) ?? 0) > 0) max = v;
+    if (min === null || (compareValues(v, min) ?? 0) < 0) min = v;
+    if (max === null || (compareValues(v, max) ?? 0) > 0) max = v;
     if (partition && distinct.size <= MAX_IN_VALUES) distinct.set(joinKey([v]) as JoinKey, v);
   }
   if (min === null || max === null) return { kind: "const", value: false };
