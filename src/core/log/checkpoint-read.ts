@@ -3,7 +3,7 @@
  * and the sidecar files a V2 checkpoint names. Parquet checkpoints are read through the Parquet
  * layer (parquet/rows-reader.ts) with ranged reads: the footer and the chunks of the top-level
  * action columns replay needs, nothing else (a checkpoint no larger than the first read is one
- * request; a file of unknown size is read whole, in one request). Rows are turned into the same
+ * request; a sidecar, or a file of unknown size, is read whole, in one request). Rows are turned into the same
  * Action shape commits have: int64s become numbers, `stats_parsed` and `partitionValues_parsed`
  * are kept (as statsParsed / partitionValuesParsed) for checkpoints that carry no JSON stats.
  * Must not import the parquet libraries (parquet/ owns them) or a storage backend.
@@ -45,7 +45,8 @@ export async function readCheckpoint(options: ReadCheckpointOptions): Promise<Ac
   const sidecars = actions.filter((a) => a.sidecar).map((a) => a.sidecar as Sidecar);
   if (sidecars.length > 0) {
     const fromSidecars = await Promise.all(
-      sidecars.map((s) => readActionFile(store, sidecarKey(s.path, { path, version }), { path, version }, s.sizeInBytes)),
+      // whole reads: a sidecar's declared sizeInBytes is not trusted for ranges (listing sizes are)
+      sidecars.map((s) => readActionFile(store, sidecarKey(s.path, { path, version }), { path, version })),
     );
     actions = actions.filter((a) => !a.sidecar).concat(fromSidecars.flat());
   }
