@@ -9,16 +9,7 @@
  * (R2BucketLike) so that neither @cloudflare/workers-types nor Miniflare is needed to compile.
  */
 import { AlreadyExistsError, DeltaError, InvalidInputError, NotFoundError, StorageError } from "../core/errors.js";
-import {
-  bodyBytes,
-  resolveRange,
-  type ByteRange,
-  type GetOptions,
-  type ListOptions,
-  type ObjectMeta,
-  type ObjectStore,
-  type PutBody,
-} from "../core/storage/object-store.js";
+import { bodyBytes, resolveRange, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "../core/storage/object-store.js";
 
 /** The parts of an R2 object's metadata this store reads. */
 export interface R2ObjectLike {

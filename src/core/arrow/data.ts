@@ -1,4 +1,9 @@
 /**
+ * Folder arrow/: building (builders.ts), reading (data.ts, values.ts) and taking (take.ts) Arrow
+ * data, shared by parquet/, scan/, write/, dml/ and changes/; the PARQUET:field_id key (field-
+ * id.ts). Knows Delta types (schema/types.ts) at most; must not import parquet/, log/, table/,
+ * scan/ or write/.
+ *
  * Reading values out of "canonical" Arrow Data: the exact Arrow layout that
  * `deltaTypeToArrow` gives each Delta type (Int8/16/32/64, Float32/64, Decimal128, Utf8, Binary,
  * Bool, DateDay, TimestampMicrosecond, Struct, List, Map, Null), which data-validate produces from

@@ -1,4 +1,7 @@
 /**
+ * Folder assets/: pipeline I/O managers on the public read/write API. Must not import runtime code
+ * (node/, worker/) or the parquet libraries.
+ *
  * The asset I/O layer (re-exports only): dagster-deltalake's ideas for TypeScript pipelines — a
  * Delta Lake I/O manager and table resource, a blob I/O manager, partition definitions, and a
  * small asset()/materialize() runner.

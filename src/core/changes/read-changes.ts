@@ -1,4 +1,7 @@
 /**
+ * Folder changes/: the change data feed (CDF) on log/, scan/ and parquet/. Must not import write/
+ * or a storage backend.
+ *
  * The change data feed's read API: the rows that changed between two versions (or times) of a
  * table, as an Arrow Table, a stream of RecordBatches (bounded memory) or row objects, with the
  * table's columns plus `_change_type`, `_commit_version` and `_commit_timestamp`. Rows come in

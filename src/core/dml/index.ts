@@ -1,4 +1,7 @@
 /**
+ * Folder dml/: DELETE, UPDATE, MERGE, RESTORE on scan/ and write/. Must not import the parquet
+ * libraries or a storage backend.
+ *
  * Row-level changes, the public surface: DELETE, UPDATE, MERGE (options object or builder) and
  * RESTORE, with their options and metrics. Deletion vectors and change data files are written as
  * the table's properties ask; nothing here needs more than the ObjectStore contract.

@@ -1,4 +1,8 @@
 /**
+ * Folder expr/ (kernel): predicates and value expressions (grammar, binding, evaluation on rows,
+ * partitions and stats). Built on schema/ only; must not import log/, table/, scan/, write/,
+ * parquet/ or storage/.
+ *
  * The predicate module's public surface: parse and print the SQL-ish grammar, bind to a schema's
  * columns, and evaluate on rows, partition values and file stats.
  */

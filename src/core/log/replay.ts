@@ -1,4 +1,8 @@
 /**
+ * Folder log/ (kernel): the Delta log itself: action shapes, commit and checkpoint files, listing,
+ * segments, replay, deletion vectors. Uses the ObjectStore contract and parquet/ (for
+ * checkpoints); must not import a storage backend, table/, scan/, write/ or the parquet libraries.
+ *
  * Log replay (PROTOCOL.md "Action Reconciliation"): folds checkpoint actions and then commits,
  * oldest first, into table state. A file's identity is (canonical path, deletion-vector id), so
  * an add with a new DV replaces the old add only through an explicit remove. The newest protocol

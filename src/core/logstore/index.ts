@@ -1,4 +1,8 @@
 /**
+ * Folder logstore/: how a commit is made atomic on a store. Must not import a storage backend
+ * class (S3-compatible stores are recognized by ObjectStore.commitTarget()) or Delta folders other
+ * than log/path.
+ *
  * Commit strategies (re-exports only): the LogStore contract, its implementations — put-if-absent
  * (the default), copy-if-absent (a create-only CopyObject header, e.g. R2's), the DynamoDB lock
  * table (delta-rs / Spark compatible), unsafe rename (single writer only) and the refusing store —

@@ -1,4 +1,8 @@
 /**
+ * Folder scan/: planning (plan.ts: partition and stats pruning) and executing (execute.ts: decode
+ * through parquet/, deletion vectors, partition columns, row filters) reads of a snapshot, and the
+ * read API here. Must not import write/ or the parquet libraries (parquet/ reads).
+ *
  * The high-level read API: open a table (latest, a version or a timestamp), plan the scan and
  * return its rows as an Arrow Table, a stream of RecordBatches (bounded memory) or row objects.
  */

@@ -1,4 +1,8 @@
 /**
+ * Folder schema/ (kernel): Delta types, schema JSON, Arrow schema conversion, column mapping,
+ * partition values, scalars and the calendar (the one owner of dates, timestamps and scalar
+ * order). Must not import log/, table/, scan/, write/, parquet/ or storage/.
+ *
  * The schema module's public surface (re-exports only): Delta schema JSON, Arrow schema
  * conversion, column mapping, partition value codecs and paths, scalar helpers, and the calendar
  * helpers other modules share. `compare` from scalar.ts is left out (use compareScalars) so the

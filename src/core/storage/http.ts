@@ -11,16 +11,7 @@
 import { DeltaError, InvalidInputError, NotFoundError, StorageError } from "../errors.js";
 import { attemptsOf, attemptsSuffix, Transport } from "./retry.js";
 import type { ClientConfig } from "./storage-options.js";
-import {
-  objectMetaFromHeaders,
-  resolveRange,
-  type ByteRange,
-  type GetOptions,
-  type ListOptions,
-  type ObjectMeta,
-  type ObjectStore,
-  type PutBody,
-} from "./object-store.js";
+import { objectMetaFromHeaders, resolveRange, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
 
 /** Options of {@link HttpStore}. */
 export interface HttpStoreOptions {

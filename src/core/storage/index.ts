@@ -1,4 +1,8 @@
 /**
+ * Folder storage/: objects, ranges, listings and conditional puts over fetch, one file per
+ * backend. Knows nothing of Delta: must not import log/, table/, scan/, write/ or any other Delta
+ * folder.
+ *
  * Public surface of the storage layer: the ObjectStore contract, the fetch-only backends (memory,
  * read-only http, S3/R2/MinIO, GCS, Azure Blob, presigned S3 reads), their typed configs and
  * delta-rs string options, the retry defaults of the fetch-based stores, the wrappers (request

@@ -4,15 +4,7 @@
  * because JavaScript runs one callback at a time and the check and the set happen in one tick.
  */
 import { AlreadyExistsError, NotFoundError } from "../errors.js";
-import {
-  bodyBytes,
-  resolveRange,
-  type GetOptions,
-  type ListOptions,
-  type ObjectMeta,
-  type ObjectStore,
-  type PutBody,
-} from "./object-store.js";
+import { bodyBytes, resolveRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
 
 interface Entry {
   bytes: Uint8Array;

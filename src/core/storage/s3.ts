@@ -10,17 +10,7 @@
 import { AwsV4Signer } from "aws4fetch";
 import { AlreadyExistsError, InvalidInputError, NotFoundError, StorageError } from "../errors.js";
 import { rangeHeader } from "./http.js";
-import {
-  objectMetaFromHeaders,
-  bodyBytes,
-  resolveRange,
-  type ByteRange,
-  type GetOptions,
-  type ListOptions,
-  type ObjectMeta,
-  type ObjectStore,
-  type PutBody,
-} from "./object-store.js";
+import { objectMetaFromHeaders, bodyBytes, resolveRange, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
 import type { S3CommitOptions, S3Config } from "./s3-config.js";
 import { listQuery, parseListPage } from "./s3-list.js";
 import { multipartUpload } from "./s3-multipart.js";

@@ -1,4 +1,8 @@
 /**
+ * Folder table/ (kernel): snapshots (loading, time travel, history, protocol gate, properties,
+ * summaries). Built on log/ and schema/ with the ObjectStore contract; must not import a storage
+ * backend, scan/, write/ or the parquet libraries.
+ *
  * Opening a table: the one entry point for "give me the snapshot at latest / version N /
  * timestamp T". Version and timestamp are exclusive; a timestamp is resolved to a version first.
  * Also the one test for "there is no table here" (a NotFoundError without a version: no log at

@@ -1,4 +1,9 @@
 /**
+ * Folder write/: Arrow/rows/text input -> validated canonical data -> Parquet data files (through
+ * parquet/writer.ts) -> commits (transaction, conflict checks, protocol upgrades), plus
+ * checkpoints, optimize, vacuum and log cleanup. Must not import the parquet libraries or a
+ * storage backend.
+ *
  * The write API (modes as in delta-rs): `error` (default: refuse if the table exists), `append`,
  * `overwrite` (optionally only the rows matching `replaceWhere`) and `ignore`. Creates the table
  * when it does not exist, with the lowest protocol it needs; evolves the schema with

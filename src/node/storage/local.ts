@@ -16,15 +16,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { AlreadyExistsError, InvalidInputError, NotFoundError, StorageError } from "../../core/errors.js";
 import { compareKeys } from "../../core/storage/memory.js";
-import {
-  bodyBytes,
-  resolveRange,
-  type GetOptions,
-  type ListOptions,
-  type ObjectMeta,
-  type ObjectStore,
-  type PutBody,
-} from "../../core/storage/object-store.js";
+import { bodyBytes, resolveRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "../../core/storage/object-store.js";
 
 /** Options of {@link LocalStore}. */
 export interface LocalStoreOptions {
