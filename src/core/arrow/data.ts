@@ -15,7 +15,7 @@
 
 import { Type, type Data } from "apache-arrow";
 import { readWideInt } from "./builders.js";
-import type { DataType, Scalar } from "../schema/types.js";
+import { isNumberTypeName, type DataType, type Scalar } from "../schema/types.js";
 
 /** Whether row `i` of `data` is valid (non-null). */
 export function isValid(data: Data, i: number): boolean {
@@ -70,14 +70,8 @@ const decoder = new TextDecoder();
 export function scalarAt(data: Data, type: DataType, i: number): Scalar {
   if (!isValid(data, i)) return null;
   if (type.kind !== "primitive") throw new TypeError(`no scalar for ${type.kind} values`);
+  if (isNumberTypeName(type.name)) return (data.values as Int32Array | Float64Array)[i] as number;
   switch (type.name) {
-    case "byte":
-    case "short":
-    case "integer":
-    case "float":
-    case "double":
-    case "date":
-      return (data.values as Int32Array | Float64Array)[i] as number;
     case "long":
     case "timestamp":
     case "timestamp_ntz":

@@ -17,18 +17,7 @@
  * (actions.ts). Either way a line that is not one complete JSON action of the right shape is a
  * ProtocolError naming the file, version and line, and is never applied.
  */
-import type {
-  Action,
-  ActionSource,
-  AddFile,
-  CommitInfo,
-  DeletionVectorDescriptor,
-  DomainMetadata,
-  Metadata,
-  Protocol,
-  RemoveFile,
-  SetTransaction,
-} from "./actions.js";
+import type { Action, ActionSource, AddFile, CommitInfo, DeletionVectorDescriptor, DomainMetadata, Metadata, Protocol, RemoveFile, SetTransaction } from "./actions.js";
 import { parseActionLine } from "./commit-file.js";
 import { dvUniqueId } from "./deletion-vector.js";
 import { FileTable } from "./file-table.js";

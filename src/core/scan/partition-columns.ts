@@ -3,25 +3,18 @@
  * them back as constant Arrow columns built from the file's typed partition values.
  */
 import { Data, makeData, type DataType as ArrowType, type Field } from "apache-arrow";
-import type { DataType, Scalar, DecimalValue } from "../schema/types.js";
+import { isNumberTypeName, type DataType, type DecimalValue, type NumberTypeName, type Scalar } from "../schema/types.js";
 import { nullData } from "../arrow/builders.js";
+
+/** The typed array of each primitive whose canonical scalar is a JS number. */
+const NUMBER_ARRAYS: Record<NumberTypeName, new (n: number) => Int8Array | Int16Array | Int32Array | Float32Array | Float64Array> = { byte: Int8Array, short: Int16Array, integer: Int32Array, date: Int32Array, float: Float32Array, double: Float64Array };
 
 /** A column of `length` copies of `value` (null gives an all-null column). */
 export function constantColumn(field: Field, type: DataType, value: Scalar, length: number): Data {
   const arrowType = field.type as ArrowType;
   if (value === null || type.kind !== "primitive") return nullData(arrowType, length);
+  if (isNumberTypeName(type.name)) return makeData({ type: arrowType as never, length, data: new NUMBER_ARRAYS[type.name](length).fill(value as number) });
   switch (type.name) {
-    case "byte":
-      return makeData({ type: arrowType as never, length, data: new Int8Array(length).fill(value as number) });
-    case "short":
-      return makeData({ type: arrowType as never, length, data: new Int16Array(length).fill(value as number) });
-    case "integer":
-    case "date":
-      return makeData({ type: arrowType as never, length, data: new Int32Array(length).fill(value as number) });
-    case "float":
-      return makeData({ type: arrowType as never, length, data: new Float32Array(length).fill(value as number) });
-    case "double":
-      return makeData({ type: arrowType as never, length, data: new Float64Array(length).fill(value as number) });
     case "long":
     case "timestamp":
     case "timestamp_ntz":

@@ -12,7 +12,8 @@ import type { Data } from "apache-arrow";
 import type { BoundColumn, BoundExpr } from "../expr/bound.js";
 import { sortedValues } from "../expr/eval-row.js";
 import type { CompareOp } from "../expr/ast.js";
-import type { Scalar, StructField } from "../schema/types.js";
+import { isNumberTypeName, type Scalar, type StructField } from "../schema/types.js";
+import { compareNumbers } from "../schema/scalar.js";
 
 /** Truth per row: 0 false, 1 true, 2 null. */
 type Truths = Uint8Array;
@@ -149,17 +150,12 @@ function comparer(col: Col, literal: Scalar): ((i: number) => number) | undefine
   const type = col.field.type;
   if (type.kind !== "primitive") return undefined;
   const values = col.data.values as unknown;
+  if (isNumberTypeName(type.name)) {
+    if (typeof literal !== "number") return undefined;
+    const v = values as ArrayLike<number>;
+    return (i) => compareNumbers(v[i]!, literal);
+  }
   switch (type.name) {
-    case "byte":
-    case "short":
-    case "integer":
-    case "date":
-    case "float":
-    case "double": {
-      if (typeof literal !== "number") return undefined;
-      const v = values as ArrayLike<number>;
-      return (i) => compareDoubles(v[i]!, literal);
-    }
     case "long":
     case "timestamp":
     case "timestamp_ntz": {
@@ -200,14 +196,4 @@ function comparer(col: Col, literal: Scalar): ((i: number) => number) | undefine
     default:
       return undefined;
   }
-}
-
-/** Spark's double order: NaN equals NaN and is above everything, -0 equals 0. */
-function compareDoubles(a: number, b: number): number {
-  if (a < b) return -1;
-  if (a > b) return 1;
-  if (a === b) return 0;
-  const an = Number.isNaN(a);
-  const bn = Number.isNaN(b);
-  return an && bn ? 0 : an ? 1 : -1;
 }

@@ -10,7 +10,7 @@ import { formatDate, formatTimestampMicros } from "./datetime.js";
 import { compareDecimals, formatDecimal, rescaleDecimal } from "./decimal.js";
 import { shortestFloat32 } from "./number-format.js";
 import { primitiveTypeName } from "./schema-json.js";
-import type { DataType, DecimalValue, PrimitiveType, Scalar } from "./types.js";
+import { isNumberTypeName, type DataType, type DecimalValue, type PrimitiveType, type Scalar } from "./types.js";
 
 /** A JSON value as the CLI prints it. */
 export type JsonScalar = null | boolean | number | string;
@@ -22,14 +22,8 @@ export type JsonScalar = null | boolean | number | string;
 export function compareScalars(a: Scalar, b: Scalar, type: DataType): number {
   if (a === null || b === null) return a === null ? (b === null ? 0 : -1) : 1;
   const t = primitive(type);
+  if (isNumberTypeName(t.name)) return compareNumbers(num(a, t), num(b, t));
   switch (t.name) {
-    case "byte":
-    case "short":
-    case "integer":
-    case "float":
-    case "double":
-    case "date":
-      return compareNumbers(num(a, t), num(b, t));
     case "long":
     case "timestamp":
     case "timestamp_ntz": {
@@ -62,9 +56,12 @@ export function scalarsEqual(a: Scalar, b: Scalar, type: DataType): boolean {
 
 /** Compares doubles: NaN equals NaN and sorts above every other number, -0 equals 0. */
 export function compareNumbers(x: number, y: number): number {
-  if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
-  if (Number.isNaN(y)) return -1;
-  return x < y ? -1 : x > y ? 1 : 0;
+  if (x < y) return -1;
+  if (x > y) return 1;
+  if (x === y) return 0;
+  const xn = Number.isNaN(x);
+  const yn = Number.isNaN(y);
+  return xn && yn ? 0 : xn ? 1 : -1;
 }
 
 /** Compares by Unicode code point (UTF-8 byte order, as Spark's UTF8String), not UTF-16 units. */

@@ -29,6 +29,16 @@ export type PrimitiveTypeName =
   | "variant";
 
 /** A primitive type; `decimal` carries precision and scale. */
+/** The primitive types whose canonical scalar is a JS number (the rest: bigint, decimal, string, ...). */
+export type NumberTypeName = "byte" | "short" | "integer" | "float" | "double" | "date";
+
+const NUMBER_TYPE_NAMES: ReadonlySet<string> = new Set<NumberTypeName>(["byte", "short", "integer", "float", "double", "date"]);
+
+/** Whether a primitive type's canonical scalar is a JS number. */
+export function isNumberTypeName(name: string): name is NumberTypeName {
+  return NUMBER_TYPE_NAMES.has(name);
+}
+
 export type PrimitiveType =
   | { kind: "primitive"; name: PrimitiveTypeName }
   | { kind: "primitive"; name: "decimal"; precision: number; scale: number };

@@ -7,17 +7,7 @@
  * object per line with Spark's field order and without internal or null fields.
  */
 import { InvalidInputError } from "../errors.js";
-import type {
-  AddFile,
-  CdcFile,
-  CommitInfo,
-  DeletionVectorDescriptor,
-  DomainMetadata,
-  Metadata,
-  Protocol,
-  RemoveFile,
-  SetTransaction,
-} from "../log/actions.js";
+import type { AddFile, CdcFile, CommitInfo, DeletionVectorDescriptor, DomainMetadata, Metadata, Protocol, RemoveFile, SetTransaction } from "../log/actions.js";
 import { fileKey } from "../log/replay.js";
 import { columnMappingMode, physicalName } from "../schema/column-mapping.js";
 import { parseSchema } from "../schema/schema-json.js";
