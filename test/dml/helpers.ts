@@ -20,6 +20,7 @@ import { scanFiles } from "../../src/core/scan/execute.js";
 import { loadSnapshot } from "../../src/core/table/snapshot-load.js";
 import { writeTable } from "../../src/core/write/write-table.js";
 import { canonicalPath } from "../../src/core/log/replay.js";
+import { readHistory } from "../../src/core/table/history.js";
 import { oracleTable, type OracleTable } from "../helpers/delta-oracle.js";
 import { rowMultiset } from "../helpers/oracle.js";
 
@@ -176,4 +177,17 @@ export async function filesWithout(store: LocalStore, dir: string, changed: (r: 
     if (!rows.some(changed)) out.set(file.add.path, readFileSync(join(dir, canonicalPath(file.add.path))));
   }
   return out;
+}
+
+/**
+ * The last commit's operation and commitInfo.operationMetrics: every metric the operation
+ * returned, as Spark's string map (checked here), plus each name in `names` present.
+ */
+export async function expectRecordedMetrics(store: ObjectStore, operation: string, metrics: object, names: readonly string[] = []): Promise<Record<string, string>> {
+  const [entry] = await readHistory({ store, limit: 1 });
+  expect(entry?.operation).toBe(operation);
+  const recorded = (entry?.commitInfo?.operationMetrics ?? {}) as Record<string, string>;
+  expect(recorded).toEqual(Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, String(v)])));
+  for (const n of names) expect(recorded, `metric ${n}`).toHaveProperty(n);
+  return recorded;
 }

@@ -13,7 +13,16 @@ import { loadSnapshot } from "../../src/core/table/snapshot-load.js";
 import { writeTable } from "../../src/core/write/write-table.js";
 import { LocalStore } from "../../src/node/storage/local.js";
 import { rowMultiset } from "../helpers/oracle.js";
-import { SHAPES, allRows, checkTable, filesWithout, makeTable, tempDir, testRow, type TestRow } from "./helpers.js";
+import { SHAPES, allRows, checkTable, expectRecordedMetrics, filesWithout, makeTable, tempDir, testRow, type TestRow } from "./helpers.js";
+
+/** Spark's and delta-rs's MERGE metric names, all recorded in commitInfo.operationMetrics. */
+const MERGE_METRICS = [
+  "numSourceRows", "numTargetRowsInserted", "numTargetRowsUpdated", "numTargetRowsDeleted", "numTargetRowsCopied", "numOutputRows",
+  "numTargetRowsMatchedUpdated", "numTargetRowsMatchedDeleted", "numTargetRowsNotMatchedBySourceUpdated", "numTargetRowsNotMatchedBySourceDeleted",
+  "numTargetFilesAdded", "numTargetFilesRemoved", "numTargetFilesScanned", "numTargetFilesSkippedDuringScan", "numTargetChangeFilesAdded",
+  "numTargetBytesAdded", "numTargetBytesRemoved", "numTargetDeletionVectorsAdded", "numTargetDeletionVectorsRemoved", "numTargetDeletionVectorsUpdated",
+  "executionTimeMs", "scanTimeMs", "rewriteTimeMs",
+];
 
 const asInput = (r: TestRow) => ({ id: BigInt(r.id), part: r.part, value: r.value, score: r.score });
 const changed = (r: TestRow, type: string) => ({ ...r, _change_type: type });
@@ -24,6 +33,7 @@ describe.each(SHAPES)("MERGE, $name", (shape) => {
     const updates: TestRow[] = [5, 17, 33, 58].map((id) => ({ ...testRow(id), value: `new${id}`, score: -id }));
     (updates[1] as TestRow).part = "a"; // id 17 was in part c
     const inserts: TestRow[] = [100, 101].map((id) => testRow(id));
+    const untouched = await filesWithout(store, dir, (r) => [5, 17, 33, 58].includes(r.id));
     const result = await mergeInto({
       store,
       source: [...updates, ...inserts].map(asInput),
@@ -34,7 +44,7 @@ describe.each(SHAPES)("MERGE, $name", (shape) => {
     expect(result.metrics).toMatchObject({ numSourceRows: 6, numTargetRowsUpdated: 4, numTargetRowsInserted: 2, numTargetRowsDeleted: 0 });
     const ids = new Set(updates.map((u) => u.id));
     const expected = [...allRows().filter((r) => !ids.has(r.id)), ...updates, ...inserts];
-    const oracle = await checkTable(store, dir, expected, { changesOf: result.version });
+    const oracle = await checkTable(store, dir, expected, { untouched, changesOf: result.version });
     if (shape.dv) {
       expect(result.metrics.numTargetRowsCopied).toBe(0);
       expect(rowMultiset(oracle.changes?.rows ?? [])).toEqual(
@@ -50,6 +60,9 @@ describe.each(SHAPES)("MERGE, $name", (shape) => {
   it("first matching clause wins; conditional delete; NOT MATCHED BY SOURCE delete", async () => {
     const { store, dir } = await makeTable(shape);
     const source = [3, 4, 12, 13, 200].map((id) => ({ ...testRow(id), value: id % 2 === 0 ? "even" : "odd" }));
+    // NOT MATCHED BY SOURCE reads every file; the ones with no changed row must stay as they are.
+    const untouched = await filesWithout(store, dir, (r) => [3, 12, 13].includes(r.id) || r.id >= 55);
+    expect(untouched.size).toBeGreaterThan(0);
     const result = await mergeInto({
       store,
       source: source.map(asInput),
@@ -65,8 +78,20 @@ describe.each(SHAPES)("MERGE, $name", (shape) => {
     const expected = allRows()
       .filter((r) => r.id !== 3 && r.id !== 13 && r.id < 55)
       .map((r) => (r.id === 12 ? { ...r, value: "even" } : r));
-    expect(result.metrics).toMatchObject({ numTargetRowsDeleted: 7, numTargetRowsUpdated: 1, numTargetRowsInserted: 0 });
-    const oracle = await checkTable(store, dir, expected, { changesOf: result.version });
+    expect(result.metrics).toMatchObject({
+      numTargetRowsDeleted: 7,
+      numTargetRowsUpdated: 1,
+      numTargetRowsInserted: 0,
+      numTargetRowsMatchedDeleted: 2,
+      numTargetRowsMatchedUpdated: 1,
+      numTargetRowsNotMatchedBySourceDeleted: 5,
+      numTargetRowsNotMatchedBySourceUpdated: 0,
+      numTargetDeletionVectorsAdded: result.metrics.numDeletionVectorsAdded,
+      numTargetBytesAdded: result.metrics.numAddedBytes,
+    });
+    if (shape.dv) expect(result.metrics.numTargetDeletionVectorsAdded).toBeGreaterThan(0);
+    await expectRecordedMetrics(store, "MERGE", result.metrics, MERGE_METRICS);
+    const oracle = await checkTable(store, dir, expected, { untouched, changesOf: result.version });
     if (shape.dv) {
       expect(rowMultiset(oracle.changes?.rows ?? [])).toEqual(
         rowMultiset([
@@ -92,7 +117,7 @@ describe.each(SHAPES)("MERGE, $name", (shape) => {
       whenNotMatched: [{ action: "insert", values: { id: "source.id", part: "source.part", value: "'ins' || CAST(source.id AS string)" } }],
       whenNotMatchedBySource: [{ action: "update", set: { value: "'orphan'" }, condition: "target.id >= 58" }],
     });
-    expect(result.metrics).toMatchObject({ numTargetRowsUpdated: 3, numTargetRowsInserted: 1 });
+    expect(result.metrics).toMatchObject({ numTargetRowsUpdated: 3, numTargetRowsInserted: 1, numTargetRowsMatchedUpdated: 1, numTargetRowsNotMatchedBySourceUpdated: 2 });
     const expected = [
       ...allRows().map((r) => (r.id === 8 ? { ...r, value: "s8!", score: r.score + 100 } : r.id >= 58 ? { ...r, value: "orphan" } : r)),
       { id: 77, part: "c", value: "ins77", score: null as unknown as number },

@@ -5,6 +5,8 @@
  * refused with nothing committed. Also enabling deletion vectors by a property change upgrades
  * the protocol as Spark does.
  */
+import { utimesSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { deleteRows } from "../../src/core/dml/delete.js";
 import { restoreTable } from "../../src/core/dml/restore.js";
@@ -14,18 +16,22 @@ import { loadSnapshot } from "../../src/core/table/snapshot-load.js";
 import { setTableProperties } from "../../src/core/write/table-properties.js";
 import { vacuum } from "../../src/core/write/vacuum.js";
 import { commitLines } from "../write-txn/helpers.js";
-import { SHAPES, allRows, checkTable, makeTable } from "./helpers.js";
+import { SHAPES, allRows, checkTable, expectRecordedMetrics, filesWithout, makeTable } from "./helpers.js";
 
 describe.each(SHAPES)("RESTORE, $name", (shape) => {
   it("brings back the rows of an older version in one commit", async () => {
     const { store, dir } = await makeTable(shape);
     const v = (await loadSnapshot({ store })).version;
+    // Files live both then and now (none of their rows deleted) stay as they are.
+    const untouched = await filesWithout(store, dir, (r) => r.id < 5 || r.id === 33 || r.id === 38);
+    expect(untouched.size).toBeGreaterThan(0);
     await deleteRows({ store, where: "id < 5 OR id = 33" });
-    await deleteRows({ store, where: "id = 50" });
+    await deleteRows({ store, where: "id = 38" });
     const result = await restoreTable({ store, version: v });
     expect(result).toMatchObject({ status: "committed", version: v + 3 });
     expect(result.metrics.numRestoredFiles).toBeGreaterThan(0);
-    await checkTable(store, dir, allRows());
+    await expectRecordedMetrics(store, "RESTORE", result.metrics, ["tableSizeAfterRestore", "numOfFilesAfterRestore", "numRemovedFiles", "numRestoredFiles", "removedFilesSize", "restoredFilesSize"]);
+    await checkTable(store, dir, allRows(), { untouched });
     const lines = await commitLines(store, result.version);
     expect(lines[0]?.commitInfo).toMatchObject({ operation: "RESTORE", operationParameters: { version: String(v) } });
     const files = lines.flatMap((l) => [l.add, l.remove].filter((x) => x !== undefined));
@@ -36,6 +42,25 @@ describe.each(SHAPES)("RESTORE, $name", (shape) => {
     const again = await restoreTable({ store, version: afterFirst!.version - 1 });
     await checkTable(store, dir, allRows().filter((r) => r.id >= 5 && r.id !== 33));
     expect(again.status).toBe("committed");
+  });
+});
+
+describe("RESTORE by timestamp", () => {
+  it("restores the latest version committed at or before the timestamp", async () => {
+    const { store, dir } = await makeTable(SHAPES[2] as (typeof SHAPES)[number]);
+    const v = (await loadSnapshot({ store })).version;
+    await deleteRows({ store, where: "id < 10" });
+    await deleteRows({ store, where: "id >= 50" });
+    // The commits' file times (what time travel reads without in-commit timestamps): a minute apart.
+    const t = Date.now() + 60_000;
+    for (const [i, version] of [v, v + 1, v + 2].entries()) {
+      const at = new Date(t + i * 60_000);
+      utimesSync(join(dir, "_delta_log", `${String(version).padStart(20, "0")}.json`), at, at);
+    }
+    const result = await restoreTable({ store, timestamp: new Date(t + 90_000).toISOString() });
+    expect(result).toMatchObject({ status: "committed", version: v + 3 });
+    await checkTable(store, dir, allRows().filter((r) => r.id >= 10));
+    expect((await readHistory({ store, limit: 1 }))[0]?.operationParameters).toMatchObject({ version: String(v + 1) });
   });
 });
 

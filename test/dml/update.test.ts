@@ -10,7 +10,15 @@ import { updateRows } from "../../src/core/dml/update.js";
 import { InvalidInputError } from "../../src/core/errors.js";
 import { loadSnapshot } from "../../src/core/table/snapshot-load.js";
 import { rowMultiset } from "../helpers/oracle.js";
-import { SHAPES, allRows, checkTable, filesWithout, makeTable, type TestRow } from "./helpers.js";
+import { writeTable } from "../../src/core/write/write-table.js";
+import { LocalStore } from "../../src/node/storage/local.js";
+import { SHAPES, allRows, checkTable, expectRecordedMetrics, filesWithout, makeTable, tempDir, type TestRow } from "./helpers.js";
+
+/** Spark's UPDATE metric names (commitInfo.operationMetrics). */
+const UPDATE_METRICS = [
+  "numRemovedFiles", "numAddedFiles", "numUpdatedRows", "numCopiedRows", "numAddedChangeFiles", "numAddedBytes", "numRemovedBytes",
+  "numDeletionVectorsAdded", "numDeletionVectorsRemoved", "numDeletionVectorsUpdated", "executionTimeMs", "scanTimeMs", "rewriteTimeMs",
+];
 
 describe.each(SHAPES)("UPDATE, $name", (shape) => {
   it("computes new values with the expression grammar", async () => {
@@ -26,6 +34,7 @@ describe.each(SHAPES)("UPDATE, $name", (shape) => {
       },
     });
     expect(result.metrics.numUpdatedRows).toBe(10);
+    await expectRecordedMetrics(store, "UPDATE", result.metrics, UPDATE_METRICS);
     const expected = allRows().map((r) =>
       hit(r) ? { ...r, score: r.score * 2 - 1, value: r.id < 45 ? `low${r.id}` : (r.value ?? "was null") } : r,
     );
@@ -79,6 +88,12 @@ describe("UPDATE refusals (nothing committed)", () => {
   it("a type mismatch in set", async () => {
     await refused({ id: "'abc'" }, /cannot set column id of type long to 'abc', a value of type string/);
     await refused({ value: "id + 1" }, /cannot set column value of type string/);
+  });
+  it("an append-only table", async () => {
+    const store = new LocalStore({ root: tempDir() });
+    await writeTable({ store, data: [{ id: 1n, v: "a" }], configuration: { "delta.appendOnly": "true" } });
+    await expect(updateRows({ store, where: "id = 1", set: { v: "'b'" } })).rejects.toThrow(/UPDATE is not allowed: the table is append-only/);
+    expect((await loadSnapshot({ store })).version).toBe(0);
   });
   it("an overflow found while updating", async () => {
     await refused({ id: "id * 9223372036854775807" }, /arithmetic overflow/, "id > 1");

@@ -70,6 +70,11 @@ describe("writeTable", () => {
     expect(await rows(store)).toEqual([{ id: 9n, name: "z", score: 0 }]);
     const history = await readHistory({ store });
     expect(history.map((h) => h.operationParameters?.mode)).toEqual(["Overwrite", "Append", "ErrorIfExists"]);
+    // Spark's WRITE metrics (the explorer's history shows them); overwrites add what they removed.
+    const metrics = history.map((h) => h.commitInfo?.operationMetrics);
+    expect(metrics[2]).toEqual({ numFiles: "1", numOutputRows: "3", numOutputBytes: String(r0.bytes) });
+    expect(metrics[1]).toEqual({ numFiles: "1", numOutputRows: "1", numOutputBytes: String(r1.bytes) });
+    expect(metrics[0]).toEqual({ numFiles: "1", numOutputRows: "1", numOutputBytes: String(r2.bytes), numRemovedFiles: "2", numRemovedBytes: String(r0.bytes + r1.bytes) });
   });
 
   it("mode error refuses an existing table and ignore leaves it alone", async () => {
@@ -116,7 +121,9 @@ describe("writeTable", () => {
     expect((await rows(store, "day = '2024-01-02'")).map((x) => x.n)).toEqual([100n]);
     expect((await rows(store)).length).toBe(16);
     // Data predicate: files straddle; their other rows survive.
-    await writeTable({ store, data: [{ day: "2024-01-01", n: 1000 }], mode: "overwrite", replaceWhere: "n >= 8 AND day = '2024-01-01'" });
+    const straddled = await writeTable({ store, data: [{ day: "2024-01-01", n: 1000 }], mode: "overwrite", replaceWhere: "n >= 8 AND day = '2024-01-01'" });
+    const [entry] = await readHistory({ store, limit: 1 });
+    expect(entry?.commitInfo?.operationMetrics).toMatchObject({ numFiles: "2", numOutputRows: "3", numOutputBytes: String(straddled.bytes), numRemovedFiles: "1", numCopiedRows: "2", numDeletedRows: "3", numAddedChangeFiles: "0" });
     expect((await rows(store, "day = '2024-01-01'")).map((x) => Number(x.n)).sort((a, b) => a - b)).toEqual([0, 4, 1000]);
     expect(await ourRowsJson(store)).toEqual(await pyarrowLiveRows(dir));
     // A new row outside the predicate: refused, log unchanged.

@@ -42,20 +42,11 @@ export function castScalar(value: Scalar, from: DataType, to: DataType): Scalar 
   };
   if (to.name === "string") return toText(value, from);
   if (from.name === "string") return scalarFromText((value as string).trim(), to, (why) => fail(why));
+  if (isNumericName(to.name)) return fromNumberValue(toNumberValue(value, from, fail), to, fail);
   switch (to.name) {
     case "boolean":
       if (isNumericName(from.name)) return !isZero(value, from);
       return fail();
-    case "byte":
-    case "short":
-    case "integer":
-    case "long":
-    case "decimal":
-    case "float":
-    case "double": {
-      const r = toNumberValue(value, from, fail);
-      return fromNumberValue(r, to, fail);
-    }
     case "date":
       if (from.name === "timestamp" || from.name === "timestamp_ntz") return Number(floorDivMod(value as bigint, MICROS_PER_DAY)[0]);
       return fail();

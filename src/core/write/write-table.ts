@@ -161,10 +161,13 @@ export async function writeTable(options: WriteTableOptions): Promise<WriteTable
     await changes?.abort(err);
     throw err;
   }
+  const allAdds = [...adds, ...rewritten];
+  const metrics = writeMetrics(allAdds, mode === "overwrite" ? removes : undefined, plan ? { rewritten, cdc } : undefined);
   const txn = new Transaction({
     store,
     snapshot,
     operation: "WRITE",
+    operationMetrics: metrics,
     operationParameters: {
       mode: { error: "ErrorIfExists", append: "Append", overwrite: "Overwrite", ignore: "Ignore" }[mode],
       partitionBy: JSON.stringify(target.metadata.partitionColumns),
@@ -183,7 +186,6 @@ export async function writeTable(options: WriteTableOptions): Promise<WriteTable
   else if (readPredicate) txn.readWhere(readPredicate);
   for (const f of removes) txn.removeFile(f);
   const removed = removes.length;
-  const allAdds = [...adds, ...rewritten];
   txn.addFiles(allAdds);
   txn.addCdcFiles(cdc);
   if (options.appTransaction) txn.setAppTransaction(options.appTransaction);
@@ -193,8 +195,8 @@ export async function writeTable(options: WriteTableOptions): Promise<WriteTable
     version: commit.version,
     files: allAdds,
     removedFiles: commit.status === "committed" ? removed : 0,
-    rows: allAdds.reduce((n, f) => n + numRecords(f), 0),
-    bytes: allAdds.reduce((n, f) => n + Number(f.size), 0),
+    rows: metrics.numOutputRows as number,
+    bytes: metrics.numOutputBytes as number,
     commit,
   };
 }
@@ -294,6 +296,30 @@ async function rewriteKeeping(
     }
   }
   return writeDataFiles({ ...fileOptions, data: kept() });
+}
+
+/**
+ * Spark's WRITE metrics: files, rows and bytes written; an overwrite adds the files and bytes it
+ * removed, a replaceWhere the change files, the rows copied out of straddled files and (when the
+ * removed files have row counts) the rows it replaced.
+ */
+function writeMetrics(
+  adds: readonly AddFile[],
+  removes: readonly AddFile[] | undefined,
+  replaced: { rewritten: readonly AddFile[]; cdc: readonly CdcFile[] } | undefined,
+): Record<string, number> {
+  const bytes = (files: readonly { size: number }[]) => files.reduce((n, f) => n + Number(f.size), 0);
+  const rows = (files: readonly AddFile[]) => files.reduce((n, f) => n + numRecords(f), 0);
+  const out: Record<string, number> = { numFiles: adds.length, numOutputRows: rows(adds), numOutputBytes: bytes(adds) };
+  if (!removes) return out;
+  out.numRemovedFiles = removes.length;
+  out.numRemovedBytes = bytes(removes);
+  if (!replaced) return out;
+  out.numAddedChangeFiles = replaced.cdc.length;
+  out.numCopiedRows = rows(replaced.rewritten);
+  const counted = removes.every((f) => typeof f.stats === "string" && f.stats.includes('"numRecords"'));
+  if (counted) out.numDeletedRows = removes.reduce((n, f) => n + numRecords(f) - Number(f.deletionVector?.cardinality ?? 0), 0) - out.numCopiedRows;
+  return out;
 }
 
 function numRecords(f: AddFile): number {

@@ -57,7 +57,23 @@ export interface MergeMetrics extends DmlFileMetrics {
   numTargetFilesSkippedDuringScan: number;
   numTargetFilesAdded: number;
   numTargetFilesRemoved: number;
+  /** Spark's split of the updated and deleted rows by clause kind. */
+  numTargetRowsMatchedUpdated: number;
+  numTargetRowsMatchedDeleted: number;
+  numTargetRowsNotMatchedBySourceUpdated: number;
+  numTargetRowsNotMatchedBySourceDeleted: number;
+  /** Spark's target-prefixed names of the file metrics. */
+  numTargetChangeFilesAdded: number;
+  numTargetBytesAdded: number;
+  numTargetBytesRemoved: number;
+  numTargetDeletionVectorsAdded: number;
+  numTargetDeletionVectorsRemoved: number;
+  numTargetDeletionVectorsUpdated: number;
 }
+
+/** Indexes of the per-clause row tallies (deleted rows at the index after each). */
+const MATCHED_UPDATED = 0;
+const BY_SOURCE_UPDATED = 2;
 
 interface Compiled<A extends string> {
   action: A;
@@ -150,6 +166,7 @@ export async function mergeInto(options: MergeOptions): Promise<DmlResult<MergeM
   const matchedSource = new Uint8Array(source.rows);
   const unique = matched.some((c) => c.action !== "delete" || c.condition !== undefined);
   let targetRowsSeen = 0;
+  const tallies = [0, 0, 0, 0]; // target rows updated, deleted by WHEN MATCHED; updated, deleted by NOT MATCHED BY SOURCE
 
   const decide = (batch: RecordBatch, file: PlannedFile): BatchFate => {
     const tv = new BatchValues(batch, schema);
@@ -184,26 +201,17 @@ export async function mergeInto(options: MergeOptions): Promise<DmlResult<MergeM
           { path: snapshot.tableRoot, version: snapshot.version },
         );
       }
-      if (count > 0) {
-        const at = source.locate(first);
-        const s = { values: sourceValues[at.batch] as BatchValues, row: at.row };
-        const clause = matched.find((c) => c.condition === undefined || evalPair(c.condition, columns, t, s) === true);
-        if (!clause) fate[row] = KEEP;
-        else if (clause.action === "delete") fate[row] = DELETE;
-        else {
-          fate[row] = UPDATE;
-          if (clause.action === "updateAll") updateAllFrom.push(first);
-          else viaSet(clause, row, first);
-        }
-      } else {
-        const clause = bySource.find((c) => c.condition === undefined || evalPair(c.condition, columns, t, undefined) === true);
-        if (!clause) fate[row] = KEEP;
-        else if (clause.action === "delete") fate[row] = DELETE;
-        else {
-          fate[row] = UPDATE;
-          viaSet(clause, row, -1);
-        }
+      const s = count > 0 ? sourceAt(first) : undefined;
+      const clause = (s ? matched : bySource).find((c) => c.condition === undefined || evalPair(c.condition, columns, t, s) === true);
+      if (!clause) {
+        fate[row] = KEEP;
+        continue;
       }
+      fate[row] = clause.action === "delete" ? DELETE : UPDATE;
+      const tally = (s ? MATCHED_UPDATED : BY_SOURCE_UPDATED) + (clause.action === "delete" ? 1 : 0);
+      tallies[tally] = (tallies[tally] as number) + 1;
+      if (clause.action === "updateAll") updateAllFrom.push(first);
+      else if (clause.action !== "delete") viaSet(clause, row, s ? first : -1);
     }
     targetRowsSeen += batch.numRows;
     const updated = updateAllFrom.length > 0 ? sourceRowsAsTarget(source, updateAllFrom) : [];
@@ -288,6 +296,16 @@ export async function mergeInto(options: MergeOptions): Promise<DmlResult<MergeM
       numTargetFilesSkippedDuringScan: m.numFilesSkipped,
       numTargetFilesAdded: m.numAddedFiles,
       numTargetFilesRemoved: m.numRemovedFiles,
+      numTargetRowsMatchedUpdated: tallies[MATCHED_UPDATED] as number,
+      numTargetRowsMatchedDeleted: tallies[MATCHED_UPDATED + 1] as number,
+      numTargetRowsNotMatchedBySourceUpdated: tallies[BY_SOURCE_UPDATED] as number,
+      numTargetRowsNotMatchedBySourceDeleted: tallies[BY_SOURCE_UPDATED + 1] as number,
+      numTargetChangeFilesAdded: m.numAddedChangeFiles,
+      numTargetBytesAdded: m.numAddedBytes,
+      numTargetBytesRemoved: m.numRemovedBytes,
+      numTargetDeletionVectorsAdded: m.numDeletionVectorsAdded,
+      numTargetDeletionVectorsRemoved: m.numDeletionVectorsRemoved,
+      numTargetDeletionVectorsUpdated: m.numDeletionVectorsUpdated,
       ...m,
     }),
   });
