@@ -108,7 +108,7 @@ describe("explorer data helpers", () => {
       "1 inserted, 1 updated, 0 deleted of 2 source rows",
       "2 rows updated (1 deletion vector written)",
       "1 row deleted (1 deletion vector written)",
-      undefined, // writeTable's commits carry no operationMetrics
+      "4 rows written",
     ]);
     const merge = history[1]!;
     const groups = groupedMetrics(operationMetrics(merge));
