@@ -7,13 +7,15 @@
  *   POST .../update   JSON {"set": {col: EXPR} | "col = EXPR, ...", "where"?: EXPR}
  *   POST .../restore  JSON {"version": N} | {"timestamp": ISO | ms}
  *   POST .../merge?on=EXPR&clauses=JSON[&sourceAlias=&targetAlias=]
- *        body: the source rows, by Content-Type as for writes (merge-source.ts);
+ *        body: the source rows, by Content-Type as for writes (body.ts; a CSV or NDJSON body
+ *        has only the columns it names: core/util/named-columns.ts);
  *        clauses: {"whenMatched": [...], "whenNotMatched": [...], "whenNotMatchedBySource": [...]}
  *        in core/dml/merge/clauses.ts's shape, e.g. [{"action": "updateAll"}].
  *
  * Unknown keys are refused (a typo must not widen a delete). Bad input is a 400 before anything
  * is committed; a lost race after the retries is a 409 (STATUS_OF_CODE).
  */
+import type { RecordBatch } from "apache-arrow";
 import { InvalidInputError } from "../core/errors.js";
 import { parseAssignments } from "../core/dml/assignments.js";
 import { deleteRows } from "../core/dml/delete.js";
@@ -25,10 +27,11 @@ import { updateRows } from "../core/dml/update.js";
 import { snapshotSchema } from "../core/scan/plan.js";
 import type { ObjectStore } from "../core/storage/object-store.js";
 import { loadSnapshot } from "../core/table/snapshot-load.js";
-import { bodyFormat, jsonObjectBody, limitedBody } from "./body.js";
+import { bodyBatches, bodyFormat, jsonObjectBody, limitedBody, type BodyFormat, type TextBodyLimits } from "./body.js";
 import { maxBodyBytes, textBodyLimits, WORKER_TARGET_FILE_SIZE, type Env } from "./env.js";
 import { jsonResponse, stringParam } from "./http.js";
-import { mergeSourceBatches } from "./merge-source.js";
+import { namedColumnBatches } from "../core/util/named-columns.js";
+import type { StructType } from "../core/schema/types.js";
 
 /** The row-level routes, by path action. */
 export type DmlAction = "delete" | "update" | "merge" | "restore";
@@ -91,12 +94,18 @@ async function mergeRoute(request: Request, env: Env, store: ObjectStore, params
   return mergeInto({
     store,
     ...(clauses as MergeClauses),
-    source: mergeSourceBatches(body, format, target, textBodyLimits(env)),
+    source: mergeSource(body, format, target, textBodyLimits(env)),
     on,
     sourceAlias: stringParam(params, "sourceAlias"),
     targetAlias: stringParam(params, "targetAlias"),
     targetFileSize: WORKER_TARGET_FILE_SIZE,
   });
+}
+
+/** The body's rows as the MERGE source: typed by the target, text with only the columns it names. */
+function mergeSource(body: ReadableStream<Uint8Array>, format: BodyFormat, target: StructType, limits: TextBodyLimits): AsyncIterable<RecordBatch> {
+  if (format !== "csv" && format !== "ndjson") return bodyBatches(body, format, target, limits);
+  return namedColumnBatches({ format, bytes: body, target, source: "request body", ...limits, parse: (bytes, schema, paths) => bodyBatches(bytes, format, schema, limits, paths) });
 }
 
 function summary(result: DmlResult<object>): Response {
