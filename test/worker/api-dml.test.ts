@@ -152,6 +152,23 @@ describe.skipIf(!availability.available)("Worker API: delete, update, merge, res
     expect(await rows("d/dv")).toEqual([{ id: 1 }, { id: 3 }]);
   });
 
+  it("concurrent deletes on one file: each lands or answers 409 naming the winner; no delete is lost", async () => {
+    await postRows(w, "d/race", [1, 2, 3, 4, 5, 6].map((id) => ({ id })));
+    const results = await Promise.all([1, 2, 3, 4].map((id) => dml("d/race", "delete", { where: `id = ${id}` })));
+    const bodies = (await Promise.all(results.map((r) => r.json()))) as { version?: number; error?: { code: string; message: string } }[];
+    const landed = [1, 2, 3, 4].filter((_, i) => results[i]?.status === 200);
+    expect(landed.length).toBeGreaterThan(0);
+    results.forEach((r, i) => {
+      if (r.status !== 200) {
+        expect(r.status).toBe(409);
+        expect(bodies[i]?.error).toMatchObject({ code: "COMMIT_CONFLICT", message: expect.stringMatching(/version \d+/) });
+      }
+    });
+    expect((await rows("d/race")).map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6].filter((id) => !landed.includes(id)));
+    const versions = bodies.filter((b) => b.version !== undefined).map((b) => b.version).sort();
+    expect(versions).toEqual(landed.map((_, i) => i + 1));
+  });
+
   it("writes need the write token: 401 without, 403 with a wrong one; nothing committed", async () => {
     await postRows(w, "d/auth", [{ id: 1 }]);
     const before = await logKeys("d/auth");
