@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bundleBench } from "./bundle.js";
+import { changesBench } from "./changes.js";
 import { dmlBench } from "./dml.js";
 import { ingestBench } from "./ingest.js";
 import { logReplayBench } from "./log-replay.js";
@@ -11,7 +12,7 @@ import { scanBench } from "./scan.js";
 import { writeBench } from "./write.js";
 
 const only = process.argv[2];
-const benches = { "log-replay": logReplayBench, write: writeBench, scan: scanBench, bundle: bundleBench, ingest: ingestBench, dml: dmlBench };
+const benches = { "log-replay": logReplayBench, write: writeBench, scan: scanBench, bundle: bundleBench, changes: changesBench, ingest: ingestBench, dml: dmlBench };
 const results = {};
 for (const [name, fn] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -14,6 +14,7 @@ import type { HistoryEntry, Snapshot } from "../../src/browser/index.js";
 import { byId, fill, h, table } from "./dom.js";
 import { fileInfos, snapshotInfo, TableSession, type Traffic } from "./explorer.js";
 import { formatBytes, formatCell, partitionText, typeLabel, type SchemaField } from "./format.js";
+import { mountChangesView } from "./changes-view.js";
 import { snapshotFileStats, statsCell } from "./file-stats.js";
 import { historyDetails } from "./history-metrics.js";
 import { renderPartitions } from "./partitions.js";
@@ -56,6 +57,8 @@ let session: TableSession | undefined;
 let snapshot: Snapshot | undefined;
 /** Increases with every action; results of superseded actions are dropped. */
 let generation = 0;
+
+const changesView = mountChangesView({ act: (label, action) => act(label, action), current: (gen) => gen === generation });
 
 function setState(state: "idle" | "loading" | "ready" | "error", message = ""): void {
   document.body.dataset["state"] = state;
@@ -200,7 +203,8 @@ function renderHistory(entries: HistoryEntry[]): void {
         "li",
         { "data-version": String(e.version) },
         h("button", { type: "button", "aria-label": `Show version ${e.version}` }, `v${e.version}`),
-        ` ${e.operation ?? "?"} · ${new Date(e.timestamp).toISOString()}`,
+        ` ${e.operation ?? "?"} · ${new Date(e.timestamp).toISOString()} `,
+        changesView.historyButton(e.version),
         historyDetails(e),
       );
       li.querySelector("button")?.addEventListener("click", () => void travel(`version ${e.version}`, e.version));
@@ -226,6 +230,7 @@ function openTableUrl(url: string, version: number | undefined, how: SignWith = 
   }
   snapshot = undefined;
   fill(ui.columns);
+  changesView.reset();
   sqlPanel.clear();
   return act("open table", async (s, gen) => {
     const entries = await s.history();

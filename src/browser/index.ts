@@ -19,3 +19,6 @@ export { Snapshot } from "../core/table/snapshot.js";
 export { readHistory, type HistoryEntry } from "../core/table/history.js";
 export { readTable, readBatches, readRows, type ReadOptions } from "../core/scan/read.js";
 export { planScan } from "../core/scan/plan.js";
+export { planChanges, type ChangesOptions, type ChangePlan } from "../core/changes/change-plan.js";
+export { readChanges, readChangeBatches, readChangeRows, type ReadChangesOptions } from "../core/changes/read-changes.js";
+export { ChangeFeedError, type ChangeFeedRefusal } from "../core/changes/errors.js";

@@ -16,6 +16,10 @@ export { readTable, readBatches, readRows, type ReadOptions } from "./scan/read.
 export { planScan, type ScanPlan, type ScanOptions, type PlannedFile } from "./scan/plan.js";
 export { scanBatches, scanTable, outputSchema, type ExecuteOptions } from "./scan/execute.js";
 export { formatValueJson, formatRowJson, batchRows } from "./scan/rows.js";
+export { planChanges, changePlanFields, type ChangesOptions, type ChangePlan } from "./changes/change-plan.js";
+export { readChanges, readChangeBatches, readChangeRows, changeBatches, type ReadChangesOptions } from "./changes/read-changes.js";
+export { ChangeFeedError, type ChangeFeedRefusal } from "./changes/errors.js";
+export { CHANGE_TYPE_COLUMN, COMMIT_VERSION_COLUMN, COMMIT_TIMESTAMP_COLUMN, type ChangeType } from "./changes/change-columns.js";
 export * as expr from "./expr/index.js";
 export * as schema from "./schema/index.js";
 export { writeTable, type WriteTableOptions, type WriteTableResult, type WriteMode } from "./write/write-table.js";

@@ -7,6 +7,7 @@
  *   GET  /api/tables                                   tables.ts
  *   GET  /api/tables/:schema/:table[/history|/files]   tables.ts
  *   GET  /api/tables/:schema/:table/rows               rows.ts
+ *   GET  /api/tables/:schema/:table/changes            changes.ts
  *   POST /api/tables/:schema/:table[/maintenance]      write.ts
  *   POST /api/tables/:schema/:table/delete|update|merge|restore   dml.ts
  *   GET|POST /api/tables/:schema/:table/ingest[/flush|/rejected]  ingest/route.ts (the table's DeltaIngest object)
@@ -24,6 +25,7 @@ import { duckdbBundleRoute } from "./duckdb-bundles.js";
 import { dmlRoute, type DmlAction } from "./dml.js";
 import { presignRoute } from "./presign.js";
 import { rowsRoute } from "./rows.js";
+import { changesRoute } from "./changes.js";
 import { filesRoute, historyRoute, infoRoute, listTablesRoute } from "./tables.js";
 import { maintenanceRoute, writeRoute } from "./write.js";
 
@@ -88,6 +90,10 @@ async function route(request: Request, env: Env): Promise<Response> {
       allow(request, ["GET"]);
       await authorize(request, env, "read");
       return action === "history" ? historyRoute(store, params) : action === "files" ? filesRoute(store, params) : rowsRoute(store, params);
+    case "changes":
+      allow(request, ["GET"]);
+      await authorize(request, env, "read");
+      return changesRoute(store, params);
     case "maintenance":
       allow(request, ["POST"]);
       await authorize(request, env, "write");

@@ -66,7 +66,7 @@ export function jsonResponse(value: unknown, status = 200, headers: Record<strin
 }
 
 /** Headers a page may read from our responses (ranged reads need Content-Range and ETag). */
-const EXPOSED = "Content-Range, Content-Length, ETag, Accept-Ranges, Last-Modified";
+const EXPOSED = "Content-Range, Content-Length, ETag, Accept-Ranges, Last-Modified, Delta-Changes-Start, Delta-Changes-End, Delta-Changes-Next";
 const ALLOWED_HEADERS = "Authorization, Content-Type, Range, If-None-Match, Idempotency-Key";
 const ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS";
 

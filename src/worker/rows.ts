@@ -18,7 +18,8 @@ import type { ObjectStore } from "../core/storage/object-store.js";
 import { errorStatus, HttpError, intParam, listParam, stringParam } from "./http.js";
 import { snapshotFromQuery } from "./tables.js";
 
-const CONTENT_TYPES: Record<RowOutputFormat, string> = {
+/** Content-Type of each streamed output format. */
+export const CONTENT_TYPES: Record<RowOutputFormat, string> = {
   ndjson: "application/x-ndjson; charset=utf-8",
   json: "application/json; charset=utf-8",
   csv: "text/csv; charset=utf-8",
@@ -40,7 +41,7 @@ export async function rowsRoute(store: ObjectStore, params: URLSearchParams): Pr
 }
 
 /** Reads the first batch now (so errors surface before the response), then replays it. */
-async function startedEarly(batches: AsyncGenerator<RecordBatch>): Promise<AsyncGenerator<RecordBatch>> {
+export async function startedEarly(batches: AsyncGenerator<RecordBatch>): Promise<AsyncGenerator<RecordBatch>> {
   const first = await batches.next();
   return (async function* () {
     if (first.done) return;

@@ -22,4 +22,14 @@ describe("MemoryStore", () => {
     expect((await store.head("a")).lastModified).toBe(5);
     expect(store.root).toBe("memory://clock");
   });
+
+  it("hands out copies: changing what get returned (or what was put, even a Node Buffer) changes nothing stored", async () => {
+    const store = new MemoryStore({ name: "copies" });
+    const put = Buffer.from("abc");
+    await store.put("k", put);
+    put[0] = 0x7a;
+    const got = await store.get("k");
+    got[1] = 0x7a;
+    expect(new TextDecoder().decode(await store.get("k"))).toBe("abc");
+  });
 });

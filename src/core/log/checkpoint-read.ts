@@ -11,7 +11,7 @@ import { parquetMetadata, parquetReadObjects } from "hyparquet";
 import { defaultCompressors as compressors, loadCompressors } from "../scan/parquet/compressors.js";
 import { DeltaError, ProtocolError } from "../errors.js";
 import type { ObjectStore } from "../storage/object-store.js";
-import type { Action, AddFile, Sidecar } from "./actions.js";
+import { toAction, type Action, type AddFile, type Sidecar } from "./actions.js";
 import { parseActions } from "./commit-file.js";
 import type { CheckpointRef } from "./segment.js";
 import { SIDECAR_DIR } from "./path.js";
@@ -42,7 +42,7 @@ export async function readCheckpoint(options: ReadCheckpointOptions): Promise<Ac
   const sidecars = actions.filter((a) => a.sidecar).map((a) => a.sidecar as Sidecar);
   if (sidecars.length > 0) {
     const fromSidecars = await Promise.all(
-      sidecars.map((s) => readActionFile(store, sidecarKey(s.path), { path, version })),
+      sidecars.map((s) => readActionFile(store, sidecarKey(s.path, { path, version }), { path, version })),
     );
     actions = actions.filter((a) => !a.sidecar).concat(fromSidecars.flat());
   }
@@ -50,9 +50,14 @@ export async function readCheckpoint(options: ReadCheckpointOptions): Promise<Ac
 }
 
 /** Key of a sidecar: a bare file name lives in `_delta_log/_sidecars/`. */
-function sidecarKey(p: string): string {
+function sidecarKey(p: string, context: { path: string; version: number }): string {
   if (p.includes("/")) {
-    const decoded = decodeURIComponent(p);
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(p);
+    } catch (cause) {
+      throw new ProtocolError(`sidecar path '${p}' is not a valid URI`, { ...context, cause });
+    }
     const idx = decoded.lastIndexOf(`/${SIDECAR_DIR}`);
     return idx >= 0 ? decoded.slice(idx + 1) : decoded;
   }
@@ -87,15 +92,15 @@ export async function parseCheckpointParquet(bytes: Uint8Array, context: { path:
     throw new ProtocolError("cannot read checkpoint parquet", { ...context, cause });
   }
   const actions: Action[] = [];
-  for (const row of rows) {
+  rows.forEach((row, r) => {
     for (const name of ACTION_COLUMNS) {
       const value = row[name];
       if (value === null || value === undefined) continue;
-      const normalized = normalize(value) as Record<string, unknown>;
-      if (name === "add") actions.push({ add: normalizeAdd(normalized) });
-      else actions.push({ [name]: normalized } as Action);
+      const normalized = normalize(value);
+      if (name === "add" && isRecord(normalized)) normalizeAdd(normalized);
+      actions.push(toAction({ [name]: normalized }, `row ${r + 1}`, context));
     }
-  }
+  });
   return actions;
 }
 
@@ -117,7 +122,12 @@ function skipSubtree(schema: { num_children?: number }[], i: number): number {
   return next;
 }
 
-function normalizeAdd(raw: Record<string, unknown>): AddFile {
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x) && !(x instanceof Date) && !(x instanceof Uint8Array);
+}
+
+/** Checkpoint add columns into the AddFile shape: `stats_parsed` -> statsParsed, null partitionValues -> {}. */
+function normalizeAdd(raw: Record<string, unknown>): void {
   const add = raw as unknown as AddFile & { stats_parsed?: unknown; partitionValues_parsed?: unknown };
   if (add.stats_parsed !== undefined) {
     if (add.stats_parsed !== null) add.statsParsed = add.stats_parsed as Record<string, unknown>;
@@ -128,7 +138,6 @@ function normalizeAdd(raw: Record<string, unknown>): AddFile {
     delete add.partitionValues_parsed;
   }
   if (add.partitionValues === null || add.partitionValues === undefined) add.partitionValues = {};
-  return add;
 }
 
 /** Converts safe int64 bigints to numbers, recursively (Dates and byte arrays are kept). */

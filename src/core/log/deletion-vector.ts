@@ -152,19 +152,34 @@ export function frameDeletionVector(bitmap: Uint8Array): Uint8Array {
  * (sorted ascending, as `loadDeletionVector` returns). Costs O(log n + deletions in range).
  */
 export function keepMask(deleted: SortedRowIndexes, start: number, end: number): Uint8Array {
-  const mask = new Uint8Array(Math.max(0, end - start)).fill(1);
-  if (deleted instanceof Uint32Array) {
-    for (let i = lowerBound(deleted, start); i < deleted.length; i++) {
-      const row = deleted[i] ?? end;
+  return rowMask(deleted, start, end, 1);
+}
+
+/**
+ * A select-mask for the physical rows [start, end) of a file: 1 only for the rows in `selected`
+ * (sorted ascending), 0 for all others. The change data feed reads the rows whose deletion state
+ * changed in a commit this way. Costs O(log n + selected rows in range).
+ */
+export function selectMask(selected: SortedRowIndexes, start: number, end: number): Uint8Array {
+  return rowMask(selected, start, end, 0);
+}
+
+/** A mask of [start, end) filled with `fill`, with the listed rows set to the other value. */
+function rowMask(rows: SortedRowIndexes, start: number, end: number, fill: 0 | 1): Uint8Array {
+  const mark = fill === 1 ? 0 : 1;
+  const mask = new Uint8Array(Math.max(0, end - start)).fill(fill);
+  if (rows instanceof Uint32Array) {
+    for (let i = lowerBound(rows, start); i < rows.length; i++) {
+      const row = rows[i] ?? end;
       if (row >= end) break;
-      mask[row - start] = 0;
+      mask[row - start] = mark;
     }
   } else {
     const bigEnd = BigInt(end);
-    for (let i = lowerBound(deleted, BigInt(start)); i < deleted.length; i++) {
-      const row = deleted[i] ?? bigEnd;
+    for (let i = lowerBound(rows, BigInt(start)); i < rows.length; i++) {
+      const row = rows[i] ?? bigEnd;
       if (row >= bigEnd) break;
-      mask[Number(row) - start] = 0;
+      mask[Number(row) - start] = mark;
     }
   }
   return mask;

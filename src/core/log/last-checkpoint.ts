@@ -2,10 +2,13 @@
  * `_delta_log/_last_checkpoint`: the hint that points at the newest checkpoint. It is only a hint:
  * a missing, empty or corrupt file yields undefined and the caller falls back to listing. The
  * embedded V2 fields (`v2Checkpoint.nonFileActions`, `sidecarFiles`) are kept so a reader can skip
- * fetching the V2 checkpoint file itself.
+ * fetching the V2 checkpoint file itself, but only when every one of them has the right shape
+ * (toAction); otherwise the V2 file itself is read (and checked). A version beyond 2^53-1 (which
+ * JSON.parse would round) makes the hint unusable, like any other bad field.
  */
 import { getIfExists, type ObjectStore } from "../storage/object-store.js";
-import type { Action, Sidecar } from "./actions.js";
+import { ProtocolError } from "../errors.js";
+import { toAction, type Action, type Sidecar } from "./actions.js";
 import { LAST_CHECKPOINT_KEY } from "./path.js";
 
 /** The parsed `_last_checkpoint` contents we use. */
@@ -51,11 +54,36 @@ export function parseLastCheckpoint(text: string): LastCheckpointHint | undefine
   if (isNonNegativeInt(v.numOfAddFiles)) hint.numOfAddFiles = v.numOfAddFiles;
   const v2 = v.v2Checkpoint;
   if (typeof v2 === "object" && v2 !== null && typeof (v2 as { path?: unknown }).path === "string") {
-    hint.v2Checkpoint = v2 as NonNullable<LastCheckpointHint["v2Checkpoint"]>;
+    const checked = v2 as NonNullable<LastCheckpointHint["v2Checkpoint"]>;
+    if (!embeddedActionsValid(checked)) {
+      delete checked.nonFileActions;
+      delete checked.sidecarFiles;
+    }
+    hint.v2Checkpoint = checked;
   }
   return hint;
 }
 
+/** Whether the embedded nonFileActions / sidecarFiles (when present) are arrays of well-formed actions. */
+function embeddedActionsValid(v2: { nonFileActions?: unknown; sidecarFiles?: unknown }): boolean {
+  const source = { path: LAST_CHECKPOINT_KEY };
+  try {
+    if (v2.nonFileActions !== undefined) {
+      if (!Array.isArray(v2.nonFileActions)) return false;
+      v2.nonFileActions.forEach((a, i) => toAction(a, `nonFileActions[${i}]`, source));
+    }
+    if (v2.sidecarFiles !== undefined) {
+      if (!Array.isArray(v2.sidecarFiles)) return false;
+      v2.sidecarFiles.forEach((s, i) => toAction({ sidecar: s }, `sidecarFiles[${i}]`, source));
+    }
+    return true;
+  } catch (err) {
+    if (err instanceof ProtocolError) return false;
+    throw err;
+  }
+}
+
+/** A non-negative integer JavaScript holds exactly (a larger one was rounded by JSON.parse). */
 function isNonNegativeInt(x: unknown): x is number {
-  return typeof x === "number" && Number.isInteger(x) && x >= 0;
+  return Number.isSafeInteger(x) && (x as number) >= 0;
 }

@@ -5,7 +5,7 @@
  * requests, growing the step exponentially and then binary-searching the boundary, so a table with
  * n commits after its checkpoint costs about 2*log2(n) requests.
  */
-import { NotFoundError } from "../errors.js";
+import { NotFoundError, ProtocolError } from "../errors.js";
 import { objectExists, type ObjectStore } from "../storage/object-store.js";
 import type { LastCheckpointHint } from "./last-checkpoint.js";
 import { LOG_DIR, commitKey, checkpointKey, multipartCheckpointKey, padVersion, parseLogFileName, type LogFileName } from "./path.js";
@@ -27,7 +27,7 @@ export async function listLogFiles(store: ObjectStore, fromVersion = 0): Promise
     const name = meta.key.slice(LOG_DIR.length);
     // Log file names start with digits; "_last_checkpoint", "_sidecars/", "_commits/" sort after them.
     if (name.startsWith("_")) break;
-    const info = parseLogFileName(name);
+    const info = parseLogFileName(name, store.root);
     if (info === undefined || info.version < fromVersion) continue;
     files.push({ key: meta.key, info, size: meta.size, lastModified: meta.lastModified });
   }
@@ -49,7 +49,7 @@ export interface ProbeOptions {
 export async function probeLogFiles(store: ObjectStore, { hint, targetVersion }: ProbeOptions): Promise<LogFile[]> {
   const useHint = hint !== undefined && (targetVersion === undefined || hint.version <= targetVersion);
   const base = useHint ? hint.version : 0;
-  const files: LogFile[] = useHint ? checkpointFilesFromHint(hint) : [];
+  const files: LogFile[] = useHint ? checkpointFilesFromHint(hint, store.root) : [];
   let latest: number;
   if (targetVersion !== undefined) {
     latest = targetVersion;
@@ -74,11 +74,11 @@ export async function probeLogFiles(store: ObjectStore, { hint, targetVersion }:
 }
 
 /** The checkpoint file(s) a hint names. */
-function checkpointFilesFromHint(hint: LastCheckpointHint): LogFile[] {
+function checkpointFilesFromHint(hint: LastCheckpointHint, root: string): LogFile[] {
   const v = hint.version;
   if (hint.v2Checkpoint) {
     const key = `${LOG_DIR}${hint.v2Checkpoint.path}`;
-    const info = parseLogFileName(hint.v2Checkpoint.path);
+    const info = parseLogFileName(hint.v2Checkpoint.path, root);
     if (info?.kind === "checkpoint") return [{ key, info, size: hint.v2Checkpoint.sizeInBytes ?? -1, lastModified: 0 }];
   }
   if (hint.parts !== undefined && hint.parts > 1) {
@@ -103,6 +103,13 @@ async function findLatestCommit(store: ObjectStore, base: number): Promise<numbe
   let hi: number;
   for (;;) {
     const probe = lo + step;
+    if (probe > Number.MAX_SAFE_INTEGER) {
+      // Only a store that answers for files that do not exist gets here (2^53 commits).
+      throw new ProtocolError(
+        `every probed commit exists, up to version ${lo}; the next probe would be beyond 2^53-1, where no version is exact (does the server answer for files that do not exist?)`,
+        { path: store.root },
+      );
+    }
     if (await objectExists(store, commitKey(probe))) {
       lo = probe;
       step *= 2;

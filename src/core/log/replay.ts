@@ -6,13 +6,16 @@
  * disappears). Unknown actions are ignored.
  *
  * Speed: replay is dominated by building objects the caller may never look at. Commit lines of
- * the common shape `{"add":{"path":"...",...}` (no escapes in the path, no deletion vector) are
- * reconciled from their text alone and kept as strings; they are parsed on first use
- * (materialize). Any other line takes the exact path: JSON.parse.
+ * the common shape `{"add":{"path":"...",...}}` (compact, usual field order, no escapes in the
+ * path, no deletion vector) are proven complete and well-formed by a regular expression
+ * (file-action-line.ts), reconciled from their text and kept as strings; they are parsed on first
+ * use (materialize). Every other line takes the exact path: JSON.parse, then toAction
+ * (actions.ts). Either way a line that is not one complete JSON action of the right shape is a
+ * ProtocolError naming the file, version and line, and is never applied.
  */
-import { ProtocolError } from "../errors.js";
 import type {
   Action,
+  ActionSource,
   AddFile,
   CommitInfo,
   DeletionVectorDescriptor,
@@ -22,22 +25,21 @@ import type {
   RemoveFile,
   SetTransaction,
 } from "./actions.js";
+import { parseActionLine } from "./commit-file.js";
+import { FileTable } from "./file-table.js";
+import { ADD_PATH_OFFSET, REMOVE_PATH_OFFSET, matchFileActionLine, provenAddSize } from "./file-action-line.js";
 
-/** A live file or tombstone: the parsed action, or its raw commit line awaiting a parse. */
+/** A live file or tombstone: the parsed action, or its proven commit line awaiting a parse. */
 export type Pending<T> = T | string;
-
-const ADD_PREFIX = '{"add":{"path":"';
-const REMOVE_PREFIX = '{"remove":{"path":"';
-const DV_MARK = '"deletionVector":{';
 
 /** The reconciled state of a table at one version. */
 export class ReplayState {
   protocol: Protocol | undefined;
   metadata: Metadata | undefined;
   /** Live files by key. */
-  readonly files = new Map<string, Pending<AddFile>>();
+  readonly files = new FileTable<AddFile>();
   /** Tombstones (removes not followed by a re-add) by key; needed by vacuum and checkpoints. */
-  readonly tombstones = new Map<string, Pending<RemoveFile>>();
+  readonly tombstones = new FileTable<RemoveFile>();
   readonly txns = new Map<string, SetTransaction>();
   readonly domains = new Map<string, DomainMetadata>();
   /** commitInfo of the newest replayed commit, when it had one. */
@@ -53,60 +55,57 @@ export class ReplayState {
     if (isCommit) this.lastCommitInfo = commitInfo;
   }
 
-  /** Applies the NDJSON text of one commit (or compaction file). */
-  applyText(text: string, isCommit: boolean, context: { path: string; version: number }): void {
-    let commitInfo: CommitInfo | undefined;
+  /**
+   * Applies the NDJSON text of one commit (or compaction file). A bad line throws; the state is
+   * then unusable (loading fails as a whole).
+   */
+  applyText(text: string, isCommit: boolean, source: ActionSource): void {
     const n = text.length;
+    let commitInfo: CommitInfo | undefined;
     let start = 0;
     let lineNo = 0;
-    // Position of the next deletion vector object in the text (one forward scan for the whole text).
-    let nextDv = -1;
+    // Position of the next '%' (one forward search per text): a path with one needs decoding.
+    let nextPercent = -1;
+    // Add lines are rarely shorter than ~100 characters: room for that many at once.
+    this.files.reserve(Math.floor(n / 100));
     while (start < n) {
       let end = text.indexOf("\n", start);
       if (end === -1) end = n;
       lineNo++;
       if (end > start) {
-        if (nextDv !== Infinity && nextDv < start) {
-          const found = text.indexOf(DV_MARK, start);
-          nextDv = found === -1 ? Infinity : found;
-        }
-        if (!(nextDv < end && nextDv >= start) && this.applyFastLine(text, start, end)) {
-          start = end + 1;
-          continue;
-        }
-        const action = parseLine(text.slice(start, end), lineNo, context);
-        if (action) {
-          const info = this.applyAction(action);
-          if (info) commitInfo = info;
+        const kind = matchFileActionLine(text, start, end);
+        if (kind !== 0) {
+          // The key is the path's text itself unless it needs canonicalPath (a '%' or file: URI).
+          let keyText = text;
+          let from = start + (kind === 1 ? ADD_PATH_OFFSET : REMOVE_PATH_OFFSET);
+          let to = text.indexOf('"', from);
+          if (nextPercent < from) {
+            nextPercent = text.indexOf("%", from);
+            if (nextPercent === -1) nextPercent = n;
+          }
+          if (nextPercent < to || text.startsWith("file:", from)) {
+            keyText = canonicalPath(text.slice(from, to));
+            from = 0;
+            to = keyText.length;
+          }
+          if (kind === 1) {
+            this.files.setLine(keyText, from, to, text, start, end);
+            if (this.tombstones.size > 0) this.tombstones.delete(keyText, from, to);
+          } else {
+            this.files.delete(keyText, from, to);
+            this.tombstones.setLine(keyText, from, to, text, start, end);
+          }
+        } else {
+          const action = parseActionLine(text.slice(start, end), `line ${lineNo}`, source);
+          if (action) {
+            const info = this.applyAction(action);
+            if (info) commitInfo = info;
+          }
         }
       }
       start = end + 1;
     }
     if (isCommit) this.lastCommitInfo = commitInfo;
-  }
-
-  /**
-   * Reconciles an add/remove line (text[start, end), no deletion vector) from its text; false when
-   * the line needs a real parse.
-   */
-  private applyFastLine(text: string, start: number, end: number): boolean {
-    const isAdd = text.startsWith(ADD_PREFIX, start);
-    if (!isAdd && !text.startsWith(REMOVE_PREFIX, start)) return false;
-    const from = start + (isAdd ? ADD_PREFIX.length : REMOVE_PREFIX.length);
-    const close = text.indexOf('"', from);
-    if (close < 0 || close >= end) return false;
-    const raw = text.slice(from, close);
-    if (raw.includes("\\")) return false;
-    const key = canonicalPath(raw);
-    const line = text.slice(start, end);
-    if (isAdd) {
-      this.files.set(key, line);
-      if (this.tombstones.size > 0) this.tombstones.delete(key);
-    } else {
-      this.files.delete(key);
-      this.tombstones.set(key, line);
-    }
-    return true;
   }
 
   private applyAction(a: Action): CommitInfo | undefined {
@@ -134,37 +133,19 @@ export class ReplayState {
   }
 }
 
-function parseLine(line: string, lineNo: number, context: { path: string; version: number }): Action | undefined {
-  let action: unknown;
-  try {
-    action = JSON.parse(line);
-  } catch (cause) {
-    if (line.trim() === "") return undefined;
-    throw new ProtocolError(`corrupt log line ${lineNo}: not JSON`, { ...context, cause });
-  }
-  if (typeof action !== "object" || action === null) {
-    throw new ProtocolError(`corrupt log line ${lineNo}: not an object`, context);
-  }
-  return action as Action;
-}
-
-/** Parses a pending add (a raw commit line) into its AddFile. */
+/** Parses a pending add (a proven commit line) into its AddFile. */
 export function materializeAdd(entry: Pending<AddFile>): AddFile {
   return typeof entry === "string" ? (JSON.parse(entry) as { add: AddFile }).add : entry;
 }
 
-/** Parses a pending remove (a raw commit line) into its RemoveFile. */
+/** Parses a pending remove (a proven commit line) into its RemoveFile. */
 export function materializeRemove(entry: Pending<RemoveFile>): RemoveFile {
   return typeof entry === "string" ? (JSON.parse(entry) as { remove: RemoveFile }).remove : entry;
 }
 
-const SIZE = /"size":(\d+)/;
-
-/** The size of a pending add without parsing the whole line. */
+/** The size of a pending add without parsing it. */
 export function pendingSize(entry: Pending<AddFile>): number {
-  if (typeof entry !== "string") return Number(entry.size);
-  const m = SIZE.exec(entry);
-  return m ? Number(m[1]) : materializeAdd(entry).size;
+  return typeof entry === "string" ? provenAddSize(entry) : entry.size;
 }
 
 /** The replay key of a file: canonical path plus the DV's unique id. */

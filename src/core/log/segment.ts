@@ -52,7 +52,13 @@ export function buildLogSegment(files: LogFile[], options: SegmentOptions): LogS
       checkpoints.set(info.version, list);
     }
   }
-  const maxCommit = Math.max(-1, ...commits.keys());
+  // Loops, not Math.max(...keys): a spread of 100k+ versions overflows the stack.
+  let maxCommit = -1;
+  let earliest = Infinity;
+  for (const v of commits.keys()) {
+    if (v > maxCommit) maxCommit = v;
+    if (v < earliest) earliest = v;
+  }
   const completeCheckpoints = [...checkpoints.entries()]
     .map(([v, list]) => pickCheckpoint(v, list))
     .filter((c): c is CheckpointRef => c !== undefined)
@@ -70,7 +76,6 @@ export function buildLogSegment(files: LogFile[], options: SegmentOptions): LogS
   const checkpoint = completeCheckpoints.find((c) => c.version <= version);
   const start = checkpoint ? checkpoint.version + 1 : 0;
   if (!checkpoint && !commits.has(0)) {
-    const earliest = Math.min(...commits.keys());
     throw new NotFoundError(
       `version ${version} cannot be reconstructed: no checkpoint at or below it and the log starts at version ${earliest}`,
       { path, version },

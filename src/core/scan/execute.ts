@@ -10,7 +10,7 @@
 import { Data, Field, Int64, RecordBatch, Schema, Struct, Table, makeData } from "apache-arrow";
 import { DeltaError, NotFoundError, StorageError } from "../errors.js";
 import { prepareReads, type ObjectStore } from "../storage/object-store.js";
-import { deletionVectorLocation, loadDeletionVector, keepMask, type DvByteReader, type DvLocation } from "../log/deletion-vector.js";
+import { deletionVectorLocation, loadDeletionVector, keepMask, selectMask, type DvByteReader, type DvLocation } from "../log/deletion-vector.js";
 import { deltaSchemaToArrow } from "../schema/arrow-schema.js";
 import { physicalSchema } from "../schema/column-mapping.js";
 import type { StructField } from "../schema/types.js";
@@ -141,7 +141,7 @@ class FileContext {
     private readonly reader: ParquetReader,
     private readonly options: ExecuteOptions,
   ) {
-    const physical = physicalSchema(plan.schema, plan.columnMapping, { fieldIds: plan.columnMapping === "id" });
+    const physical = plan.physicalSchema ?? physicalSchema(plan.schema, plan.columnMapping, { fieldIds: plan.columnMapping === "id" });
     const physicalFields = plan.readFields.map((f) => physical.fields[plan.schema.fields.indexOf(f)] as StructField);
     this.physicalRead = deltaSchemaToArrow({ kind: "struct", fields: physicalFields });
     // Columns the predicate needs beyond the output ones: data columns read from the files, and
@@ -197,7 +197,7 @@ class FileContext {
     };
     try {
       await this.prepare(index);
-      const deleted = file.add.deletionVector
+      const deleted = file.add.deletionVector && file.selectedRows === undefined
         ? await loadDeletionVector({ descriptor: file.add.deletionVector, tableRoot: plan.snapshot.tableRoot, read: deletionVectorReader(store, context) })
         : undefined;
       const metadata = await this.reader.readMetadata(source, options.signal ? { signal: options.signal } : {});
@@ -244,7 +244,11 @@ class FileContext {
       const arrowField = deltaSchemaToArrow({ kind: "struct", fields: [f] }).fields[0] as Field;
       return constantColumn(arrowField, f.type, file.partitionValues[f.name] ?? null, length);
     });
-    let mask: Uint8Array | undefined = deleted ? keepMask(deleted as never, rowStart, rowStart + length) : undefined;
+    let mask: Uint8Array | undefined = file.selectedRows
+      ? selectMask(file.selectedRows, rowStart, rowStart + length)
+      : deleted
+        ? keepMask(deleted as never, rowStart, rowStart + length)
+        : undefined;
     if (plan.predicate) mask = predicateMask(plan.predicate, this.workFields.map((f, j) => [f, work[j] as Data] as const), length, mask);
     const outputData = work.slice(0, plan.outputFields.length);
     if (this.options.rowIndexColumn !== undefined) outputData.push(rowIndexData(rowStart, length));

@@ -4,11 +4,11 @@
  * skipping. Files without stats are never skipped. The predicate is kept for exact row filtering
  * after the data is read: pruning only ever removes files that cannot hold a matching row.
  */
-import { InvalidInputError, ProtocolError } from "../errors.js";
+import { InvalidInputError } from "../errors.js";
 import type { AddFile } from "../log/actions.js";
+import type { SortedRowIndexes } from "../log/deletion-vector.js";
 import type { Snapshot } from "../table/snapshot.js";
 import type { Scalar, StructField, StructType } from "../schema/types.js";
-import { parseSchema } from "../schema/schema-json.js";
 import { columnMappingMode, logicalToPhysicalPath, validateColumnMapping, type ColumnMappingMode } from "../schema/column-mapping.js";
 import { parsePartitionValues } from "../schema/partition-values.js";
 import { resolveTimeZone } from "../schema/datetime.js";
@@ -35,6 +35,12 @@ export interface PlannedFile {
   add: AddFile;
   /** Partition values as canonical scalars, keyed by logical column name. */
   partitionValues: Record<string, Scalar>;
+  /**
+   * When set, only these physical rows of the file are read (sorted ascending), and the file's
+   * deletion vector is not applied: the change data feed reads the rows whose deletion state
+   * changed in a commit this way.
+   */
+  selectedRows?: SortedRowIndexes | undefined;
 }
 
 /** The result of planning. */
@@ -43,6 +49,12 @@ export interface ScanPlan {
   /** The table's logical schema. */
   schema: StructType;
   columnMapping: ColumnMappingMode;
+  /**
+   * The schema as stored in the data files, field for field aligned with `schema` (default:
+   * derived from `schema` and `columnMapping`). The change data feed sets it to read the
+   * `_change_type` column of change data files by name in column mapping id mode.
+   */
+  physicalSchema?: StructType | undefined;
   /** Output fields (logical), in output order. */
   outputFields: StructField[];
   /** Data (non-partition) fields that must be read: output columns plus predicate columns. */
@@ -54,19 +66,9 @@ export interface ScanPlan {
   counts: { total: number; prunedByPartition: number; skippedByStats: number };
 }
 
-const schemaCache = new WeakMap<Snapshot, StructType>();
-
-/** The snapshot's logical schema (parsed once per snapshot). */
+/** The snapshot's logical schema (parsed once per snapshot: {@link Snapshot.schema}). */
 export function snapshotSchema(snapshot: Snapshot): StructType {
-  let s = schemaCache.get(snapshot);
-  if (!s) {
-    if (typeof snapshot.metadata.schemaString !== "string") {
-      throw new ProtocolError("the table's metaData has no schemaString", { path: snapshot.tableRoot, version: snapshot.version });
-    }
-    s = parseSchema(snapshot.metadata.schemaString);
-    schemaCache.set(snapshot, s);
-  }
-  return s;
+  return snapshot.schema;
 }
 
 /** Binds a predicate (text or bound) against a table schema. */

@@ -82,9 +82,10 @@ export class MemoryStore implements ObjectStore {
   }
 
   private set(key: string, body: PutBody): void {
-    // Copy so later mutation of the caller's buffer cannot change stored bytes.
-    // Copy (Uint8Array's slice, even for a Node Buffer, whose own slice() is a view).
-    const bytes = typeof body === "string" ? bodyBytes(body) : Uint8Array.prototype.slice.call(body);
+    // Copy into a plain Uint8Array so that later mutation of the caller's buffer cannot change
+    // stored bytes. (Uint8Array.prototype.slice on a Node Buffer makes a Buffer, whose own slice()
+    // in get() would then hand out views of the stored bytes.)
+    const bytes = typeof body === "string" ? bodyBytes(body) : new Uint8Array(body);
     this.objects.set(key, { bytes, lastModified: this.now(), etag: `"m${++this.etagCounter}"` });
   }
 

@@ -26,8 +26,8 @@ export async function openTable(options: OpenTableOptions): Promise<Snapshot> {
   if (version !== undefined && timestamp !== undefined) {
     throw new InvalidInputError("give either a version or a timestamp, not both", { path: store.root });
   }
-  if (version !== undefined && (!Number.isInteger(version) || version < 0)) {
-    throw new InvalidInputError(`version must be a non-negative integer, got ${String(version)}`, { path: store.root });
+  if (version !== undefined && (!Number.isSafeInteger(version) || version < 0)) {
+    throw new InvalidInputError(`version must be an integer from 0 to 2^53-1 (${Number.MAX_SAFE_INTEGER}), got ${String(version)}`, { path: store.root });
   }
   if (timestamp !== undefined) version = await versionAtTimestamp(store, parseTimestamp(timestamp));
   return loadSnapshot({ store, version, ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }) });

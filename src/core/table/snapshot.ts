@@ -6,6 +6,9 @@
 import type { AddFile, CommitInfo, DomainMetadata, Metadata, Protocol, RemoveFile, SetTransaction } from "../log/actions.js";
 import type { LogSegment } from "../log/segment.js";
 import { materializeAdd, materializeRemove, pendingSize, type ReplayState } from "../log/replay.js";
+import { ProtocolError } from "../errors.js";
+import { parseSchema } from "../schema/schema-json.js";
+import type { StructType } from "../schema/types.js";
 import { txnRetentionMs } from "./properties.js";
 
 /** Table state at one version. */
@@ -23,6 +26,7 @@ export class Snapshot {
   readonly segment: LogSegment;
   private readonly state: ReplayState;
   private liveFiles: AddFile[] | undefined;
+  private parsedSchema: StructType | undefined;
 
   constructor(init: {
     tableRoot: string;
@@ -41,6 +45,28 @@ export class Snapshot {
     this.segment = init.segment;
     this.state = init.state;
     this.commitInfo = init.state.lastCommitInfo;
+  }
+
+  /**
+   * The table's logical schema (metaData.schemaString), parsed on first use. Every reader of the
+   * schema (scan planning, `info`, writers) goes through here, so a bad schemaString fails the
+   * same way everywhere.
+   * @throws ProtocolError naming table and version when the schemaString is missing or malformed;
+   *   UnsupportedFeatureError for a type delta-edge does not know.
+   */
+  get schema(): StructType {
+    if (this.parsedSchema === undefined) {
+      const context = { path: this.tableRoot, version: this.version };
+      const text = this.metadata.schemaString as string | null | undefined;
+      if (typeof text !== "string") throw new ProtocolError("the table's metaData has no schemaString", context);
+      try {
+        this.parsedSchema = parseSchema(text);
+      } catch (err) {
+        if (err instanceof ProtocolError && err.path === undefined) throw new ProtocolError(err.message, { ...context, cause: err });
+        throw err;
+      }
+    }
+    return this.parsedSchema;
   }
 
   /** Live data files (add actions), in log order. Parsed on first call, then cached. */

@@ -9,8 +9,12 @@ import { canonicalPath } from "../log/replay.js";
 import type { HistoryEntry } from "./history.js";
 import type { Snapshot } from "./snapshot.js";
 
-/** `info`: version, commit time, protocol, metadata, schema, partition columns, file count and size. */
+/**
+ * `info`: version, commit time, protocol, metadata, schema, partition columns, file count and size.
+ * @throws ProtocolError for a bad schemaString, as a scan does (Snapshot.schema checks it first).
+ */
 export function tableInfo(s: Snapshot): Record<string, unknown> {
+  void s.schema;
   return {
     version: s.version,
     timestamp: s.timestamp > 0 ? new Date(s.timestamp).toISOString() : null,

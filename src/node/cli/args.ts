@@ -81,7 +81,10 @@ export function intFlag(flags: ParsedArgs["flags"], name: string): number | unde
   const v = flags[name];
   if (v === undefined) return undefined;
   if (typeof v !== "string" || !/^\d+$/.test(v)) throw new InvalidInputError(`--${name} must be a non-negative integer, got '${String(v)}'`);
-  return Number(v);
+  const n = Number(v);
+  // Beyond 2^53-1 Number() rounds: refuse rather than act on a neighbouring value.
+  if (!Number.isSafeInteger(n)) throw new InvalidInputError(`--${name} must be at most 2^53-1 (${Number.MAX_SAFE_INTEGER}), got '${v}'`);
+  return n;
 }
 
 /** A flag as a string, or undefined when absent. */

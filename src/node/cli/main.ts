@@ -13,6 +13,7 @@ import { openOutput, OutputClosed } from "./output.js";
 import { filesCommand, historyCommand, infoCommand } from "./read-commands.js";
 import { optionFlags } from "./storage-options.js";
 import { scanCommand } from "./scan-command.js";
+import { changesCommand } from "./changes-command.js";
 import { checkpointCommand, optimizeCommand, vacuumCommand, writeCommand } from "./write-commands.js";
 import { MERGE_FLAGS, deleteCommand, mergeCommand, restoreCommand, updateCommand } from "./dml-commands.js";
 
@@ -50,6 +51,20 @@ const COMMANDS: Record<string, { flags: Record<string, FlagSpec>; usage: string 
     },
     usage:
       "write <table> --input FILE [--format parquet|arrow|ndjson|csv] [--mode error|append|overwrite|ignore] [--partition-by a,b] [--replace-where EXPR] [--schema-mode merge|overwrite] [--compression snappy|zstd|...] [--property KEY=VALUE] [--name NAME] [--description TEXT] [--max-line-bytes N] [--max-field-bytes N]",
+  },
+  changes: {
+    flags: {
+      from: { kind: "string" },
+      to: { kind: "string" },
+      "from-timestamp": { kind: "string" },
+      "to-timestamp": { kind: "string" },
+      columns: { kind: "string" },
+      where: { kind: "string" },
+      limit: { kind: "string" },
+      format: { kind: "string" },
+      "time-zone": { kind: "string" },
+    },
+    usage: "changes <table> --from V [--to V] | --from-timestamp ISO [--to-timestamp ISO] [--columns a,b] [--where EXPR] [--limit N] [--format ndjson|json|csv|arrow] [--out FILE]",
   },
   checkpoint: { flags: { version: { kind: "string" } }, usage: "checkpoint <table> [--version N]" },
   vacuum: {
@@ -117,6 +132,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
       else if (command === "history") await historyCommand(store, flags, out);
       else if (command === "files") await filesCommand(store, flags, out);
       else if (command === "scan") await scanCommand(store, flags, out);
+      else if (command === "changes") await changesCommand(store, flags, out);
       else if (command === "write") await writeCommand(store, flags, out);
       else if (command === "checkpoint") await checkpointCommand(store, flags, out);
       else if (command === "vacuum") await vacuumCommand(store, flags, out);
