@@ -9,6 +9,7 @@
  *   GET  /api/tables/:schema/:table/rows               rows.ts
  *   GET  /api/tables/:schema/:table/changes            changes.ts
  *   POST /api/tables/:schema/:table[/maintenance]      write.ts
+ *   POST /api/tables/:schema/:table/delete|update|merge|restore   dml.ts
  *   GET|POST /api/tables/:schema/:table/ingest[/flush|/rejected]  ingest/route.ts (the table's DeltaIngest object)
  *   POST /api/presign                                  presign.ts
  *   GET|HEAD /objects/<key>                            objects.ts
@@ -21,6 +22,7 @@ import { errorResponse, HttpError, preflight, withCors } from "./http.js";
 import { INGEST_METHODS, ingestRoute } from "./ingest/route.js";
 import { objectRoute } from "./objects.js";
 import { duckdbBundleRoute } from "./duckdb-bundles.js";
+import { dmlRoute, type DmlAction } from "./dml.js";
 import { presignRoute } from "./presign.js";
 import { rowsRoute } from "./rows.js";
 import { changesRoute } from "./changes.js";
@@ -96,6 +98,13 @@ async function route(request: Request, env: Env): Promise<Response> {
       allow(request, ["POST"]);
       await authorize(request, env, "write");
       return maintenanceRoute(request, env, store);
+    case "delete":
+    case "update":
+    case "merge":
+    case "restore":
+      allow(request, ["POST"]);
+      await authorize(request, env, "write");
+      return dmlRoute(action as DmlAction, request, env, store, params);
     case "ingest": {
       const sub = extra.join("/");
       const methods = INGEST_METHODS[sub];

@@ -147,9 +147,9 @@ export function limitArrowSchema(body: ReadableStream<Uint8Array>): ReadableStre
 /**
  * textBatches options that bound an NDJSON body's distinct leaf key paths to MAX_BODY_COLUMNS
  * (413, before the line past the bound is parsed); nesting is bounded by textBatches itself.
+ * The paths are collected in `jsonPaths` (given, or a new set).
  */
-export function ndjsonFieldLimit(): { jsonPaths: Set<string>; onJsonLine: (line: number) => void } {
-  const jsonPaths = new Set<string>();
+export function ndjsonFieldLimit(jsonPaths = new Set<string>()): { jsonPaths: Set<string>; onJsonLine: (line: number) => void } {
   return {
     jsonPaths,
     onJsonLine: (line) => {

@@ -81,23 +81,44 @@ export function limitedBody(request: Request, limit: number): ReadableStream<Uin
   );
 }
 
+/** Largest JSON body of a request that takes options as JSON (maintenance, delete, update, restore). */
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
+
+/**
+ * A request's JSON object body (an empty body is `{}`), within `limit` bytes (and
+ * MAX_JSON_BODY_BYTES). `what` names the request in errors ("maintenance"), `usage` what to send.
+ * @throws InvalidInputError (400) when it is not a JSON object.
+ */
+export async function jsonObjectBody(request: Request, limit: number, what: string, usage: string): Promise<Record<string, unknown>> {
+  const text = await new Response(limitedBody(request, Math.min(limit, MAX_JSON_BODY_BYTES))).text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text === "" ? "{}" : text);
+  } catch {
+    throw new InvalidInputError(`the ${what} body must be JSON: ${usage}`);
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new InvalidInputError(`the ${what} body must be a JSON object: ${usage}`);
+  return body as Record<string, unknown>;
+}
+
 function tooLarge(limit: number): HttpError {
   return new HttpError(413, "PAYLOAD_TOO_LARGE", `the request body exceeds the limit of ${limit} bytes (MAX_BODY_BYTES)`);
 }
 
 /**
  * The body's rows as RecordBatches (text formats typed by `tableSchema` when the table exists,
- * decoded as strict UTF-8, within the line and field limits).
+ * decoded as strict UTF-8, within the line and field limits). `jsonPaths`, when given, collects
+ * the leaf key paths of an NDJSON body (`\0key\0subkey`, see json-nesting.ts).
  */
-export function bodyBatches(body: ReadableStream<Uint8Array>, format: BodyFormat, tableSchema: StructType | undefined, limits: TextBodyLimits = {}): AsyncGenerator<RecordBatch> {
-  return limitBatches(formatBatches(body, format, tableSchema, limits));
+export function bodyBatches(body: ReadableStream<Uint8Array>, format: BodyFormat, tableSchema: StructType | undefined, limits: TextBodyLimits = {}, jsonPaths?: Set<string>): AsyncGenerator<RecordBatch> {
+  return limitBatches(formatBatches(body, format, tableSchema, limits, jsonPaths));
 }
 
-function formatBatches(body: ReadableStream<Uint8Array>, format: BodyFormat, tableSchema: StructType | undefined, limits: TextBodyLimits): AsyncGenerator<RecordBatch> {
+function formatBatches(body: ReadableStream<Uint8Array>, format: BodyFormat, tableSchema: StructType | undefined, limits: TextBodyLimits, jsonPaths: Set<string> | undefined): AsyncGenerator<RecordBatch> {
   const source = "request body";
   switch (format) {
     case "ndjson":
-      return textBatches(chunksOf(body), { format, tableSchema, source, chunkRows: TEXT_CHUNK_ROWS, chunkBytes: TEXT_CHUNK_BYTES, ...limits, ...ndjsonFieldLimit() });
+      return textBatches(chunksOf(body), { format, tableSchema, source, chunkRows: TEXT_CHUNK_ROWS, chunkBytes: TEXT_CHUNK_BYTES, ...limits, ...ndjsonFieldLimit(jsonPaths) });
     case "csv":
       return textBatches(chunksOf(body), { format, tableSchema, source, chunkRows: TEXT_CHUNK_ROWS, chunkBytes: TEXT_CHUNK_BYTES, ...limits });
     case "arrow":
@@ -130,22 +151,35 @@ async function* arrowBatches(body: ReadableStream<Uint8Array>): AsyncGenerator<R
   rethrow();
 }
 
-/** The same bytes, with the error that fails the stream (if it does) kept in `failure`. */
+/**
+ * The same bytes, with the error that fails the stream (if it does) kept in `failure`. Only a
+ * failing read of the body counts: apache-arrow cancels the stream once it has read the end
+ * marker, and a read still in flight then has nowhere to go (enqueue on a cancelled stream
+ * throws), which is the normal end, not a failure.
+ */
 function recordingFailure(body: ReadableStream<Uint8Array>): { stream: ReadableStream<Uint8Array>; failure: { error?: unknown } } {
   const failure: { error?: unknown } = {};
   const reader = body.getReader();
+  let cancelled = false;
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
+      let next: ReadableStreamReadResult<Uint8Array>;
       try {
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
+        next = await reader.read();
       } catch (error) {
+        if (cancelled) return;
         failure.error = error ?? new InvalidInputError("the request body failed");
         controller.error(error);
+        return;
       }
+      if (cancelled) return;
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
     },
-    cancel: (reason) => reader.cancel(reason),
+    cancel: (reason) => {
+      cancelled = true;
+      return reader.cancel(reason);
+    },
   });
   return { stream, failure };
 }

@@ -15,7 +15,7 @@ import { createCheckpoint } from "../core/write/checkpoint-write.js";
 import { optimize } from "../core/write/optimize.js";
 import { vacuum } from "../core/write/vacuum.js";
 import { writeTable, type WriteMode } from "../core/write/write-table.js";
-import { bodyBatches, bodyFormat, limitedBody } from "./body.js";
+import { bodyBatches, bodyFormat, jsonObjectBody, limitedBody } from "./body.js";
 import { maxBodyBytes, textBodyLimits, WORKER_TARGET_FILE_SIZE, type Env } from "./env.js";
 import { HttpError, jsonResponse, listParam, stringParam } from "./http.js";
 
@@ -63,14 +63,7 @@ interface MaintenanceRequest {
 
 /** POST .../maintenance: checkpoint, vacuum or optimize. */
 export async function maintenanceRoute(request: Request, env: Env, store: ObjectStore): Promise<Response> {
-  const text = await new Response(limitedBody(request, Math.min(maxBodyBytes(env), 64 * 1024))).text();
-  let body: MaintenanceRequest;
-  try {
-    body = JSON.parse(text === "" ? "{}" : text) as MaintenanceRequest;
-  } catch {
-    throw new InvalidInputError("the maintenance body must be JSON: {\"op\": \"checkpoint\" | \"vacuum\" | \"optimize\", ...}");
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new InvalidInputError("the maintenance body must be a JSON object");
+  const body = (await jsonObjectBody(request, maxBodyBytes(env), "maintenance", '{"op": "checkpoint" | "vacuum" | "optimize", ...}')) as MaintenanceRequest;
   switch (body.op) {
     case "checkpoint":
       return jsonResponse(await createCheckpoint({ store, version: optionalNumber(body, "version", true) }));

@@ -4,7 +4,8 @@
  * arithmetic); per-file stats come out under logical column names for a column-mapped table with
  * the values the log holds under the physical names; the chart takes the first label column and
  * the numeric ones (decimals and longs as numbers) and caps its bars; operation metrics are the
- * commitInfo's.
+ * commitInfo's, and DML commits (DELETE, UPDATE, MERGE, RESTORE, made here) are summarized in
+ * words with their metrics grouped and their parameters unwrapped.
  */
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
@@ -16,6 +17,11 @@ import { partitionGroups } from "../../demo/src/partitions.js";
 import { snapshotFileStats } from "../../demo/src/file-stats.js";
 import { chartSpec, MAX_BARS } from "../../demo/src/chart.js";
 import { operationMetrics } from "../../demo/src/history-metrics.js";
+import { commitSummary, groupedMetrics, shownParameters } from "../../demo/src/commit-summary.js";
+import "../../src/node/index.js"; // registers parquet-wasm's .wasm for Node
+import { MemoryStore } from "../../src/core/storage/memory.js";
+import { writeTable } from "../../src/core/write/write-table.js";
+import { deleteRows, mergeInto, restoreTable, updateRows } from "../../src/core/dml/index.js";
 import { CONFORMANCE } from "../helpers/conformance.js";
 
 const golden = (t: string): LocalStore => new LocalStore({ root: join(CONFORMANCE, "golden", t, "delta") });
@@ -85,5 +91,34 @@ describe("explorer data helpers", () => {
   it("operation metrics are the commitInfo's", async () => {
     const [entry] = await readHistory({ store: golden("data-skipping-basic-stats-all-types-columnmapping-name") });
     expect(operationMetrics(entry!)).toEqual({ numFiles: "2", numOutputRows: "1", numOutputBytes: "7974" });
+  });
+
+  it("DML commits: summaries in words, metrics grouped, parameters unwrapped", async () => {
+    const store = new MemoryStore({ name: "explorer-dml" });
+    await writeTable({ store, data: [1, 2, 3, 4].map((id) => ({ id, v: `v${id}` })), configuration: { "delta.enableDeletionVectors": "true" } });
+    await deleteRows({ store, where: "id = 2" });
+    await updateRows({ store, set: { v: "'x'" }, where: "id >= 3" });
+    await mergeInto({ store, source: [{ id: 1, v: "new" }, { id: 9, v: "nine" }], on: "target.id = source.id", whenMatched: [{ action: "update", set: { v: "source.v" }, condition: "source.v <> 'skip'" }], whenNotMatched: [{ action: "insertAll" }] });
+    await restoreTable({ store, version: 1 });
+    const history = await readHistory({ store });
+    const summaries = history.map((e) => commitSummary(e.operation, operationMetrics(e), e.operationParameters ?? {}));
+    expect(summaries).toEqual([
+      "restored version 1: 1 file restored, 2 removed",
+      // every live row of the file left it: the file (and its DV) removed, not a new DV
+      "1 inserted, 1 updated, 0 deleted of 2 source rows",
+      "2 rows updated (1 deletion vector written)",
+      "1 row deleted (1 deletion vector written)",
+      "4 rows written",
+    ]);
+    const merge = history[1]!;
+    const groups = groupedMetrics(operationMetrics(merge));
+    expect(groups.map((g) => g.group)).toEqual(["rows", "files", "deletion vectors", "bytes", "time"]);
+    const shown = Object.fromEntries(groups.flatMap((g) => g.values.map((v) => [v.key, v.text])));
+    expect(shown["numTargetRowsInserted"]).toBe("1");
+    expect(shown["executionTimeMs"]).toMatch(/^\d+ ms$/);
+    expect(shown["numAddedBytes"]).toMatch(/^[\d.]+ (B|KiB)$/);
+    const params = Object.fromEntries(shownParameters(merge.operationParameters ?? {}).map((p) => [p.key, p.text]));
+    expect(params).toEqual({ predicate: "target.id = source.id", matchedPredicates: "update when source.v <> 'skip'", notMatchedPredicates: "insertAll", notMatchedBySourcePredicates: "none" });
+    expect(Object.fromEntries(shownParameters(history[3]!.operationParameters ?? {}).map((p) => [p.key, p.text]))).toEqual({ predicate: "id = 2" });
   });
 });

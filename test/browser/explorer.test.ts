@@ -4,7 +4,9 @@
  * /usr/bin/chromium driven by playwright-core) opens the page, opens a table made through
  * POST /api/tables, and the test checks that the version, schema, files and rows the page shows
  * equal what the library reads from Node over the same URL — then time-travels, filters with a
- * WHERE predicate and narrows the columns. Without Chromium the suite skips locally and fails
+ * WHERE predicate and narrows the columns. A table changed through the Worker's DML routes
+ * (POST .../delete and .../merge) shows DELETE and MERGE in the history, summarized in words, with
+ * every operation metric the log holds. Without Chromium the suite skips locally and fails
  * under CI=true. A screenshot is written to a temp dir (path printed).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -17,6 +19,7 @@ import { buildDemo } from "../../scripts/build-demo.mjs";
 import { startWorker, type RunningWorker } from "../../scripts/worker-dev.mjs";
 import { HttpStore, openTable, readHistory, readRows } from "../../src/browser/index.js";
 import { formatCell, schemaFields } from "../../demo/src/format.js";
+import type { HistoryEntry } from "../../src/browser/index.js";
 import { CHROMIUM, launchChromium, type BrowserSession } from "./chromium.js";
 
 const WRITE_TOKEN = "browser-test-token";
@@ -184,6 +187,46 @@ describe.skipIf(!available && process.env["CI"] !== "true")("demo explorer in he
       server.closeAllConnections();
       await new Promise((ok) => server.close(ok));
     }
+  });
+
+  it("shows DELETE and MERGE commits made through the Worker in the history, with their metrics", async () => {
+    const post = (path: string, body: string, type: string) =>
+      fetch(new URL(path, worker.url), { method: "POST", headers: { Authorization: `Bearer ${WRITE_TOKEN}`, "Content-Type": type }, body });
+    const rows = [1, 2, 3, 4].map((id) => JSON.stringify({ id, name: `n${id}` })).join("\n") + "\n";
+    expect((await post("api/tables/demo/dml", rows, "application/x-ndjson")).status).toBe(200);
+    const del = await post("api/tables/demo/dml/delete", JSON.stringify({ where: "id = 2" }), "application/json");
+    expect(del.status, await del.clone().text()).toBe(200);
+    const clauses = JSON.stringify({ whenMatched: [{ action: "updateAll" }], whenNotMatched: [{ action: "insertAll" }] });
+    const merged = await post(`api/tables/demo/dml/merge?on=${encodeURIComponent("target.id = source.id")}&clauses=${encodeURIComponent(clauses)}`, "id,name\n3,three\n9,nine\n", "text/csv");
+    expect(merged.status, await merged.clone().text()).toBe(200);
+    const url = new URL("objects/demo/dml", worker.url).toString();
+    const history: HistoryEntry[] = await readHistory({ store: new HttpStore({ url }) });
+    expect(history.map((e) => e.operation)).toEqual(["MERGE", "DELETE", "WRITE"]);
+
+    const { page } = browser;
+    await page.goto(`${worker.url}?table=${encodeURIComponent(url)}`);
+    await expect.poll(() => page.getAttribute("body", "data-state")).not.toBe("idle");
+    await browser.settle();
+    expect(await page.$$eval("#history li", (lis) => lis.map((li) => li.dataset["version"]))).toEqual(["2", "1", "0"]);
+    const details = (version: number) => `#history li[data-version="${version}"] details.commit`;
+    expect(await page.getAttribute(details(1), "data-operation")).toBe("DELETE");
+    expect(await page.textContent(`${details(1)} summary`)).toBe("1 row deleted");
+    expect(await page.getAttribute(details(2), "data-operation")).toBe("MERGE");
+    expect(await page.textContent(`${details(2)} summary`)).toBe("1 inserted, 1 updated, 0 deleted of 2 source rows");
+    // Every metric of each commit is on the page, with the log's raw value; opened, they show.
+    for (const [version, entry] of [[1, history[1]!], [2, history[0]!]] as const) {
+      const metrics = (entry.commitInfo as { operationMetrics: Record<string, string> }).operationMetrics;
+      const shown = await page.$$eval(`${details(version)} dd[data-metric]`, (dds) => Object.fromEntries(dds.map((dd) => [dd.getAttribute("data-metric"), dd.getAttribute("data-value")])));
+      expect(shown).toEqual(metrics);
+      await page.click(`${details(version)} summary`);
+      expect(await page.isVisible(`${details(version)} dd[data-metric="numAddedFiles"]`)).toBe(true);
+    }
+    expect(await page.textContent(`${details(2)} dd[data-metric="numAddedBytes"]`)).toMatch(/^[\d.]+ (B|KiB)$/);
+    expect(await page.textContent(`${details(2)} dd[data-param="predicate"]`)).toBe("target.id = source.id");
+    expect(await page.textContent(`${details(1)} dd[data-param="predicate"]`)).toBe("id = 2");
+    const shot = join(tmpdir(), `delta-edge-explorer-dml-${process.pid}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    console.log(`test/browser: DML history screenshot at ${shot}`);
   });
 });
 

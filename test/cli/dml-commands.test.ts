@@ -71,6 +71,19 @@ describe("delta-edge delete / merge / restore", () => {
     expect(r.stderr).toMatch(/delete needs --where/);
     r = await runCli(["merge", table, "--source", ndjson(dir, "s.ndjson", [{ id: 1 }]), "--on", "target.id = source.id", "--condition", "x"]);
     expect(r.stderr).toMatch(/--condition must follow a --when-... clause flag/);
+    // a text source without the key column is refused (not merged as null keys), nothing committed
+    const csv = join(dir, "s.csv");
+    writeFileSync(csv, "v\na\n");
+    for (const source of [ndjson(dir, "nokey.ndjson", [{ v: "a" }]), csv]) {
+      r = await runCli(["merge", table, "--source", source, "--on", "target.id = source.id", "--when-not-matched-insert-all"]);
+      expect(r.code, source).not.toBe(0);
+      expect(r.stderr, source).toMatch(/unknown column source\.id/);
+    }
+    expect(await rows(table)).toEqual([{ id: 1 }]);
+    // a CSV source with the key (typed by the table) merges
+    writeFileSync(csv, "id\n1\n2\n");
+    expect(await ok(["merge", table, "--source", csv, "--on", "target.id = source.id", "--when-not-matched-insert-all"])).toMatchObject({ status: "committed", numTargetRowsInserted: 1 });
+    expect(await rows(table)).toEqual([{ id: 1 }, { id: 2 }]);
   });
 });
 

@@ -15,6 +15,8 @@ import { readHistory } from "../../src/core/table/history.js";
 import { loadSnapshot } from "../../src/core/table/snapshot-load.js";
 import { setTableProperties } from "../../src/core/write/table-properties.js";
 import { vacuum } from "../../src/core/write/vacuum.js";
+import { writeTable } from "../../src/core/write/write-table.js";
+import { MemoryStore } from "../../src/core/storage/memory.js";
 import { commitLines } from "../write-txn/helpers.js";
 import { SHAPES, allRows, checkTable, expectRecordedMetrics, filesWithout, makeTable } from "./helpers.js";
 
@@ -79,6 +81,15 @@ describe("RESTORE refusals", () => {
     const { store } = await makeTable(SHAPES[0] as (typeof SHAPES)[number]);
     await expect(restoreTable({ store, version: 9 })).rejects.toThrow(InvalidInputError);
     await expect(restoreTable({ store, version: 0, timestamp: Date.now() })).rejects.toThrow(/exactly one/);
+  });
+
+  it("an append-only table, when the restore would remove files", async () => {
+    const store = new MemoryStore();
+    await writeTable({ store, data: [{ id: 1n }], configuration: { "delta.appendOnly": "true" } });
+    await writeTable({ store, data: [{ id: 2n }], mode: "append" });
+    await expect(restoreTable({ store, version: 0 })).rejects.toThrow(InvalidInputError);
+    await expect(restoreTable({ store, version: 0 })).rejects.toThrow(/append-only.*removing .* is not allowed/);
+    expect((await loadSnapshot({ store })).version).toBe(1);
   });
 
   it("restoring the current version changes nothing", async () => {

@@ -2,8 +2,11 @@
  * Storing an asset output in its Delta table (the I/O manager's handleOutput): a partitioned
  * output replaces exactly its partitions in one commit (writeTable's replaceWhere with the
  * partition predicate), after every row was checked to lie inside them; a new table is created
- * partitioned by the partition columns, with `tableConfig` as its properties. Returns the
- * materialization metadata: table URI, version, rows, bytes, columns with types, predicate.
+ * partitioned by the partition columns, with `tableConfig` as its properties. Mode "merge"
+ * merges the output into the table instead (mergeInto, settings from merge-config.ts, confined
+ * to the output's partitions); a table that does not exist yet is created from the output.
+ * Returns the materialization metadata: table URI, version, rows, bytes, columns with types,
+ * predicate (and the merge's predicate and metrics).
  */
 import type { RecordBatch, Table } from "apache-arrow";
 import { InvalidInputError } from "../errors.js";
@@ -11,16 +14,19 @@ import type { LogStore } from "../logstore/log-store.js";
 import { selectLogStore } from "../logstore/select.js";
 import { bindPredicate, snapshotSchema } from "../scan/plan.js";
 import { arrowSchemaToDelta } from "../schema/arrow-schema.js";
+import type { StructType } from "../schema/types.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import { openTable, openTableIfExists } from "../table/open.js";
 import type { Snapshot } from "../table/snapshot.js";
 import type { ParquetCompression } from "../parquet/writer.js";
 import { writeTable, type WriteMode } from "../write/write-table.js";
+import { mergeInto, type MergeMetrics } from "../dml/merge/merge.js";
 import { normalizeData, type WriteData } from "../write/write-input.js";
 import { keyString } from "./asset-key.js";
 import type { OutputContext } from "./context.js";
 import { checkedInMemory, checkedStream, partitionCheck } from "./partition-check.js";
 import { partitionFilter } from "./partition-filter.js";
+import { mergeSettings, withinPartitions, type DeltaMergeConfig, type MergeSettings } from "./merge-config.js";
 import { locationOf, storeAt, type TableRoot } from "./storage-config.js";
 import { partitionColumnsOf, tableSlice } from "./table-slice.js";
 import { typeString } from "./type-string.js";
@@ -33,10 +39,15 @@ export interface WriterProperties {
   maxRowGroupSize?: number | undefined;
 }
 
+/** How outputs are stored: writeTable's modes, or "merge" (an upsert by key, see merge-config.ts). */
+export type AssetWriteMode = WriteMode | "merge";
+
 /** The write settings of a Delta Lake I/O manager. */
 export interface DeltaWriteConfig {
   schema?: string | undefined;
-  mode?: WriteMode | undefined;
+  mode?: AssetWriteMode | undefined;
+  /** Mode "merge": predicate and clauses (per asset also `merge_*` metadata). */
+  mergeConfig?: DeltaMergeConfig | undefined;
   schemaMode?: "merge" | "overwrite" | undefined;
   overwriteSchema?: boolean | undefined;
   customMetadata?: Readonly<Record<string, string>> | undefined;
@@ -50,10 +61,11 @@ export type DeltaMaterialization = {
   tableUri: string;
   schema: string;
   table: string;
-  status: "committed" | "skipped" | "ignored";
+  /** "unchanged": a merge that changed no row (nothing committed). */
+  status: "committed" | "skipped" | "ignored" | "unchanged";
   version: number;
-  mode: WriteMode;
-  /** Rows and bytes of the files this write added. */
+  mode: AssetWriteMode;
+  /** Rows and bytes of the files this write added (a merge: rows inserted + updated). */
   numRows: number;
   sizeBytes: number;
   filesAdded: number;
@@ -66,9 +78,14 @@ export type DeltaMaterialization = {
   tableProperties: Record<string, string>;
   /** How the commit was made visible: put-if-absent, copy-if-absent, dynamodb, unsafe-rename. */
   commitStrategy: string;
+  /** Mode "merge" into an existing table: the merge condition used (with the partition predicate). */
+  mergePredicate?: string;
+  /** Mode "merge" into an existing table: the merge type (or "clauses") and the MERGE's metrics. */
+  mergeType?: MergeSettings["mergeType"];
+  mergeMetrics?: MergeMetrics;
 };
 
-const MODES: readonly WriteMode[] = ["error", "append", "overwrite", "ignore"];
+const MODES: readonly AssetWriteMode[] = ["error", "append", "overwrite", "ignore", "merge"];
 
 /** Writes one output (see the module comment). */
 export async function writeAssetOutput(root: TableRoot, config: DeltaWriteConfig, context: OutputContext, value: unknown): Promise<DeltaMaterialization> {
@@ -78,7 +95,7 @@ export async function writeAssetOutput(root: TableRoot, config: DeltaWriteConfig
   const path = `${slice.schema}/${slice.table}`;
   const store = storeAt(root, path);
   const tableUri = locationOf(root, path);
-  const mode = (md["mode"] ?? config.mode ?? "overwrite") as WriteMode;
+  const mode = (md["mode"] ?? config.mode ?? "overwrite") as AssetWriteMode;
   if (!MODES.includes(mode)) throw new InvalidInputError(`asset ${name}: unknown mode ${JSON.stringify(mode)} (${MODES.join(", ")})`);
   const schemaMode = resolveSchemaMode(md, config, name);
   const customMetadata = (md["custom_metadata"] ?? config.customMetadata) as Record<string, string> | undefined;
@@ -87,11 +104,15 @@ export async function writeAssetOutput(root: TableRoot, config: DeltaWriteConfig
     throw new InvalidInputError(`asset ${name}: overwriting the schema replaces the whole table, but a partitioned output replaces only its partitions; use schemaMode "merge"`);
   }
 
+  const merge = mode === "merge" ? mergeSettings(md, config.mergeConfig, name) : undefined;
   const snapshot = await tryOpen(store);
+  if (merge && snapshot && schemaMode !== undefined) throw new InvalidInputError(`asset ${name}: mode "merge" does not change the table's schema; drop schemaMode (${schemaMode})`);
   const tableSchema = snapshot && schemaMode !== "overwrite" ? snapshotSchema(snapshot) : undefined;
-  const input = await normalizeData(value as WriteData, tableSchema);
+  // A merge source has the columns its rows name, not the table's with nulls (a missing key is an error).
+  const input = await normalizeData(value as WriteData, merge && tableSchema ? namedFields(tableSchema, value) : tableSchema);
   let data: AsyncIterable<RecordBatch> = input.batches;
   let predicate: string | undefined;
+  let settings = merge;
   if (slice.partitions) {
     const schema = tableSchema ?? (input.arrowSchema ? arrowSchemaToDelta(input.arrowSchema) : undefined);
     if (schema === undefined) throw new InvalidInputError(`asset ${name}: the output is empty and table ${tableUri} does not exist yet, so it cannot be created`);
@@ -106,25 +127,40 @@ export async function writeAssetOutput(root: TableRoot, config: DeltaWriteConfig
       columns: partitionColumnsOf(slice),
     });
     data = inMemory(value) ? await checkedInMemory(data, check) : checkedStream(data, check);
+    if (merge) settings = withinPartitions(merge, partitionFilter(slice.partitions, schema, name, merge.targetAlias).text);
   }
   const wp = config.writerProperties ?? {};
   // The commit strategy the store's settings select (or the configured one), named in the metadata.
   const logStore = config.logStore ? config.logStore(store) : selectLogStore({ store });
-  const result = await writeTable({
-    store,
-    data,
-    mode,
-    ...(predicate !== undefined && mode === "overwrite" ? { replaceWhere: predicate } : {}),
-    ...(slice.partitions && !snapshot ? { partitionBy: partitionColumnsOf(slice) } : {}),
-    ...(schemaMode ? { schemaMode } : {}),
-    ...(config.tableConfig ? { configuration: config.tableConfig } : {}),
-    name: slice.table,
+  const common = {
     ...(customMetadata ? { userMetadata: JSON.stringify(customMetadata) } : {}),
     ...(wp.compression ? { compression: wp.compression } : {}),
     ...(wp.targetFileSize ? { targetFileSize: wp.targetFileSize } : {}),
     ...(wp.maxRowGroupSize ? { maxRowGroupSize: wp.maxRowGroupSize } : {}),
     logStore,
-  });
+  };
+  let result: { status: DeltaMaterialization["status"]; version: number; rows: number; bytes: number; filesAdded: number; filesRemoved: number };
+  let merged: { metrics: MergeMetrics; settings: MergeSettings } | undefined;
+  if (settings && snapshot) {
+    const r = await mergeInto({ store, snapshot, source: data, on: settings.predicate, sourceAlias: settings.sourceAlias, targetAlias: settings.targetAlias, ...clausesOf(settings), ...common });
+    const m = r.metrics;
+    result = { status: r.status, version: r.version, rows: m.numTargetRowsInserted + m.numTargetRowsUpdated, bytes: m.numAddedBytes, filesAdded: m.numAddedFiles, filesRemoved: m.numRemovedFiles };
+    merged = { metrics: m, settings };
+  } else {
+    const w = await writeTable({
+      store,
+      data,
+      // a merge into a table that does not exist yet creates it from the output
+      mode: mode === "merge" ? "error" : mode,
+      ...(predicate !== undefined && mode === "overwrite" ? { replaceWhere: predicate } : {}),
+      ...(slice.partitions && !snapshot ? { partitionBy: partitionColumnsOf(slice) } : {}),
+      ...(schemaMode ? { schemaMode } : {}),
+      ...(config.tableConfig ? { configuration: config.tableConfig } : {}),
+      name: slice.table,
+      ...common,
+    });
+    result = { status: w.status, version: w.version, rows: w.rows, bytes: w.bytes, filesAdded: w.files.length, filesRemoved: w.removedFiles };
+  }
   const after = await openTable({ store, version: result.version });
   const out: DeltaMaterialization = {
     tableUri,
@@ -135,8 +171,8 @@ export async function writeAssetOutput(root: TableRoot, config: DeltaWriteConfig
     mode,
     numRows: result.rows,
     sizeBytes: result.bytes,
-    filesAdded: result.files.length,
-    filesRemoved: result.removedFiles,
+    filesAdded: result.filesAdded,
+    filesRemoved: result.filesRemoved,
     columns: snapshotSchema(after).fields.map((f) => ({ name: f.name, type: typeString(f.type) })),
     partitionColumns: [...after.partitionColumns],
     tableProperties: { ...after.properties },
@@ -144,8 +180,24 @@ export async function writeAssetOutput(root: TableRoot, config: DeltaWriteConfig
   };
   if (slice.partitions) out.partitionKeys = [...slice.partitions.keys];
   if (predicate !== undefined) out.predicate = predicate;
+  if (merged) {
+    out.mergePredicate = merged.settings.predicate;
+    out.mergeType = merged.settings.mergeType;
+    out.mergeMetrics = merged.metrics;
+  }
   context.log?.(`${name}: ${result.status} version ${result.version} of ${tableUri} (${result.rows} rows${predicate ? `, ${predicate}` : ""})`);
   return out;
+}
+
+/** The schema's fields that row objects name (other outputs carry their own schema). */
+function namedFields(schema: StructType, value: unknown): StructType {
+  if (!Array.isArray(value) || value.some((r) => typeof r !== "object" || r === null)) return schema;
+  const keys = new Set((value as Record<string, unknown>[]).flatMap((r) => Object.keys(r)));
+  return { kind: "struct", fields: schema.fields.filter((f) => keys.has(f.name)) };
+}
+
+function clausesOf(s: MergeSettings): Pick<MergeSettings, "whenMatched" | "whenNotMatched" | "whenNotMatchedBySource"> {
+  return { whenMatched: s.whenMatched, whenNotMatched: s.whenNotMatched, whenNotMatchedBySource: s.whenNotMatchedBySource };
 }
 
 function resolveSchemaMode(md: Readonly<Record<string, unknown>>, config: DeltaWriteConfig, name: string): "merge" | "overwrite" | undefined {

@@ -16,7 +16,8 @@ export {
   type DeltaTableResource,
   type DeltaTableResourceOptions,
 } from "./delta-io-manager.js";
-export type { DeltaMaterialization, DeltaOutput, DeltaWriteConfig, WriterProperties } from "./delta-write.js";
+export type { AssetWriteMode, DeltaMaterialization, DeltaOutput, DeltaWriteConfig, WriterProperties } from "./delta-write.js";
+export type { DeltaMergeConfig, MergeType } from "./merge-config.js";
 export type { DeltaInput } from "./delta-read.js";
 export { blobIOManager, type BlobFormat, type BlobIOManager, type BlobIOManagerOptions, type BlobMaterialization } from "./blob-io-manager.js";
 export {

@@ -25,8 +25,11 @@ export interface PartitionFilter {
   text: string;
 }
 
-/** Builds the predicate of `partitions` against the table (or data) schema `schema`. */
-export function partitionFilter(partitions: SlicePartitions, schema: StructType, assetName: string): PartitionFilter {
+/**
+ * Builds the predicate of `partitions` against the table (or data) schema `schema`; with
+ * `qualifier`, columns are referenced as `qualifier.column` (a MERGE's `target.`).
+ */
+export function partitionFilter(partitions: SlicePartitions, schema: StructType, assetName: string, qualifier?: string): PartitionFilter {
   const { def, keys } = partitions;
   const typeOf = (column: string): DataType => {
     const field = schema.fields.find((f) => f.name === column);
@@ -42,7 +45,7 @@ export function partitionFilter(partitions: SlicePartitions, schema: StructType,
   let expr: Expr;
   if (def.kind !== "multi") {
     const column = partitions.columns[""] as string;
-    expr = dimensionExpr(def, keys, column, typeOf(column), assetName);
+    expr = dimensionExpr(def, keys, column, typeOf(column), assetName, qualifier);
   } else {
     const dims = def.dimensionNames;
     const parts = keys.map((k) => def.keysByDimension(k));
@@ -50,7 +53,7 @@ export function partitionFilter(partitions: SlicePartitions, schema: StructType,
     const product = distinct.reduce((n, values) => n * values.length, 1);
     const dimExpr = (d: string, values: string[]): Expr => {
       const column = partitions.columns[d] as string;
-      return dimensionExpr(def.dimension(d), values, column, typeOf(column), `${assetName} (dimension ${d})`);
+      return dimensionExpr(def.dimension(d), values, column, typeOf(column), `${assetName} (dimension ${d})`, qualifier);
     };
     if (product === new Set(keys).size) expr = and(...dims.map((d, i) => dimExpr(d, distinct[i] as string[])));
     else expr = or(...parts.map((p) => and(...dims.map((d) => dimExpr(d, [p[d] as string])))));
@@ -59,8 +62,8 @@ export function partitionFilter(partitions: SlicePartitions, schema: StructType,
 }
 
 /** The predicate of one dimension's keys on its column. */
-function dimensionExpr(def: DimensionDefinition, keys: readonly string[], column: string, type: DataType, assetName: string): Expr {
-  const ref = col(column);
+function dimensionExpr(def: DimensionDefinition, keys: readonly string[], column: string, type: DataType, assetName: string, qualifier: string | undefined): Expr {
+  const ref = qualifier === undefined ? col(column) : col(qualifier, column);
   const name = type.kind === "primitive" ? type.name : type.kind;
   if (def.kind === "time" && name !== "string") {
     const ranges = def.windowsForKeys(keys).map((w) => {

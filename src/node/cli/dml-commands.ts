@@ -17,7 +17,7 @@ import { updateRows } from "../../core/dml/update.js";
 import { snapshotSchema } from "../../core/scan/plan.js";
 import { loadSnapshot } from "../../core/table/snapshot-load.js";
 import { intFlag, stringFlag, type FlagSpec, type ParsedArgs } from "./args.js";
-import { inputFormat, readInput } from "./input.js";
+import { inputFormat, readMergeSource } from "./input.js";
 import type { Output } from "./output.js";
 
 /** Flags of the MERGE command (clause flags keep their order). */
@@ -93,7 +93,7 @@ export async function mergeCommand(store: ObjectStore, args: ParsedArgs, out: Ou
   const schema = snapshotSchema(await loadSnapshot({ store }));
   const result = await mergeInto({
     store,
-    source: readInput(file, format, schema),
+    source: readMergeSource(file, format, schema),
     on,
     sourceAlias: stringFlag(flags, "source-alias"),
     targetAlias: stringFlag(flags, "target-alias"),

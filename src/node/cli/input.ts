@@ -7,6 +7,7 @@
  * directory, or not of its format is an InvalidInputError naming the file.
  */
 import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import { open, stat } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import { RecordBatchReader, type RecordBatch } from "apache-arrow";
@@ -16,6 +17,7 @@ import { createHyparquetReader } from "../../core/parquet/hyparquet-reader.js";
 import { sourceFromStore } from "../../core/parquet/source.js";
 import { LocalStore } from "../storage/local.js";
 import { textBatches } from "../../core/write/text-input.js";
+import { namedColumnBatches } from "../../core/util/named-columns.js";
 
 /** Input formats. */
 export const INPUT_FORMATS = ["parquet", "arrow", "ndjson", "csv"] as const;
@@ -47,6 +49,26 @@ export async function* readInput(file: string, format: InputFormat, tableSchema:
   if (format === "parquet") yield* parquetBatches(file);
   else if (format === "arrow") yield* arrowBatches(file);
   else yield* textBatches(createReadStream(file) as AsyncIterable<Uint8Array>, { format, tableSchema, source: file, ...limits });
+}
+
+/**
+ * A MERGE source file: as {@link readInput}, but NDJSON and CSV have only the columns they name
+ * (not the table's missing ones as nulls: a source without the key column must be refused).
+ */
+export async function* readMergeSource(file: string, format: InputFormat, tableSchema: StructType, limits: TextInputLimits = {}): AsyncGenerator<RecordBatch> {
+  if (format !== "ndjson" && format !== "csv") {
+    yield* readInput(file, format, tableSchema, limits);
+    return;
+  }
+  await checkInputFile(file);
+  yield* namedColumnBatches({
+    format,
+    bytes: Readable.toWeb(createReadStream(file)) as unknown as ReadableStream<Uint8Array>,
+    target: tableSchema,
+    source: file,
+    ...limits,
+    parse: (bytes, schema, jsonPaths) => textBatches(bytes as unknown as AsyncIterable<Uint8Array>, { format, tableSchema: schema, source: file, ...limits, jsonPaths }),
+  });
 }
 
 /** A readable regular file, or an InvalidInputError saying what it is instead. */
