@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { tableToIPC } from "apache-arrow";
-import { setParquetWasm } from "../../src/core/write/parquet-wasm.js";
+import { setParquetWasm } from "../../src/core/parquet/wasm-loader.js";
 import { writeTable } from "../../src/core/write/write-table.js";
 import { readHistory } from "../../src/core/table/history.js";
 import { openTable } from "../../src/core/table/open.js";
