@@ -6,7 +6,7 @@
  * through the cache invalidate their key. Only immutable objects should be cached, hence the
  * `cacheable` option (by default everything except `_delta_log/_last_checkpoint`).
  */
-import { prepareReads, resolveRange, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
+import { prepareReads, resolveRange, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody, StoreWrapper } from "./object-store.js";
 
 /** Options of {@link CachingStore}. */
 export interface CachingStoreOptions {
@@ -52,8 +52,7 @@ interface Flight {
 }
 
 /** An ObjectStore wrapper caching `get` results in a byte-bounded LRU. */
-export class CachingStore implements ObjectStore {
-  readonly inner: ObjectStore;
+export class CachingStore extends StoreWrapper implements ObjectStore {
   private readonly maxBytes: number;
   private readonly cacheable: (key: string) => boolean;
   private readonly entries = new Map<string, Entry>();
@@ -63,21 +62,9 @@ export class CachingStore implements ObjectStore {
   private counters = { hits: 0, misses: 0, deduplicated: 0, bytes: 0 };
 
   constructor(inner: ObjectStore, options: CachingStoreOptions = {}) {
-    this.inner = inner;
+    super(inner);
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
     this.cacheable = options.cacheable ?? defaultCacheable;
-  }
-
-  get root(): string {
-    return this.inner.root;
-  }
-
-  get writable(): boolean {
-    return this.inner.writable;
-  }
-
-  get listable(): boolean {
-    return this.inner.listable;
   }
 
   /** Hit, miss and size counters. */

@@ -3,7 +3,7 @@
  * kind, bytes read and written, and an ordered log of operations with their key and range — so
  * tests and benchmarks can assert exactly which objects a read touched. It changes no behaviour.
  */
-import { prepareReads, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
+import { prepareReads, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody, StoreWrapper } from "./object-store.js";
 
 /** The kinds of request a store serves. */
 export type StoreOp = "get" | "head" | "list" | "put" | "putIfAbsent" | "delete";
@@ -36,24 +36,11 @@ export interface StoreStats {
 }
 
 /** An ObjectStore wrapper that counts and logs the requests it forwards to `inner`. */
-export class CountingStore implements ObjectStore {
-  readonly inner: ObjectStore;
+export class CountingStore extends StoreWrapper implements ObjectStore {
   private log: StoreOperation[] = [];
 
   constructor(inner: ObjectStore) {
-    this.inner = inner;
-  }
-
-  get root(): string {
-    return this.inner.root;
-  }
-
-  get writable(): boolean {
-    return this.inner.writable;
-  }
-
-  get listable(): boolean {
-    return this.inner.listable;
+    super(inner);
   }
 
   /** Counts and byte totals since construction or the last {@link reset}. */

@@ -141,3 +141,23 @@ export async function getIfExists(store: ObjectStore, key: string): Promise<Uint
     throw err;
   }
 }
+
+/**
+ * Base of the stores that wrap another one (caching, counting): the inner store and its root,
+ * writability and listability, which a wrapper keeps unless it overrides them.
+ */
+export abstract class StoreWrapper {
+  constructor(readonly inner: ObjectStore) {}
+
+  get root(): string {
+    return this.inner.root;
+  }
+
+  get writable(): boolean {
+    return this.inner.writable;
+  }
+
+  get listable(): boolean {
+    return this.inner.listable;
+  }
+}
