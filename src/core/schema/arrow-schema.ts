@@ -39,8 +39,9 @@ import type { DataType, StructField, StructType } from "./types.js";
 
 /** Arrow field metadata key of the parquet field id (pyarrow / arrow-rs convention). */
 export const ARROW_PARQUET_FIELD_ID_KEY = "PARQUET:field_id";
-/** Arrow extension name key, and the canonical extension name of a Parquet variant. */
+/** Arrow field metadata key of an extension type's name. */
 export const ARROW_EXTENSION_NAME_KEY = "ARROW:extension:name";
+/** The canonical Arrow extension name of a Parquet variant. */
 export const ARROW_VARIANT_EXTENSION = "arrow.parquet.variant";
 
 /** Converts a Delta schema to an Arrow schema (field order, names and nullability kept). */
