@@ -76,7 +76,7 @@ if (mode === "setup" || mode === "enable-dv") {
   await OPS[mode](local);
   console.log("{}");
 } else {
-  const before = await core.loadSnapshot({ store: local });
+  const before = await core.openTable({ store: local });
   const tableBytes = before.files().reduce((n, f) => n + Number(f.size), 0);
   const store = new CountingStore(local);
   const t0 = performance.now();
@@ -85,7 +85,7 @@ if (mode === "setup" || mode === "enable-dv") {
   const data = store.operations().filter((o) => !o.key.startsWith("_delta_log/"));
   const read = data.filter((o) => o.op === "get");
   const written = data.filter((o) => o.op === "put" || o.op === "putIfAbsent");
-  const after = await core.loadSnapshot({ store: local });
+  const after = await core.openTable({ store: local });
   console.log(
     JSON.stringify({
       ms,

@@ -106,7 +106,8 @@ function summary(run, log) {
 
 export async function ingestBench() {
   const { startWorker } = await import("../scripts/worker-dev.mjs");
-  const { R2BindingStore, loadSnapshot, planScan, scanBatches } = await import(`${DIST}/worker/index.js`);
+  const { R2BindingStore, openTable: loadSnapshot, planScan } = await import(`${DIST}/worker/index.js`);
+  const { scanBatches } = await import(`${DIST}/core/scan/execute.js`);
   const state = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "delta-edge-bench-ingest-"));
   const worker = await startWorker({ bindings: { WRITE_TOKEN: TOKEN }, durableObjectsPersist: join(state, "do") });
   const bucket = await worker.mf.getR2Bucket("TABLES");

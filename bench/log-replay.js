@@ -40,7 +40,7 @@ const CHILD = {
     console.log(JSON.stringify({ ms, cpuMs: (c.user + c.system) / 1000, lines: n, maxRssMB: process.resourceUsage().maxRSS / 1024 }));`,
   deltaEdge: `
     import { LocalStore } from "${resolve(import.meta.dirname, "../dist/node/index.js")}";
-    import { loadSnapshot } from "${resolve(import.meta.dirname, "../dist/core/index.js")}";
+    import { openTable as loadSnapshot } from "${resolve(import.meta.dirname, "../dist/core/index.js")}";
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const s = await loadSnapshot({ store: new LocalStore({ root: process.argv[1] }) });

@@ -31,7 +31,7 @@ const MODES = {
   async deltaEdge(readerName) {
     const { LocalStore } = await import(dist("node/index.js"));
     const { readBatches } = await import(dist("core/index.js"));
-    const parquet = await import(dist("core/parquet/index.js"));
+    const parquet = await import(dist("core/entries/parquet.js"));
     const reader = readerName === "wasm" ? parquet.createWasmReader() : readerName === "hyparquet" ? parquet.createHyparquetReader() : undefined;
     return async () => {
       const store = new LocalStore({ root: dir });

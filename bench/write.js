@@ -1,7 +1,10 @@
 // Write benchmark (issue 4): a 1M-row, 10-column table written by delta-edge (writeTable to a
-// local folder: parquet-wasm encode + stats + commit), beside pyarrow's write_table of the same
-// data (via python3) and hyparquet-writer's parquetWriteBuffer; plus commit latency on the local
-// store (one small add per commit). Each measurement runs in a fresh process; medians of RUNS.
+// local folder: validation + parquet-wasm encode + stats + commit), beside its floor, parquet-wasm's
+// own writeParquet of the same Arrow table with the same writer properties (IPC hand-over included,
+// bytes written to a file; issue 10's goal: delta-edge within 1.15x of it), pyarrow's write_table
+// of the same data (via python3) and hyparquet-writer's parquetWriteBuffer; plus commit latency
+// on the local store (one small add per commit). Each measurement runs in a fresh process, the
+// writers interleaved run by run; medians of RUNS. BENCH_DIST points at another build (a before/after).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -9,7 +12,7 @@ import { tmpdir } from "node:os";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const ROWS = Number(process.env.BENCH_WRITE_ROWS ?? 1_000_000);
-const DIST = resolve(import.meta.dirname, "../dist");
+const DIST = resolve(process.env.BENCH_DIST ?? resolve(import.meta.dirname, "../dist"));
 const PYTHON = process.env.PYTHON ?? "python3";
 
 // The same deterministic data in every process: 10 columns of mixed types.
@@ -44,9 +47,33 @@ const CHILD = {
     const w0 = performance.now();
     await writeTable({ store: new LocalStore({ root: process.argv[1] + "-warmup" }), data: makeData(10000) });
     const initMs = performance.now() - w0;
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const r = await writeTable({ store: new LocalStore({ root: process.argv[1] }), data: table, targetFileSize: 512 * 1024 * 1024 });
-    console.log(JSON.stringify({ ms: performance.now() - t0, initMs, bytes: r.bytes, files: r.files.length, rows: r.rows }));`,
+    const ms = performance.now() - t0, c = process.cpuUsage(c0);
+    console.log(JSON.stringify({ ms, cpuMs: (c.user + c.system) / 1000, initMs, bytes: r.bytes, files: r.files.length, rows: r.rows }));`,
+  parquetWasm: `${MAKE_DATA}
+    import { readFileSync, writeFileSync } from "node:fs";
+    import { fileURLToPath } from "node:url";
+    import init, * as pw from "parquet-wasm/esm";
+    // The writer properties delta-edge's arrowToParquet uses (snappy, 1Mi-row groups, dictionary, page statistics).
+    const w0 = performance.now();
+    await init({ module_or_path: readFileSync(fileURLToPath(import.meta.resolve("parquet-wasm/esm/parquet_wasm_bg.wasm"))) });
+    const write = (t, file) => {
+      const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.SNAPPY).setMaxRowGroupSize(1024 * 1024)
+        .setDictionaryEnabled(true).setStatisticsEnabled(pw.EnabledStatistics.Page).setCreatedBy("bench (parquet-wasm)").build();
+      const bytes = pw.writeParquet(pw.Table.fromIPCStream(A.tableToIPC(t, "stream")), props);
+      writeFileSync(file, bytes);
+      return bytes.byteLength;
+    };
+    write(makeData(10000), process.argv[1] + "-warmup.parquet"); // the same warm-up as delta-edge's
+    const initMs = performance.now() - w0;
+    const table = makeData(${ROWS});
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const bytes = write(table, process.argv[1] + ".parquet");
+    const ms = performance.now() - t0, c = process.cpuUsage(c0);
+    console.log(JSON.stringify({ ms, cpuMs: (c.user + c.system) / 1000, initMs, bytes }));`,
   hyparquetWriter: `${MAKE_DATA}
     import { parquetWriteBuffer } from "hyparquet-writer";
     const table = makeData(${ROWS});
@@ -67,10 +94,10 @@ const CHILD = {
     import { LocalStore } from "${DIST}/node/index.js";
     const store = new LocalStore({ root: process.argv[1] });
     await writeTable({ store, data: [{ a: 1 }] });
-    const { loadSnapshot } = await import("${DIST}/core/index.js");
+    const { openTable } = await import("${DIST}/core/index.js");
     const times = [];
     for (let i = 0; i < 50; i++) {
-      const snapshot = await loadSnapshot({ store });
+      const snapshot = await openTable({ store });
       const t0 = performance.now();
       await new Transaction({ store, snapshot, operation: "WRITE", postCommit: false })
         .addFiles([{ path: "f" + i + ".parquet", partitionValues: {}, size: 1, modificationTime: Date.now(), dataChange: true }]).commit();
@@ -99,11 +126,12 @@ export async function writeBench() {
 t = ipc.open_file(sys.argv[1]).read_all()
 t0 = time.perf_counter(); pq.write_table(t, sys.argv[2], compression="snappy"); ms = (time.perf_counter() - t0) * 1000
 import os, json; print(json.dumps({"ms": ms, "bytes": os.path.getsize(sys.argv[2])}))`);
-  const res = { deltaEdge: [], pyarrow: [], hyparquetWriter: [] };
+  const res = { deltaEdge: [], parquetWasm: [], pyarrow: [], hyparquetWriter: [] };
   let lat;
   for (let i = 0; i < RUNS; i++) {
     const d = join(base, `de-${i}`);
     res.deltaEdge.push(runNode(CHILD.deltaEdge, d));
+    res.parquetWasm.push(runNode(CHILD.parquetWasm, join(base, `pw-${i}`)));
     const py = spawnSync(PYTHON, [pyScript, ipc, join(base, `pa-${i}.parquet`)], { encoding: "utf8" });
     if (py.status !== 0) throw new Error(py.stderr);
     res.pyarrow.push(JSON.parse(py.stdout));
@@ -118,8 +146,16 @@ import os, json; print(json.dumps({"ms": ms, "bytes": os.path.getsize(sys.argv[2
     }),
   );
   console.table(summary);
+  // Per run, delta-edge next to the parquet-wasm run beside it; the median of those ratios.
+  // CPU time is the steadier figure on a shared machine (wall time waits for other processes too).
+  const vsParquetWasm = round(median(res.deltaEdge.map((r, i) => r.ms / res.parquetWasm[i].ms)));
+  const cpuVsParquetWasm = round(median(res.deltaEdge.map((r, i) => r.cpuMs / res.parquetWasm[i].cpuMs)));
+  console.log(
+    `delta-edge writeTable / parquet-wasm writeParquet on the same Arrow table: ${vsParquetWasm}x wall, ${cpuVsParquetWasm}x CPU ` +
+      `(medians of per-run ratios; CPU ${round(median(res.deltaEdge.map((r) => r.cpuMs)))} vs ${round(median(res.parquetWasm.map((r) => r.cpuMs)))} ms; goal <= 1.15x)`,
+  );
   const initMs = round(median(res.deltaEdge.map((r) => r.initMs)));
   console.log(`delta-edge cold start (first write in a process, 10k rows: parquet-wasm compile + JIT warm-up): ${initMs} ms, not included above`);
   console.log(`commit latency on the local store: p50 ${round(lat.p50)} ms, p95 ${round(lat.p95)} ms over ${lat.commits} commits`);
-  return { rows: ROWS, columns: 10, runs: RUNS, ...summary, deltaEdgeColdStartMs: initMs, commitLatencyMs: { p50: round(lat.p50), p95: round(lat.p95) } };
+  return { rows: ROWS, columns: 10, runs: RUNS, ...summary, deltaEdgeVsParquetWasm: vsParquetWasm, deltaEdgeVsParquetWasmCpu: cpuVsParquetWasm, deltaEdgeColdStartMs: initMs, commitLatencyMs: { p50: round(lat.p50), p95: round(lat.p95) } };
 }

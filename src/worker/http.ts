@@ -5,7 +5,7 @@
  * that browser pages on other origins can call the API and read tables through `/objects` with
  * Range requests. A 500 means a fault of the Worker itself, never a cause the client can fix.
  */
-import { DeltaError } from "../core/errors.js";
+import { DeltaError, type DeltaErrorCode } from "../core/errors.js";
 
 /** An HTTP-level refusal (auth, size, method, media type) with its status and a stable code. */
 export class HttpError extends Error {
@@ -29,7 +29,7 @@ export class HttpError extends Error {
  * store cannot do at all 405 (writes to a read-only store) or 501 (listing static hosting). 500
  * only for faults of the Worker itself (parquet-wasm failing to load or encode, unknown codes, bugs).
  */
-export const STATUS_OF_CODE: Readonly<Record<string, number>> = {
+export const STATUS_OF_CODE: Readonly<Record<DeltaErrorCode, number>> = {
   INVALID_INPUT: 400,
   NOT_FOUND: 404,
   COMMIT_CONFLICT: 409,

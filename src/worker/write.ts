@@ -33,6 +33,7 @@ export async function writeRoute(request: Request, env: Env, store: ObjectStore,
   const tableSchema = existing && schemaMode !== "overwrite" ? parseSchema(existing.metadata.schemaString) : undefined;
   const result = await writeTable({
     store,
+    snapshot: existing ?? null, // just loaded (or found absent): the write does not replay the log again
     data: bodyBatches(body, format, tableSchema, textBodyLimits(env)),
     mode,
     partitionBy: listParam(params, "partitionBy"),

@@ -12,8 +12,7 @@ import type { DeletionVectorDescriptor } from "../../src/core/log/actions.js";
 import type { DvByteRange, DvByteReader, DvLocation } from "../../src/core/log/deletion-vector.js";
 import { NotFoundError } from "../../src/core/errors.js";
 
-/** ../shared/conformance, relative to the project root. */
-export const CONFORMANCE = fileURLToPath(new URL("../../../shared/conformance/", import.meta.url));
+import { CONFORMANCE } from "../helpers/conformance.js";
 
 /** One fixture entry, as stored in dv-fixtures/*.json. */
 export interface DvFixture {

@@ -160,15 +160,13 @@ describe("decodeRoaring64 with an expected cardinality", () => {
     expect(toList(decodeRoaring64(bytes(...simpleArray([1, 2])), { cardinality: 2 }))).toEqual([1, 2]);
   });
 
-  it("decodes a million-row DV quickly", () => {
+  // Exactness only: how fast decoding is belongs to a benchmark, not to a wall-clock assertion.
+  it("decodes a million-row DV exactly", () => {
     const values = Array.from({ length: 1_000_000 }, (_, i) => i * 3 + (i % 7 === 0 ? 1 : 0));
     const encoded = encodeRoaring64(values, { runs: true });
-    const started = performance.now();
-    const out = decodeRoaring64(encoded, { cardinality: values.length });
-    const elapsed = performance.now() - started;
+    const out = toList(decodeRoaring64(encoded, { cardinality: values.length }));
     expect(out).toHaveLength(values.length);
-    expect(out[999_999]).toBe(values[999_999]);
-    expect(elapsed).toBeLessThan(1000);
+    expect(out.every((v, i) => v === values[i])).toBe(true);
   });
 });
 

@@ -8,7 +8,7 @@ import { DeltaError, UnsupportedFeatureError } from "../../src/core/errors.js";
 import { ParquetFormatError } from "../../src/core/parquet/errors.js";
 import { readFooterBytes } from "../../src/core/parquet/footer.js";
 import { generateFiles, generated, type GeneratedFiles } from "./helpers/generated.js";
-import { hasPyarrow } from "./helpers/oracle.js";
+import { hasPyarrow } from "../helpers/oracle.js";
 import { readRows, reader } from "./helpers/read.js";
 import { bytesSource } from "./helpers/sources.js";
 

@@ -7,7 +7,7 @@ import type { Decimal } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectSameColumns } from "./helpers/compare.js";
 import { generateFiles, generated, type GeneratedFiles } from "./helpers/generated.js";
-import { hasPyarrow, pyarrowRows, type OracleResult } from "./helpers/oracle.js";
+import { hasPyarrow, pyarrowColumns, type OracleResult } from "../helpers/oracle.js";
 import { readRows } from "./helpers/read.js";
 import { fileSource } from "./helpers/sources.js";
 
@@ -24,7 +24,7 @@ describe.skipIf(!hasPyarrow)("pyarrow-written files match pyarrow", () => {
   let oracle = new Map<string, OracleResult>();
   beforeAll(() => {
     gen = generateFiles();
-    oracle = pyarrowRows(NAMES.map((n) => generated(gen, n)));
+    oracle = pyarrowColumns(NAMES.map((n) => generated(gen, n)));
   });
   afterAll(() => gen?.cleanup());
 
@@ -43,7 +43,7 @@ describe.skipIf(!hasPyarrow)("pyarrow-written files match pyarrow", () => {
   it.fails("nested-v2-small-pages.parquet (Arrow C++ DataPageV2 num_nulls, see comment)", async () => {
     const file = generated(gen, "nested-v2-small-pages.parquet");
     const { batches } = await readRows(fileSource(file), { batchSize: 1000 });
-    expectSameColumns(file, batches, pyarrowRows([file]).get(file));
+    expectSameColumns(file, batches, pyarrowColumns([file]).get(file));
   });
 
   it("derives pyarrow's types for every primitive", async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { expectSameColumns } from "./helpers/compare.js";
 import { generateFiles, generated, type GeneratedFiles } from "./helpers/generated.js";
-import { hasPyarrow, pyarrowRows } from "./helpers/oracle.js";
+import { hasPyarrow, pyarrowColumns } from "../helpers/oracle.js";
 import { readRows } from "./helpers/read.js";
 import { fileSource } from "./helpers/sources.js";
 
@@ -25,7 +25,7 @@ describe.skipIf(!hasPyarrow)("legacy nested layouts", () => {
   it("reads every layout as pyarrow does", async () => {
     const file = generated(gen, "legacy-nested.parquet");
     const { batches } = await readRows(fileSource(file), { batchSize: 3 });
-    expectSameColumns(file, batches, pyarrowRows([file]).get(file));
+    expectSameColumns(file, batches, pyarrowColumns([file]).get(file));
   });
 
   it("derives the element types by the backward-compatibility rules", async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParquetMetadata } from "../../src/core/parquet/reader.js";
 import { createHyparquetReader } from "../../src/core/parquet/hyparquet-reader.js";
 import { generateFiles, generated, type GeneratedFiles } from "./helpers/generated.js";
-import { hasPyarrow } from "./helpers/oracle.js";
+import { hasPyarrow } from "../helpers/oracle.js";
 import { readRows, reader } from "./helpers/read.js";
 import { countingSource, fileSource } from "./helpers/sources.js";
 

@@ -14,7 +14,7 @@ import { InvalidInputError } from "../../src/core/errors.js";
 import { formatDecimal } from "./helpers/arrow-json.js";
 import { columnValues } from "./helpers/compare.js";
 import { generateFiles, generated, type GeneratedFiles } from "./helpers/generated.js";
-import { hasPyarrow, pyarrowRows, type OracleResult } from "./helpers/oracle.js";
+import { hasPyarrow, pyarrowColumns, type OracleResult } from "../helpers/oracle.js";
 import { readRows, reader } from "./helpers/read.js";
 import { countingSource, fileSource } from "./helpers/sources.js";
 
@@ -31,7 +31,7 @@ describe.skipIf(!hasPyarrow)("reading into a target schema", () => {
   let oracle = new Map<string, OracleResult>();
   beforeAll(() => {
     gen = generateFiles();
-    oracle = pyarrowRows(["types.parquet", "int96.parquet", "field-ids.parquet", "nested.parquet"].map((n) => generated(gen, n)));
+    oracle = pyarrowColumns(["types.parquet", "int96.parquet", "field-ids.parquet", "nested.parquet"].map((n) => generated(gen, n)));
   });
   afterAll(() => gen?.cleanup());
 

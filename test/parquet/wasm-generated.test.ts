@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { generateFiles, generated, type GeneratedFiles } from "./helpers/generated.js";
-import { hasPyarrow, pyarrowRows, type OracleResult } from "./helpers/oracle.js";
+import { hasPyarrow, pyarrowColumns, type OracleResult } from "../helpers/oracle.js";
 import { expectWasmSameAsPyarrow } from "./wasm-helpers.js";
 
 const NAMES = [
@@ -25,7 +25,7 @@ describe.skipIf(!hasPyarrow)("wasm reader: pyarrow-written files match pyarrow",
   beforeAll(() => {
     gen = generateFiles();
     legacy = generateFiles(LEGACY_WRITER);
-    oracle = pyarrowRows([...NAMES.map((n) => generated(gen, n)), generated(legacy, "legacy-nested.parquet")]);
+    oracle = pyarrowColumns([...NAMES.map((n) => generated(gen, n)), generated(legacy, "legacy-nested.parquet")]);
   });
   afterAll(() => {
     gen?.cleanup();

@@ -12,7 +12,7 @@ import { setParquetWasm } from "../../src/core/parquet/wasm-loader.js";
 import { expect } from "vitest";
 import { createHyparquetReader } from "../../src/core/parquet/hyparquet-reader.js";
 import { columnValues, expectSameColumns } from "./helpers/compare.js";
-import type { OracleResult } from "./helpers/oracle.js";
+import type { OracleResult } from "../helpers/oracle.js";
 import { fileSource } from "./helpers/sources.js";
 
 setParquetWasm(() => readFile(fileURLToPath(import.meta.resolve("parquet-wasm/esm/parquet_wasm_bg.wasm"))));

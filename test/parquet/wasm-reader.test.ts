@@ -18,7 +18,7 @@ import { createWasmReader } from "../../src/core/parquet/wasm-reader.js";
 import { loadParquetWasm, type ParquetWasm } from "../../src/core/parquet/wasm-loader.js";
 import { columnValues, expectSameColumns } from "./helpers/compare.js";
 import { generateFiles, generated, type GeneratedFiles } from "./helpers/generated.js";
-import { hasPyarrow, pyarrowRows } from "./helpers/oracle.js";
+import { hasPyarrow, pyarrowColumns } from "../helpers/oracle.js";
 import { bytesSource, countingSource, fileSource } from "./helpers/sources.js";
 import { fallbacks, jsReader, readWith, wasmReader, type ReadWithOptions } from "./wasm-helpers.js";
 import { readFileSync } from "node:fs";
@@ -111,7 +111,7 @@ describe.skipIf(!hasPyarrow)("wasm reader", () => {
     const file = join(extra, "arrow-typed.parquet");
     const { batches, fell } = await same(file, { batchSize: 300 });
     expect(fell).toEqual([]);
-    expectSameColumns(file, batches, pyarrowRows([file]).get(file));
+    expectSameColumns(file, batches, pyarrowColumns([file]).get(file));
     await same(file, { targetSchema: new Schema([f("lb", new (await import("apache-arrow")).Binary())]) });
   });
 

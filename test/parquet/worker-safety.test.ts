@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateFiles, generated, type GeneratedFiles } from "./helpers/generated.js";
-import { hasPyarrow } from "./helpers/oracle.js";
+import { hasPyarrow } from "../helpers/oracle.js";
 import { fileSource } from "./helpers/sources.js";
 
 describe.skipIf(!hasPyarrow)("worker safety", () => {

@@ -8,11 +8,9 @@
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parquetReadObjects } from "hyparquet";
 
-/** Absolute path of the shared conformance folder. */
-export const CONFORMANCE_ROOT = fileURLToPath(new URL("../../../shared/conformance/", import.meta.url));
+import { CONFORMANCE } from "../helpers/conformance.js";
 
 /** One JSON commit of a table. */
 export interface Commit {
@@ -40,9 +38,9 @@ function findLogDirs(dir: string, out: string[]): void {
 
 /** Every table with at least one JSON commit, sorted by name. */
 export function conformanceTables(): ConformanceTable[] {
-  if (!existsSync(CONFORMANCE_ROOT)) throw new Error(`conformance data not found at ${CONFORMANCE_ROOT}`);
+  if (!existsSync(CONFORMANCE)) throw new Error(`conformance data not found at ${CONFORMANCE}`);
   const logDirs: string[] = [];
-  findLogDirs(CONFORMANCE_ROOT, logDirs);
+  findLogDirs(CONFORMANCE, logDirs);
   const tables: ConformanceTable[] = [];
   for (const logDir of logDirs.sort()) {
     const files = readdirSync(logDir)
@@ -57,7 +55,7 @@ export function conformanceTables(): ConformanceTable[] {
         .filter((l) => l.trim() !== "")
         .map((l) => JSON.parse(l) as Record<string, any>),
     }));
-    tables.push({ name: relative(CONFORMANCE_ROOT, join(logDir, "..")), logDir, commits });
+    tables.push({ name: relative(CONFORMANCE, join(logDir, "..")), logDir, commits });
   }
   return tables;
 }

@@ -12,7 +12,8 @@ import { parsePartitionValue, parsePartitionValues, serializePartitionValue } fr
 import { compareScalars } from "../../src/core/schema/scalar.js";
 import { parseSchema } from "../../src/core/schema/schema-json.js";
 import type { DataType, Scalar, StructType } from "../../src/core/schema/types.js";
-import { CONFORMANCE_ROOT, checkpointMetadata, conformanceTables } from "./conformance.js";
+import { CONFORMANCE } from "../helpers/conformance.js";
+import { checkpointMetadata, conformanceTables } from "./conformance.js";
 
 const t = (name: string, extra: object = {}): DataType => ({ kind: "primitive", name, ...extra }) as DataType;
 const parse = (type: DataType, value: string | null, timeZone?: string): Scalar => parsePartitionValue({ column: "c", type, value, timeZone });
@@ -212,7 +213,7 @@ describe("conformance partitionValues", () => {
   });
 
   it("reads golden/data-reader-partition-values' zone-less timestamp as Spark did (America/Los_Angeles)", async () => {
-    const dir = join(CONFORMANCE_ROOT, "golden/data-reader-partition-values/expected");
+    const dir = join(CONFORMANCE, "golden/data-reader-partition-values/expected");
     const instants = new Set<number>();
     for (const f of readdirSync(dir).filter((n) => n.endsWith(".parquet"))) {
       const bytes = readFileSync(join(dir, f));

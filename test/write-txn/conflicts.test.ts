@@ -163,32 +163,53 @@ describe("races that retry", () => {
 });
 
 describe("overwrite racing an append", () => {
-  it("either fails leaving the table unchanged by it, or wins cleanly; never half-applied (100 races)", async () => {
-    const outcomes = { overwriteWon: 0, overwriteFailed: 0 };
-    for (let round = 0; round < 100; round++) {
-      const { store, snapshot } = await table();
-      const before = snapshot.files().map((f) => f.path).sort();
-      const overwrite = txn(store, snapshot, { operation: "WRITE", operationParameters: { mode: "Overwrite" } })
-        .readWholeTable()
-        .addFiles([fakeAdd("part=a/overwrite.parquet", { part: "a" })]);
-      for (const f of snapshot.files()) overwrite.removeFile(f);
-      const append = txn(store, snapshot).addFiles([fakeAdd("part=b/append.parquet", { part: "b" })]);
-      const delay = () => new Promise((r) => setTimeout(r, Math.random() * 3));
-      const [o, a] = await Promise.allSettled([delay().then(() => overwrite.commit()), delay().then(() => append.commit())]);
-      expect(a.status).toBe("fulfilled"); // a blind append always gets in
-      const final = (await loadSnapshot({ store })).files().map((f) => f.path).sort();
-      if (o.status === "fulfilled") {
-        outcomes.overwriteWon++;
-        expect(final).toEqual(["part=a/overwrite.parquet", "part=b/append.parquet"]);
-      } else {
-        outcomes.overwriteFailed++;
-        expect(o.reason).toBeInstanceOf(CommitConflictError);
-        expect(final).toEqual([...before, "part=b/append.parquet"].sort());
-        expect((await logKeys(store)).filter((k) => k.endsWith(".json"))).toHaveLength(3); // create, seed, append
-      }
+  /** An overwrite (reads the whole table, removes every file) and a blind append, from one snapshot. */
+  async function contenders() {
+    const { store, snapshot } = await table();
+    const before = snapshot.files().map((f) => f.path).sort();
+    const overwrite = txn(store, snapshot, { operation: "WRITE", operationParameters: { mode: "Overwrite" } })
+      .readWholeTable()
+      .addFiles([fakeAdd("part=a/overwrite.parquet", { part: "a" })]);
+    for (const f of snapshot.files()) overwrite.removeFile(f);
+    const append = txn(store, snapshot).addFiles([fakeAdd("part=b/append.parquet", { part: "b" })]);
+    return { store, before, overwrite, append };
+  }
+
+  /** The table after the race is one of the two clean outcomes, never a mix. */
+  async function expectClean(store: MemoryStore, before: string[], overwrite: PromiseSettledResult<unknown>): Promise<void> {
+    const final = (await loadSnapshot({ store })).files().map((f) => f.path).sort();
+    if (overwrite.status === "fulfilled") {
+      expect(final).toEqual(["part=a/overwrite.parquet", "part=b/append.parquet"]);
+    } else {
+      expect(overwrite.reason).toBeInstanceOf(CommitConflictError);
+      expect(final).toEqual([...before, "part=b/append.parquet"].sort());
+      expect((await logKeys(store)).filter((k) => k.endsWith(".json"))).toHaveLength(3); // create, seed, append
     }
-    expect(outcomes.overwriteWon + outcomes.overwriteFailed).toBe(100);
-    expect(outcomes.overwriteWon).toBeGreaterThan(0);
-    expect(outcomes.overwriteFailed).toBeGreaterThan(0);
+  }
+
+  it("overwrite first: it wins, and the blind append after it still gets in", async () => {
+    const { store, before, overwrite, append } = await contenders();
+    const o = await Promise.allSettled([overwrite.commit()]);
+    expect(o[0].status).toBe("fulfilled");
+    await append.commit();
+    await expectClean(store, before, o[0]);
+  });
+
+  it("append first: the overwrite, which read the whole table, fails with CommitConflictError and changes nothing", async () => {
+    const { store, before, overwrite, append } = await contenders();
+    await append.commit();
+    const o = await Promise.allSettled([overwrite.commit()]);
+    expect(o[0].status).toBe("rejected");
+    await expectClean(store, before, o[0]);
+  });
+
+  it("concurrently: each of 20 races ends in one of the two clean outcomes; never half-applied", async () => {
+    for (let round = 0; round < 20; round++) {
+      const { store, before, overwrite, append } = await contenders();
+      const [o, a] = await Promise.allSettled([overwrite.commit(), append.commit()]);
+      expect(a.status).toBe("fulfilled"); // a blind append always gets in
+      await expectClean(store, before, o);
+    }
   });
 });
+

@@ -9,9 +9,8 @@
 export { deleteRows, type DeleteOptions, type DeleteMetrics } from "./delete.js";
 export { updateRows, type UpdateOptions, type UpdateMetrics } from "./update.js";
 export { mergeInto, type MergeOptions, type MergeMetrics } from "./merge/merge.js";
-export { merge, MergeBuilder } from "./merge/builder.js";
+export { merge, type MergeBuilder } from "./merge/builder.js";
 export type { Assignments, MatchedClause, MergeClauses, NotMatchedBySourceClause, NotMatchedClause } from "./merge/clauses.js";
 export { restoreTable, type RestoreOptions, type RestoreMetrics } from "./restore.js";
-export { parseAssignments } from "./assignments.js";
 export type { DmlOptions } from "./dml-context.js";
 export type { DmlFileMetrics, DmlResult } from "./dml-commit.js";

@@ -16,9 +16,11 @@ import { evalLeaf, type Truth } from "./eval-row.js";
 /** Reads a partition value: a scalar (null for a null partition), undefined if not a partition column. */
 export type PartitionAccessor = (path: readonly string[], column: BoundColumn) => Scalar | undefined;
 
-/** Outcome bits. */
+/** Outcome bit: the predicate can be true for the partition. */
 export const OUTCOME_TRUE = 1;
+/** Outcome bit: the predicate can be false for the partition. */
 export const OUTCOME_FALSE = 2;
+/** Outcome bit: the predicate can be null (unknown) for the partition. */
 export const OUTCOME_NULL = 4;
 const ALL = OUTCOME_TRUE | OUTCOME_FALSE | OUTCOME_NULL;
 

@@ -3,15 +3,13 @@
  * class (S3-compatible stores are recognized by ObjectStore.commitTarget()) or Delta folders other
  * than log/path.
  *
- * Commit strategies (re-exports only): the LogStore contract, its implementations — put-if-absent
- * (the default), copy-if-absent (a create-only CopyObject header, e.g. R2's), the DynamoDB lock
+ * The "delta-edge/logstore" entry, commit strategies (re-exports only): the LogStore contract,
+ * its implementations — put-if-absent (the default), copy-if-absent (a create-only CopyObject header, e.g. R2's), the DynamoDB lock
  * table (delta-rs / Spark compatible), unsafe rename (single writer only) and the refusing store —
  * and `selectLogStore`, which picks one from a store's configuration like delta-rs does.
  */
 export {
   CommitExistsError,
-  readBack,
-  bytesEqual,
   type LogStore,
   type ReadBack,
   type ReadCommitOptions,
@@ -32,5 +30,5 @@ export {
   type DynamoLockTableOptions,
 } from "./dynamodb-lock.js";
 export { dynamoTablePath, repairIncomplete, selectLogStore, type RepairIncompleteOptions, type SelectLogStoreOptions } from "./select.js";
-export { hasCopy, hasCopyIfAbsent, newTempCommitName, type CopyIfAbsentStore, type CopyingStore } from "./temp-commit.js";
+export { hasCopy, hasCopyIfAbsent, type CopyIfAbsentStore, type CopyingStore } from "./temp-commit.js";
 export { DynamoDbClient, DynamoDbError, type AttributeValue, type DynamoDbClientOptions, type DynamoItem } from "../storage/dynamodb.js";

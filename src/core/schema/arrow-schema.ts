@@ -38,8 +38,9 @@ import { parseJsonLossless, stringifyJsonLossless } from "./json-lossless.js";
 import { MAX_DECIMAL_PRECISION } from "./schema-json.js";
 import type { DataType, StructField, StructType } from "./types.js";
 
-/** Arrow extension name key, and the canonical extension name of a Parquet variant. */
+/** Arrow field metadata key of an extension type's name. */
 export const ARROW_EXTENSION_NAME_KEY = "ARROW:extension:name";
+/** The canonical Arrow extension name of a Parquet variant. */
 export const ARROW_VARIANT_EXTENSION = "arrow.parquet.variant";
 
 /** Converts a Delta schema to an Arrow schema (field order, names and nullability kept). */

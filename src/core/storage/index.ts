@@ -3,16 +3,18 @@
  * backend. Knows nothing of Delta: must not import log/, table/, scan/, write/ or any other Delta
  * folder.
  *
- * Public surface of the storage layer: the ObjectStore contract, the fetch-only backends (memory,
- * read-only http, S3/R2/MinIO, GCS, Azure Blob, presigned S3 reads), their typed configs and
+ * The "delta-edge/storage" entry, the public surface of the storage layer: the ObjectStore
+ * contract, the fetch-only backends (memory, read-only http, S3/R2/MinIO, GCS, Azure Blob,
+ * presigned S3 reads, with the presign signer and client), their typed configs and
  * delta-rs string options, the retry defaults of the fetch-based stores, the wrappers (request
  * counting, range cache) and URL-based store selection.
  * Runtime-specific backends (local files, R2 bindings) live outside src/core and register
  * themselves through registerStoreFactory.
  */
-export * from "./object-store.js";
-export { MemoryStore, compareKeys, type MemoryStoreOptions } from "./memory.js";
-export { HttpStore, rangeHeader, type HttpStoreOptions } from "./http.js";
+export type { ByteRange, GetOptions, ListOptions, ObjectMeta, ObjectStore, PutBody } from "./object-store.js";
+export type { TableLocation } from "./table-location.js";
+export { MemoryStore, type MemoryStoreOptions } from "./memory.js";
+export { HttpStore, type HttpStoreOptions } from "./http.js";
 export { RETRY_DEFAULTS, type RetrySettings } from "./retry.js";
 export { CountingStore, type StoreOp, type StoreOperation, type StoreStats } from "./counting.js";
 export { CachingStore, defaultCacheable, type CacheStats, type CachingStoreOptions } from "./cache.js";

@@ -18,7 +18,7 @@
 import type { Data, RecordBatch } from "apache-arrow";
 import { physicalName, type ColumnMappingMode } from "../schema/column-mapping.js";
 import type { DataType, StructType } from "../schema/types.js";
-import { byteRange, decimalAt, isValid, validityMask } from "../arrow/data.js";
+import { decimalAt, isValid, validityMask } from "../arrow/data.js";
 import { statsColumnsSchema } from "./stats-columns.js";
 import {
   DEFAULT_STRING_PREFIX_LENGTH,
@@ -191,12 +191,27 @@ function hasMinMax(node: Node): boolean {
   return node.children.some((c) => (c.kind === "struct" ? hasMinMax(c) : c.type !== "none"));
 }
 
+/** Values per chunk of the numeric min/max loop, and its reused buffer. */
+const SCRATCH = 8192;
+const scratch = new Float64Array(SCRATCH);
+/** Word order of an int64 seen as two int32s on this platform (H: high word, L: low word). */
+const H = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const L = 1 - H;
+
 function updateLeaf(leaf: Leaf, data: Data, parent: Uint8Array | undefined): void {
   const n = data.length;
   const allValid = parent === undefined && data.nullCount === 0;
-  const live = (i: number): boolean => allValid || ((parent === undefined || parent[i] === 1) && isValid(data, i));
+  // Rows that count (valid, under a valid parent); undefined when all do. One pass, no closure
+  // per value: the loops below are the write path's hottest JS.
+  let live: Uint8Array | undefined;
   let nulls = 0;
-  if (!allValid) for (let i = 0; i < n; i++) if (!live(i)) nulls++;
+  if (!allValid) {
+    live = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      if ((parent === undefined || parent[i] === 1) && isValid(data, i)) live[i] = 1;
+      else nulls++;
+    }
+  }
   leaf.nulls += nulls;
   if (leaf.type === "none" || nulls === n) return;
   switch (leaf.type) {
@@ -204,17 +219,27 @@ function updateLeaf(leaf: Leaf, data: Data, parent: Uint8Array | undefined): voi
     case "date":
     case "float":
     case "double": {
-      const values = data.values as ArrayLike<number>;
-      let { min, max } = leaf as { min: number | undefined; max: number | undefined };
-      for (let i = 0; i < n; i++) {
-        if (!live(i)) continue;
-        const v = values[i] as number;
-        if (v !== v) {
-          leaf.nan = true;
-          continue;
+      // Copied chunk by chunk into one Float64Array (exact for every int and float kind, NaN and
+      // -0 kept), so the loop sees a single array type whatever the column's.
+      const values = data.values as Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+      let min = leaf.min as number | undefined;
+      let max = leaf.max as number | undefined;
+      for (let from = 0; from < n; from += SCRATCH) {
+        const count = Math.min(SCRATCH, n - from);
+        scratch.set(values.subarray(from, from + count));
+        for (let k = 0; k < count; k++) {
+          if (live !== undefined && live[from + k] === 0) continue;
+          const v = scratch[k] as number;
+          if (v !== v) {
+            leaf.nan = true;
+            continue;
+          }
+          if (min === undefined) {
+            min = v;
+            max = v;
+          } else if (v < min) min = v;
+          else if (v > (max as number)) max = v;
         }
-        if (min === undefined || v < min) min = v;
-        if (max === undefined || v > max) max = v;
       }
       leaf.min = min;
       leaf.max = max;
@@ -222,15 +247,45 @@ function updateLeaf(leaf: Leaf, data: Data, parent: Uint8Array | undefined): voi
     }
     case "big":
     case "timestamp":
-    case "timestamp_ntz":
-    case "decimal": {
+    case "timestamp_ntz": {
+      // Compared as (high int32, low uint32) word pairs of the int64s: no BigInt per row.
       const values = data.values as BigInt64Array;
-      let { min, max } = leaf as { min: bigint | undefined; max: bigint | undefined };
+      const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+      let minAt = -1;
+      let maxAt = -1;
       for (let i = 0; i < n; i++) {
-        if (!live(i)) continue;
-        const v = leaf.type === "decimal" ? decimalAt(data, i) : (values[i] as bigint);
-        if (min === undefined || v < min) min = v;
-        if (max === undefined || v > max) max = v;
+        if (live !== undefined && live[i] === 0) continue;
+        if (minAt < 0) {
+          minAt = maxAt = i;
+          continue;
+        }
+        const hi = words[2 * i + H] as number;
+        const lo = (words[2 * i + L] as number) >>> 0;
+        const minHi = words[2 * minAt + H] as number;
+        if (hi < minHi || (hi === minHi && lo < (words[2 * minAt + L] as number) >>> 0)) minAt = i;
+        else {
+          const maxHi = words[2 * maxAt + H] as number;
+          if (hi > maxHi || (hi === maxHi && lo > (words[2 * maxAt + L] as number) >>> 0)) maxAt = i;
+        }
+      }
+      if (minAt < 0) return;
+      const lo = values[minAt] as bigint;
+      const hi = values[maxAt] as bigint;
+      if (leaf.min === undefined || lo < (leaf.min as bigint)) leaf.min = lo;
+      if (leaf.max === undefined || hi > (leaf.max as bigint)) leaf.max = hi;
+      return;
+    }
+    case "decimal": {
+      let min = leaf.min as bigint | undefined;
+      let max = leaf.max as bigint | undefined;
+      for (let i = 0; i < n; i++) {
+        if (live !== undefined && live[i] === 0) continue;
+        const v = decimalAt(data, i);
+        if (min === undefined) {
+          min = v;
+          max = v;
+        } else if (v < min) min = v;
+        else if (v > (max as bigint)) max = v;
       }
       leaf.min = min;
       leaf.max = max;
@@ -238,22 +293,39 @@ function updateLeaf(leaf: Leaf, data: Data, parent: Uint8Array | undefined): voi
     }
     case "string": {
       const bytes = data.values as Uint8Array;
-      let min: [number, number] | undefined;
-      let max: [number, number] | undefined;
+      const offsets = data.valueOffsets as Int32Array;
+      // The batch's least and greatest value, as byte ranges of `bytes` (-1: none yet).
+      let minStart = -1;
+      let minEnd = -1;
+      let maxStart = -1;
+      let maxEnd = -1;
       for (let i = 0; i < n; i++) {
-        if (!live(i)) continue;
-        const r = byteRange(data, i);
-        if (min === undefined || compareRanges(bytes, r, bytes, min) < 0) min = r;
-        if (max === undefined || compareRanges(bytes, r, bytes, max) > 0) max = r;
+        if (live !== undefined && live[i] === 0) continue;
+        const start = offsets[i] as number;
+        const end = offsets[i + 1] as number;
+        if (minStart < 0) {
+          minStart = maxStart = start;
+          minEnd = maxEnd = end;
+        } else if (compareSpans(bytes, start, end, bytes, minStart, minEnd) < 0) {
+          minStart = start;
+          minEnd = end;
+        } else if (compareSpans(bytes, start, end, bytes, maxStart, maxEnd) > 0) {
+          maxStart = start;
+          maxEnd = end;
+        }
       }
-      if (min !== undefined && (leaf.min === undefined || compareBytes(bytes, min, leaf.min as Uint8Array) < 0)) leaf.min = bytes.slice(min[0], min[1]);
-      if (max !== undefined && (leaf.max === undefined || compareBytes(bytes, max, leaf.max as Uint8Array) > 0)) leaf.max = bytes.slice(max[0], max[1]);
+      if (minStart < 0) return;
+      const lo = leaf.min as Uint8Array | undefined;
+      const hi = leaf.max as Uint8Array | undefined;
+      if (lo === undefined || compareSpans(bytes, minStart, minEnd, lo, 0, lo.length) < 0) leaf.min = bytes.slice(minStart, minEnd);
+      if (hi === undefined || compareSpans(bytes, maxStart, maxEnd, hi, 0, hi.length) > 0) leaf.max = bytes.slice(maxStart, maxEnd);
       return;
     }
   }
 }
 
-function compareRanges(a: Uint8Array, [as, ae]: [number, number], b: Uint8Array, [bs, be]: [number, number]): number {
+/** Compares the bytes a[as, ae) with b[bs, be) (unsigned, then by length): <0, 0 or >0. */
+function compareSpans(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): number {
   const n = Math.min(ae - as, be - bs);
   for (let k = 0; k < n; k++) {
     const x = a[as + k] as number;
@@ -261,10 +333,6 @@ function compareRanges(a: Uint8Array, [as, ae]: [number, number], b: Uint8Array,
     if (x !== y) return x - y;
   }
   return ae - as - (be - bs);
-}
-
-function compareBytes(a: Uint8Array, r: [number, number], b: Uint8Array): number {
-  return compareRanges(a, r, b, [0, b.length]);
 }
 
 /** Options of {@link computeStats}. */

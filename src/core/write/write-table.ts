@@ -17,6 +17,7 @@ import type { AddFile, CdcFile, Metadata } from "../log/actions.js";
 import type { LogStore } from "../logstore/log-store.js";
 import { selectLogStore } from "../logstore/select.js";
 import type { ObjectStore } from "../storage/object-store.js";
+import { storeOfLocation, type TableLocation } from "../storage/table-location.js";
 import { arrowSchemaToDelta } from "../schema/arrow-schema.js";
 import { columnMappingMode } from "../schema/column-mapping.js";
 import { parseSchema, serializeSchema } from "../schema/schema-json.js";
@@ -39,9 +40,12 @@ import { normalizeData, type WriteData } from "./write-input.js";
 /** How a write treats an existing table. */
 export type WriteMode = "error" | "append" | "overwrite" | "ignore";
 
-/** Options of {@link writeTable}. */
-export interface WriteTableOptions {
-  store: ObjectStore;
+/**
+ * Options of {@link writeTable}. The table is given by `store`, or by `url` (with
+ * `storageOptions`, delta-rs names) which {@link storeFromUrl} turns into a store.
+ */
+export interface WriteTableOptions extends TableLocation {
+  /** Arrow Table, RecordBatch (async) iterable, or row objects (see {@link WriteData}). */
   data: WriteData;
   /** Default "error", as in delta-rs. */
   mode?: WriteMode | undefined;
@@ -54,26 +58,34 @@ export interface WriteTableOptions {
   /** Schema for row-object data when the table does not exist yet (else inferred). */
   schema?: StructType | undefined;
   /** Table name, description and properties, for a new table (properties also on schema overwrite). */
+  /** Table name (metaData.name) of a new table. */
   name?: string | undefined;
+  /** Table description (metaData.description) of a new table. */
   description?: string | undefined;
   configuration?: Readonly<Record<string, string>> | undefined;
+  /** Parquet compression of the data files (default snappy). */
   compression?: ParquetCompression | undefined;
+  /** Bytes after which a data file is closed and the next one started. */
   targetFileSize?: number | undefined;
+  /** Rows per Parquet row group. */
   maxRowGroupSize?: number | undefined;
   /**
-   * The table's latest snapshot when the caller has just loaded it (saves loading it again); the
-   * commit still detects versions written after it. Omitted: loaded here (absent table: created).
+   * The table's latest snapshot when the caller has just loaded it (saves replaying the log
+   * again), or `null` when the caller has just found that the table does not exist. The commit
+   * still detects versions written after it. Omitted: loaded here (absent table: created).
    */
-  snapshot?: Snapshot | undefined;
+  snapshot?: Snapshot | null | undefined;
   /** Idempotent write: skipped if the table already committed this (appId, version) or later. */
   appTransaction?: { appId: string; version: number } | undefined;
   /** Free-form commitInfo.userMetadata. */
   userMetadata?: string | undefined;
   /** How commits become visible (default: `selectLogStore({ store })`). */
   logStore?: LogStore | undefined;
+  /** Commit attempts before a lost race becomes a CommitConflictError. */
   maxAttempts?: number | undefined;
   /** Session zone for zone-less timestamp partition values in replaceWhere. */
   timeZone?: string | undefined;
+  /** Clock (epoch ms) for modification times and the commit timestamp; for tests. */
   now?: (() => number) | undefined;
 }
 
@@ -95,7 +107,7 @@ export interface WriteTableResult {
 
 /** Writes data to a Delta table (creating it when needed). */
 export async function writeTable(options: WriteTableOptions): Promise<WriteTableResult> {
-  const { store } = options;
+  const store = storeOfLocation(options, "writeTable");
   const mode = options.mode ?? "error";
   if (!["error", "append", "overwrite", "ignore"].includes(mode)) throw new InvalidInputError(`unknown write mode '${mode}' (error, append, overwrite, ignore)`);
   if (options.replaceWhere !== undefined && mode !== "overwrite") throw new InvalidInputError("replaceWhere needs mode overwrite", { path: store.root });
@@ -104,7 +116,7 @@ export async function writeTable(options: WriteTableOptions): Promise<WriteTable
   }
   const logStore = options.logStore ?? selectLogStore({ store });
   await logStore.repair?.(); // a commit left half done by a lock-table writer becomes visible first
-  const snapshot = options.snapshot ?? (await loadExisting(store));
+  const snapshot = options.snapshot === null ? undefined : (options.snapshot ?? (await loadExisting(store)));
   if (snapshot && mode === "error") {
     throw new InvalidInputError('the table already exists; use mode "append", "overwrite" or "ignore"', { path: store.root, version: snapshot.version });
   }
@@ -114,7 +126,7 @@ export async function writeTable(options: WriteTableOptions): Promise<WriteTable
   const tableSchema = snapshot ? parseSchema(snapshot.metadata.schemaString) : undefined;
   const input = await normalizeData(options.data, options.schemaMode === "overwrite" ? undefined : (tableSchema ?? options.schema));
   const dataSchema = input.arrowSchema ? arrowSchemaToDelta(input.arrowSchema) : options.schema;
-  const target = targetMetadata(options, snapshot, tableSchema, dataSchema);
+  const target = targetMetadata(options, store.root, snapshot, tableSchema, dataSchema);
   const schema = parseSchema(target.metadata.schemaString);
   const predicate = options.replaceWhere === undefined ? undefined : bindPredicate(options.replaceWhere, schema, { path: store.root, version: snapshot?.version ?? 0 });
 
@@ -219,11 +231,11 @@ async function loadExisting(store: ObjectStore): Promise<Snapshot | undefined> {
 /** The metadata (and protocol, when it must change) the commit will leave the table with. */
 function targetMetadata(
   options: WriteTableOptions,
+  path: string,
   snapshot: Snapshot | undefined,
   tableSchema: StructType | undefined,
   dataSchema: StructType | undefined,
 ): { metadata: Metadata; protocol: ReturnType<typeof chooseProtocol> | undefined; changed: boolean } {
-  const path = options.store.root;
   if (!snapshot || !tableSchema) {
     if (!dataSchema) throw new InvalidInputError("cannot create a table from empty data without a schema", { path });
     checkPartitionColumns(dataSchema, options.partitionBy ?? [], path);

@@ -35,6 +35,7 @@ export async function writeCommand(store: ObjectStore, flags: ParsedArgs["flags"
   const properties = Object.fromEntries(((flags.property as string[] | undefined) ?? []).map((p) => splitPair(p, "--property")));
   const result = await writeTable({
     store,
+    snapshot: existing ?? null, // just loaded (or found absent): the write does not replay the log again
     data: readInput(file, format, tableSchema, { maxLineBytes: positiveFlag(flags, "max-line-bytes"), maxFieldBytes: positiveFlag(flags, "max-field-bytes") }),
     mode,
     partitionBy: list(stringFlag(flags, "partition-by")),

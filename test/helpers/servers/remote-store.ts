@@ -88,6 +88,6 @@ export class RemoteStore implements ObjectStore {
     }
     const Kind = ERRORS[error.name ?? ""];
     if (Kind !== undefined) throw new Kind(error.message ?? "");
-    throw new DeltaError("REMOTE", `${error.name ?? "Error"}: ${error.message ?? text}`);
+    throw new StorageError(`${error.name ?? "Error"}: ${error.message ?? text}`);
   }
 }

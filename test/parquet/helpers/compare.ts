@@ -5,7 +5,7 @@
 import type { RecordBatch } from "apache-arrow";
 import { expect } from "vitest";
 import { encodeValue } from "./arrow-json.js";
-import type { OracleResult } from "./oracle.js";
+import type { OracleResult } from "../../helpers/oracle.js";
 import { readRows } from "./read.js";
 import { fileSource } from "./sources.js";
 

@@ -5,11 +5,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CONFORMANCE } from "../../helpers/conformance.js";
 
 /** Project root (this file is test/parquet/helpers/conformance.ts). */
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../..");
-/** The shared conformance folder. */
-export const CONFORMANCE = resolve(PROJECT_ROOT, "../shared/conformance");
+export { CONFORMANCE }; // the one definition: test/helpers/conformance.ts
 
 /** Every file under `dir` (recursively) whose name ends with `.parquet`, sorted. */
 export function parquetFilesUnder(dir: string): string[] {

@@ -1,5 +1,5 @@
 /**
- * Test helpers around the pyarrow oracle (read_parquet.py): reading written files back, the JS
+ * Test helpers around the pyarrow oracle (read_parquet.py, run by test/helpers/oracle.ts's PYTHON): reading written files back, the JS
  * side of its exact value encoding, parquet-wasm initialisation from the installed package, and a
  * temporary-directory LocalStore.
  */
@@ -13,6 +13,7 @@ import { setParquetWasm } from "../../../src/core/parquet/wasm-loader.js";
 import { LocalStore } from "../../../src/node/storage/local.js";
 import { formatDecimal } from "../../../src/core/schema/decimal.js";
 import type { DataType, DecimalValue } from "../../../src/core/schema/types.js";
+import { PYTHON } from "../../helpers/oracle.js";
 
 /** Registers parquet-wasm's wasm from node_modules (what the Node entry does). */
 export function useNodeParquetWasm(): void {
@@ -38,7 +39,7 @@ const SCRIPT = fileURLToPath(new URL("./read_parquet.py", import.meta.url));
 
 /** Reads parquet files (absolute paths) with pyarrow. */
 export function readWithPyarrow(paths: readonly string[]): ParquetReport[] {
-  const out = execFileSync("python3", [SCRIPT, ...paths], { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+  const out = execFileSync(PYTHON, [SCRIPT, ...paths], { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
   return JSON.parse(out) as ParquetReport[];
 }
 
