@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Two workers on the 2-core CI machine: many suites wait on child processes (pyarrow, moto,
+    // workerd, Chromium), so the default of one worker (cores - 1) leaves a core idle.
+    maxWorkers: 2,
   },
 });
