@@ -60,7 +60,17 @@ export async function launchChromium(userDataDir: string): Promise<BrowserSessio
       return requests;
     },
     async settle(options = {}) {
-      await page.waitForFunction(() => document.body.dataset["state"] !== "loading", undefined, { timeout: 20_000 });
+      // A page opened with ?table= starts "idle" until its script begins loading: wait past that
+      // too, or a settle right after goto() returns before the table (or its error) is shown.
+      const opensTable = new URL(page.url()).searchParams.has("table");
+      await page.waitForFunction(
+        (waitPastIdle) => {
+          const state = document.body.dataset["state"];
+          return state !== "loading" && !(waitPastIdle && state === "idle");
+        },
+        opensTable,
+        { timeout: 20_000 },
+      );
       if (errors.length > 0) throw new Error(`page error: ${errors.join("; ")}`);
       const state = await page.getAttribute("body", "data-state");
       if (state === "error" && options.allowError !== true) throw new Error(`explorer error: ${await page.textContent("#status")}`);
