@@ -6,35 +6,55 @@
  * `compressors` export instantiates a Snappy wasm module at import time, so it is not imported
  * here; Node and browser callers may pass it to the reader for faster Snappy.)
  *
- * Brotli is imported on demand: its decoder carries a 120 KB dictionary (about 65 KB gzipped,
- * more than half of a browser bundle that reads tables), and Brotli-compressed Parquet is rare.
- * hyparquet calls decompressors synchronously, so readers call {@link loadCompressors} with the
- * footer (or the decode view) before decoding; it imports the decoder only when a chunk uses it.
+ * Every codec but Snappy (Spark's and delta-rs's default, built into hyparquet) is imported on
+ * demand, each on its own: a page reading Snappy tables never downloads them (Brotli's decoder
+ * alone carries a 120 KB dictionary, about 65 KB gzipped; ZSTD, gzip and LZ4 together are about
+ * 8 KB gzipped). hyparquet calls decompressors synchronously, so readers call
+ * {@link loadCompressors} with the footer (or the decode view) before decoding; it imports the
+ * decoders the column chunks use that are not loaded yet.
  */
 import type { Compressors, FileMetaData } from "hyparquet";
-import { decompress as zstd } from "fzstd";
-import { gunzip } from "hyparquet-compressors/src/gzip.js";
-import { decompressLz4, decompressLz4Raw } from "hyparquet-compressors/src/lz4.js";
 
 type Decompress = (input: Uint8Array, outputLength: number) => Uint8Array;
 
-let brotli: Decompress | undefined;
-
-/** Pure-JS decompressors for GZIP, BROTLI (after {@link loadCompressors}), LZ4, LZ4_RAW and ZSTD (Snappy is built into hyparquet). */
-export const defaultCompressors: Compressors = {
-  GZIP: (input, outputLength) => gunzip(input, new Uint8Array(outputLength)),
-  BROTLI: (input, outputLength) => {
-    if (brotli === undefined) throw new Error("the Brotli decompressor is loaded on demand: call loadCompressors(metadata) before decoding");
-    return brotli(input, outputLength);
+/** How each on-demand codec's decoder is imported. */
+const LOADERS: Record<string, () => Promise<Decompress>> = {
+  GZIP: async () => {
+    const { gunzip } = await import("hyparquet-compressors/src/gzip.js");
+    return (input, outputLength) => gunzip(input, new Uint8Array(outputLength));
   },
-  LZ4: (input, outputLength) => decompressLz4(input, outputLength),
-  LZ4_RAW: (input, outputLength) => decompressLz4Raw(input, outputLength),
-  ZSTD: (input) => zstd(input),
+  BROTLI: async () => (await import("hyparquet-compressors/src/brotli.js")).decompressBrotli,
+  LZ4: async () => (await import("hyparquet-compressors/src/lz4.js")).decompressLz4,
+  LZ4_RAW: async () => (await import("hyparquet-compressors/src/lz4.js")).decompressLz4Raw,
+  ZSTD: async () => {
+    const { decompress } = await import("fzstd");
+    return (input) => decompress(input);
+  },
 };
 
-/** Imports the on-demand decompressors (Brotli) that the column chunks of `metadata` need. */
+const loaded = new Map<string, Decompress>();
+
+/** Pure-JS decompressors for GZIP, BROTLI, LZ4, LZ4_RAW and ZSTD, usable after {@link loadCompressors} (Snappy is built into hyparquet). */
+export const defaultCompressors: Compressors = Object.fromEntries(
+  Object.keys(LOADERS).map((codec): [string, Decompress] => [
+    codec,
+    (input, outputLength) => {
+      const decompress = loaded.get(codec);
+      if (decompress === undefined) throw new Error(`the ${codec} decompressor is loaded on demand: call loadCompressors(metadata) before decoding`);
+      return decompress(input, outputLength);
+    },
+  ]),
+);
+
+/** Imports the on-demand decompressors that the column chunks of `metadata` need and are not loaded yet. */
 export async function loadCompressors(metadata: FileMetaData): Promise<void> {
-  if (brotli !== undefined) return;
-  const needed = metadata.row_groups.some((rg) => rg.columns.some((c) => c.meta_data?.codec === "BROTLI"));
-  if (needed) brotli = (await import("hyparquet-compressors/src/brotli.js")).decompressBrotli;
+  const codecs = new Set<string>();
+  for (const rg of metadata.row_groups) for (const c of rg.columns) if (c.meta_data !== undefined) codecs.add(c.meta_data.codec);
+  await Promise.all(
+    [...codecs]
+      .filter((codec) => LOADERS[codec] !== undefined && !loaded.has(codec))
+      .map(async (codec) => {
+        loaded.set(codec, await LOADERS[codec]!());
+      }),
+  );
 }

@@ -7,8 +7,9 @@
  * of column chunks to fetch. Type mismatches are raised here, before any data is read.
  */
 import { type DataType, type Field, Type } from "apache-arrow";
-import type { SchemaTree } from "hyparquet";
+import type { ColumnChunk, FileMetaData, SchemaTree } from "hyparquet";
 import { schemaTreeOf } from "./hyparquet-metadata.js";
+import type { ByteSpan } from "./source.js";
 import { PARQUET_FIELD_ID_KEY, type ColumnPath, type ParquetMetadata, type ParquetReadOptions } from "./reader.js";
 import { ParquetSchemaMismatchError } from "./errors.js";
 import { leafBuilder, type LeafBuilder } from "./leaf-convert.js";
@@ -214,4 +215,16 @@ export function planFileRead(options: Pick<ParquetReadOptions, "metadata" | "tar
     byColumns.set(columns, plan);
   }
   return plan;
+}
+
+/** The chunks of `leaves` (NUL-joined paths) in row groups `groups`, per group in schema order. */
+export function neededChunks(native: FileMetaData, leaves: ReadonlySet<string>, groups: readonly number[]): ColumnChunk[][] {
+  return groups.map((g) => (native.row_groups[g]?.columns ?? []).filter((c) => c.meta_data !== undefined && leaves.has(leafKey(c.meta_data.path_in_schema))));
+}
+
+/** The byte range of a column chunk (dictionary page, or first data page, to the end). */
+export function chunkRange(chunk: ColumnChunk): ByteSpan {
+  const m = chunk.meta_data!;
+  const start = Number(m.dictionary_page_offset || m.data_page_offset);
+  return { start, end: start + Number(m.total_compressed_size) };
 }

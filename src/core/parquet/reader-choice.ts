@@ -19,9 +19,7 @@
  */
 import type { ParquetReader } from "./reader.js";
 import { createHyparquetReader } from "./hyparquet-reader.js";
-import { planFileRead } from "./read-plan.js";
-import { neededChunks } from "./wasm-bytes.js";
-import { createWasmReader } from "./wasm-reader.js";
+import { neededChunks, planFileRead } from "./read-plan.js";
 import { parquetWasmReady } from "./wasm-loader.js";
 
 /** Where the code runs, as far as the reader choice is concerned. */
@@ -60,7 +58,7 @@ export const WASM_LOAD_BYTES = 4 * 1024 * 1024;
 /** A reader that picks the decoder per file read by the compressed bytes the read needs. */
 export function adaptiveReader(options: AdaptiveReaderOptions = {}): ParquetReader {
   const js = options.js ?? createHyparquetReader();
-  const wasm = options.wasm ?? createWasmReader();
+  const wasm = options.wasm ?? lazyWasmReader(js);
   const min = options.minWasmBytes ?? MIN_WASM_BYTES;
   return {
     readMetadata: (source, opts) => js.readMetadata(source, opts),
@@ -72,6 +70,22 @@ export function adaptiveReader(options: AdaptiveReaderOptions = {}): ParquetRead
         for (const c of chunks) bytes += Number(c.meta_data?.total_compressed_size ?? 0n);
       }
       return (bytes >= min ? wasm : js).read(readOptions);
+    },
+  };
+}
+
+/**
+ * The parquet-wasm reader, its code (the compact-file builder with hyparquet-writer's Thrift
+ * writer, the C Data import, the conversions) imported on the first read it gets: a page whose
+ * scans stay small never downloads it. Footers are the JS reader's either way.
+ */
+function lazyWasmReader(js: ParquetReader): ParquetReader {
+  let wasm: Promise<ParquetReader> | undefined;
+  return {
+    readMetadata: (source, opts) => js.readMetadata(source, opts),
+    async *read(readOptions) {
+      wasm ??= import("./wasm-reader.js").then((m) => m.createWasmReader());
+      yield* (await wasm).read(readOptions);
     },
   };
 }

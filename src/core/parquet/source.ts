@@ -50,7 +50,21 @@ export interface ByteSpan {
 export async function sourceWithPrefetch(source: ParquetSource, spans: readonly ByteSpan[]): Promise<ParquetSource> {
   const wanted = spans.filter((s) => s.end > s.start);
   if (wanted.length === 0) return source;
-  const regions = await Promise.all(wanted.map(async (s) => ({ start: s.start, end: s.end, bytes: await readExact(source, s.start, s.end) })));
+  return sourceWithPieces(source, await Promise.all(wanted.map(async (s) => ({ start: s.start, bytes: await readExact(source, s.start, s.end) }))));
+}
+
+/** Bytes of a file already fetched, at their file offset. */
+export interface FetchedPiece {
+  start: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * A source that serves reads inside `pieces` from memory and the rest from `source`; a read that
+ * ends inside a piece and starts before it fetches only the part in front.
+ */
+export function sourceWithPieces(source: ParquetSource, pieces: readonly FetchedPiece[]): ParquetSource {
+  const regions = pieces.map((p) => ({ start: p.start, end: p.start + p.bytes.byteLength, bytes: p.bytes }));
   return {
     byteLength: source.byteLength,
     ...(source.path === undefined ? {} : { path: source.path }),

@@ -14,45 +14,12 @@ import { ByteWriter } from "hyparquet-writer/src/bytewriter.js";
 import { writeMetadata } from "hyparquet-writer/src/metadata.js";
 import type { ParquetSource } from "./reader.js";
 import { readRange } from "./footer.js";
+import { chunkRange, neededChunks } from "./read-plan.js";
 import { leafKey } from "./parquet-shape.js";
-
-/** A byte range [start, end) of a file. */
-export interface ByteRange {
-  start: number;
-  end: number;
-}
-
-/** Bytes fetched from a file, at their file offset. */
-export interface FetchedPiece {
-  start: number;
-  bytes: Uint8Array;
-}
+import { coalesceSpans, type ByteSpan, type FetchedPiece } from "./source.js";
 
 /** Ranges closer than this are fetched in one request (the gap is read and discarded). */
 export const COALESCE_GAP = 64 * 1024;
-
-/** Merges sorted ranges that overlap or are at most `gap` bytes apart. */
-export function coalesce(ranges: readonly ByteRange[], gap = COALESCE_GAP): ByteRange[] {
-  const out: ByteRange[] = [];
-  for (const r of [...ranges].sort((a, b) => a.start - b.start)) {
-    const last = out[out.length - 1];
-    if (last !== undefined && r.start <= last.end + gap) last.end = Math.max(last.end, r.end);
-    else out.push({ ...r });
-  }
-  return out;
-}
-
-/** The byte range of a column chunk (dictionary page, or first data page, to the end). */
-export function chunkRange(chunk: ColumnChunk): ByteRange {
-  const m = chunk.meta_data!;
-  const start = Number(m.dictionary_page_offset || m.data_page_offset);
-  return { start, end: start + Number(m.total_compressed_size) };
-}
-
-/** The chunks of `leaves` (NUL-joined paths) in row groups `groups`, per group in schema order. */
-export function neededChunks(native: FileMetaData, leaves: ReadonlySet<string>, groups: readonly number[]): ColumnChunk[][] {
-  return groups.map((g) => (native.row_groups[g]?.columns ?? []).filter((c) => c.meta_data !== undefined && leaves.has(leafKey(c.meta_data.path_in_schema))));
-}
 
 /** Options of `compactFile`. */
 export interface CompactFileOptions {
@@ -71,12 +38,13 @@ export async function compactFile(options: CompactFileOptions): Promise<{ file: 
   const { source, native, signal } = options;
   const chunks = neededChunks(native, options.leaves, options.groups);
   const fetched = await Promise.all(
-    coalesce(chunks.flat().map(chunkRange)).map(async (r) => {
+    coalesceSpans(chunks.flat().map(chunkRange), COALESCE_GAP).map(async (r) => {
       signal?.throwIfAborted();
       return { start: r.start, bytes: await readRange(source, r.start, r.end) };
     }),
   );
-  const bytesOf = (r: ByteRange): Uint8Array => {
+  const bytesOf = (r: ByteSpan): Uint8Array => {
+    if (r.end === r.start) return new Uint8Array(0);
     const piece = fetched.find((p) => p.start <= r.start && r.end <= p.start + p.bytes.byteLength)!;
     return piece.bytes.subarray(r.start - piece.start, r.end - piece.start);
   };

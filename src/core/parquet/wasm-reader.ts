@@ -18,8 +18,9 @@ import type { ParquetReader, ParquetSource } from "./reader.js";
 import { ParquetFormatError } from "./errors.js";
 import { schemaTreeOf } from "./hyparquet-metadata.js";
 import { createHyparquetReader, type HyparquetReaderOptions } from "./hyparquet-reader.js";
-import { leavesToRead, planFileRead, type ReadPlan } from "./read-plan.js";
-import { compactFile, neededChunks, type FetchedPiece } from "./wasm-bytes.js";
+import { leavesToRead, neededChunks, planFileRead, type ReadPlan } from "./read-plan.js";
+import { sourceWithPieces, type FetchedPiece } from "./source.js";
+import { compactFile } from "./wasm-bytes.js";
 import { childByName, convertColumn } from "./wasm-convert.js";
 import { importBatches } from "./wasm-ffi.js";
 import { jsOnlyFields, zipParts, type ColumnPart } from "./wasm-mixed.js";
@@ -104,7 +105,7 @@ export function createWasmReader(options: WasmReaderOptions = {}): ParquetReader
         if (e instanceof DeltaError || (e instanceof Error && e.name === "AbortError")) throw e; // storage and abort errors
         // a trap may leave the instance in a bad state: later reads go to the JS decoder
         if (e instanceof WebAssembly.RuntimeError) unavailable = `parquet-wasm trapped earlier: ${e.message}`;
-        return yield* handOver(`parquet-wasm could not read it: ${e instanceof Error ? e.message : String(e)}`, fetchedSource(source, fetched));
+        return yield* handOver(`parquet-wasm could not read it: ${e instanceof Error ? e.message : String(e)}`, sourceWithPieces(source, fetched));
       }
       if (jsFields.length > 0) {
         const js: ColumnPart[] = [];
@@ -176,16 +177,4 @@ function groupCuts(groupRows: readonly number[], batchSize: number): ColumnPart[
 /** The decoded Data of a plan's top-level file node in a decoded batch. */
 function nodeData(plan: ReadPlan, batch: Data<Struct>): Data | undefined {
   return plan.kind === "missing" ? undefined : childByName(batch, plan.name);
-}
-
-/** The source as the JS decoder sees it after a wasm fetch: fetched bytes are not fetched again. */
-function fetchedSource(source: ParquetSource, fetched: readonly FetchedPiece[]): ParquetSource {
-  return {
-    byteLength: source.byteLength,
-    ...(source.path === undefined ? {} : { path: source.path }),
-    read: (start, end) => {
-      const piece = fetched.find((p) => p.start <= start && end <= p.start + p.bytes.byteLength);
-      return piece === undefined ? source.read(start, end) : Promise.resolve(piece.bytes.subarray(start - piece.start, end - piece.start));
-    },
-  };
 }
