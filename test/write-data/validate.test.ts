@@ -287,6 +287,39 @@ describe("narrowing casts are checked value by value (issue 9)", () => {
     const valid = column(new Utf8(), { length: 3, valueOffsets: Int32Array.from([0, 2, 2, 5]), data: Uint8Array.from([0x61, 0x62, 0xe2, 0x82, 0xac]) });
     expect(await roundTrip(valid, struct(field("a", p("string"))))).toEqual([{ a: "ab" }, { a: "" }, { a: "€" }]);
   });
+
+  it("UTF-8 check agrees with a strict decoder row by row, at any alignment (property)", () => {
+    // Mostly ASCII (the word-at-a-time fast path), with bytes >= 0x80 dropped in anywhere; the
+    // column's bytes start at any offset of their buffer. Oracle: TextDecoder(fatal) per row.
+    const strict = new TextDecoder("utf-8", { fatal: true });
+    const byte = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0x20, max: 0x7e }) }, { weight: 1, arbitrary: fc.integer({ min: 0x80, max: 0xff }) });
+    const rows = fc.array(fc.array(byte, { maxLength: 40 }), { minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(rows, fc.integer({ min: 0, max: 7 }), (values, shift) => {
+        const total = values.reduce((n, r) => n + r.length, 0);
+        const buffer = new Uint8Array(shift + total);
+        const offsets = new Int32Array(values.length + 1);
+        let at = 0;
+        values.forEach((r, i) => {
+          buffer.set(r, shift + at);
+          at += r.length;
+          offsets[i + 1] = at;
+        });
+        const t = column(new Utf8(), { length: values.length, valueOffsets: offsets, data: buffer.subarray(shift) });
+        const bad = values.findIndex((r) => {
+          try {
+            strict.decode(Uint8Array.from(r));
+            return false;
+          } catch {
+            return true;
+          }
+        });
+        if (bad < 0) conformAll(t, struct(field("a", p("string"))));
+        else refuses(t, struct(field("a", p("string"))), `column a: row ${bad} of Arrow type Utf8 cannot be written as Delta string: not valid UTF-8`);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe("decimal precision check", () => {

@@ -262,7 +262,7 @@ function checkUtf8(d: Data, fail: (row: number, why: string) => never): Data {
       let cut = Math.min(runEnd, at + UTF8_RUN);
       while (cut < runEnd && ((bytes[cut] as number) & 0xc0) === 0x80) cut++;
       try {
-        strictUtf8.decode(bytes.subarray(at, cut));
+        if (!isAscii(bytes, at, cut)) strictUtf8.decode(bytes.subarray(at, cut));
       } catch {
         for (let r = firstRow; r < lastRow; r++) {
           if (!isValid(d, r)) continue;
@@ -281,7 +281,10 @@ function checkUtf8(d: Data, fail: (row: number, why: string) => never): Data {
     const start = offsets[i] as number;
     const end = offsets[i + 1] as number;
     if (start === end) continue;
-    if (((bytes[start] as number) & 0xc0) === 0x80) fail(i, "not valid UTF-8");
+    if (((bytes[start] as number) & 0xc0) === 0x80) {
+      decodeRun(i); // an earlier row of the pending run may be bad too: the first bad row is named
+      fail(i, "not valid UTF-8");
+    }
     if (start !== runEnd) {
       decodeRun(i);
       runStart = start;
@@ -291,6 +294,22 @@ function checkUtf8(d: Data, fail: (row: number, why: string) => never): Data {
   }
   decodeRun(n);
   return d;
+}
+
+/** Whether bytes[from, to) are all below 0x80 (ASCII is valid UTF-8: no decode needed), read a word at a time. */
+function isAscii(bytes: Uint8Array, from: number, to: number): boolean {
+  let i = from;
+  let acc = 0;
+  // byte by byte up to a 4-byte aligned address, then words, then the tail
+  while (i < to && ((bytes.byteOffset + i) & 3) !== 0) acc |= bytes[i++] as number;
+  const wordsEnd = i + ((to - i) & ~3);
+  if (wordsEnd > i) {
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset + i, (wordsEnd - i) >>> 2);
+    for (let k = 0; k < words.length; k++) acc |= words[k] as number;
+    i = wordsEnd;
+  }
+  while (i < to) acc |= bytes[i++] as number;
+  return (acc & 0x80808080) === 0;
 }
 
 /** Decodes an IEEE half-precision float from its 16 bits. */

@@ -202,7 +202,8 @@ function updateLeaf(leaf: Leaf, data: Data, parent: Uint8Array | undefined): voi
   const n = data.length;
   const allValid = parent === undefined && data.nullCount === 0;
   // Rows that count (valid, under a valid parent); undefined when all do. One pass, no closure
-  // per value: the loops below are the write path's hottest JS.
+  // per value. Each kind has its own loop function (the write path's hottest JS): each stays
+  // monomorphic and small enough to be optimised on its own.
   let live: Uint8Array | undefined;
   let nulls = 0;
   if (!allValid) {
@@ -218,110 +219,143 @@ function updateLeaf(leaf: Leaf, data: Data, parent: Uint8Array | undefined): voi
     case "int":
     case "date":
     case "float":
-    case "double": {
-      // Copied chunk by chunk into one Float64Array (exact for every int and float kind, NaN and
-      // -0 kept), so the loop sees a single array type whatever the column's.
-      const values = data.values as Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
-      let min = leaf.min as number | undefined;
-      let max = leaf.max as number | undefined;
-      for (let from = 0; from < n; from += SCRATCH) {
-        const count = Math.min(SCRATCH, n - from);
-        scratch.set(values.subarray(from, from + count));
-        for (let k = 0; k < count; k++) {
-          if (live !== undefined && live[from + k] === 0) continue;
-          const v = scratch[k] as number;
-          if (v !== v) {
-            leaf.nan = true;
-            continue;
-          }
-          if (min === undefined) {
-            min = v;
-            max = v;
-          } else if (v < min) min = v;
-          else if (v > (max as number)) max = v;
-        }
-      }
-      leaf.min = min;
-      leaf.max = max;
-      return;
-    }
+    case "double":
+      return numberBounds(leaf, data.values as Int8Array | Int16Array | Int32Array | Float32Array | Float64Array, n, live);
     case "big":
     case "timestamp":
-    case "timestamp_ntz": {
-      // Compared as (high int32, low uint32) word pairs of the int64s: no BigInt per row.
-      const values = data.values as BigInt64Array;
-      const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-      let minAt = -1;
-      let maxAt = -1;
-      for (let i = 0; i < n; i++) {
-        if (live !== undefined && live[i] === 0) continue;
-        if (minAt < 0) {
-          minAt = maxAt = i;
-          continue;
-        }
-        const hi = words[2 * i + H] as number;
-        const lo = (words[2 * i + L] as number) >>> 0;
-        const minHi = words[2 * minAt + H] as number;
-        if (hi < minHi || (hi === minHi && lo < (words[2 * minAt + L] as number) >>> 0)) minAt = i;
-        else {
-          const maxHi = words[2 * maxAt + H] as number;
-          if (hi > maxHi || (hi === maxHi && lo > (words[2 * maxAt + L] as number) >>> 0)) maxAt = i;
-        }
+    case "timestamp_ntz":
+      return int64Bounds(leaf, data.values as BigInt64Array, n, live);
+    case "decimal":
+      return decimalBounds(leaf, data, n, live);
+    case "string":
+      return stringBounds(leaf, data.values as Uint8Array, data.valueOffsets as Int32Array, n, live);
+  }
+}
+
+/**
+ * Min and max of number-valued rows. The values are copied chunk by chunk into one Float64Array
+ * (exact for every int and float kind, NaN and -0 kept), so the loops see a single array type
+ * whatever the column's. Strict comparisons from +-Infinity keep the first seen of -0.0 and 0.0;
+ * NaN fails both comparisons and is only noted.
+ */
+function numberBounds(leaf: Leaf, values: Int8Array | Int16Array | Int32Array | Float32Array | Float64Array, n: number, live: Uint8Array | undefined): void {
+  let min = leaf.min === undefined ? Infinity : (leaf.min as number);
+  let max = leaf.max === undefined ? -Infinity : (leaf.max as number);
+  let counted = 0;
+  let nans = 0;
+  for (let from = 0; from < n; from += SCRATCH) {
+    const count = Math.min(SCRATCH, n - from);
+    scratch.set(values.subarray(from, from + count));
+    if (live === undefined) {
+      counted += count;
+      for (let k = 0; k < count; k++) {
+        const v = scratch[k] as number;
+        if (v < min) min = v;
+        if (v > max) max = v;
+        if (v !== v) nans++;
       }
-      if (minAt < 0) return;
-      const lo = values[minAt] as bigint;
-      const hi = values[maxAt] as bigint;
-      if (leaf.min === undefined || lo < (leaf.min as bigint)) leaf.min = lo;
-      if (leaf.max === undefined || hi > (leaf.max as bigint)) leaf.max = hi;
-      return;
-    }
-    case "decimal": {
-      let min = leaf.min as bigint | undefined;
-      let max = leaf.max as bigint | undefined;
-      for (let i = 0; i < n; i++) {
-        if (live !== undefined && live[i] === 0) continue;
-        const v = decimalAt(data, i);
-        if (min === undefined) {
-          min = v;
-          max = v;
-        } else if (v < min) min = v;
-        else if (v > (max as bigint)) max = v;
+    } else {
+      for (let k = 0; k < count; k++) {
+        if (live[from + k] === 0) continue;
+        counted++;
+        const v = scratch[k] as number;
+        if (v < min) min = v;
+        if (v > max) max = v;
+        if (v !== v) nans++;
       }
-      leaf.min = min;
-      leaf.max = max;
-      return;
-    }
-    case "string": {
-      const bytes = data.values as Uint8Array;
-      const offsets = data.valueOffsets as Int32Array;
-      // The batch's least and greatest value, as byte ranges of `bytes` (-1: none yet).
-      let minStart = -1;
-      let minEnd = -1;
-      let maxStart = -1;
-      let maxEnd = -1;
-      for (let i = 0; i < n; i++) {
-        if (live !== undefined && live[i] === 0) continue;
-        const start = offsets[i] as number;
-        const end = offsets[i + 1] as number;
-        if (minStart < 0) {
-          minStart = maxStart = start;
-          minEnd = maxEnd = end;
-        } else if (compareSpans(bytes, start, end, bytes, minStart, minEnd) < 0) {
-          minStart = start;
-          minEnd = end;
-        } else if (compareSpans(bytes, start, end, bytes, maxStart, maxEnd) > 0) {
-          maxStart = start;
-          maxEnd = end;
-        }
-      }
-      if (minStart < 0) return;
-      const lo = leaf.min as Uint8Array | undefined;
-      const hi = leaf.max as Uint8Array | undefined;
-      if (lo === undefined || compareSpans(bytes, minStart, minEnd, lo, 0, lo.length) < 0) leaf.min = bytes.slice(minStart, minEnd);
-      if (hi === undefined || compareSpans(bytes, maxStart, maxEnd, hi, 0, hi.length) > 0) leaf.max = bytes.slice(maxStart, maxEnd);
-      return;
     }
   }
+  if (nans > 0) leaf.nan = true;
+  if (counted === nans) return; // nothing but NaN in this batch
+  // (when every value is +Infinity, min keeps its start value: that value; likewise max)
+  leaf.min = min;
+  leaf.max = max;
+}
+
+/** Min and max of int64 rows, compared as (high int32, low uint32) word pairs: no BigInt per row. */
+function int64Bounds(leaf: Leaf, values: BigInt64Array, n: number, live: Uint8Array | undefined): void {
+  const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  let first = 0;
+  if (live !== undefined) while (first < n && live[first] === 0) first++;
+  if (first >= n) return;
+  let minAt = first;
+  let maxAt = first;
+  let minHi = words[2 * first + H] as number;
+  let minLo = (words[2 * first + L] as number) >>> 0;
+  let maxHi = minHi;
+  let maxLo = minLo;
+  for (let i = first + 1; i < n; i++) {
+    if (live !== undefined && live[i] === 0) continue;
+    const hi = words[2 * i + H] as number;
+    const lo = (words[2 * i + L] as number) >>> 0;
+    if (hi < minHi || (hi === minHi && lo < minLo)) {
+      minAt = i;
+      minHi = hi;
+      minLo = lo;
+    } else if (hi > maxHi || (hi === maxHi && lo > maxLo)) {
+      maxAt = i;
+      maxHi = hi;
+      maxLo = lo;
+    }
+  }
+  const lo = values[minAt] as bigint;
+  const hi = values[maxAt] as bigint;
+  if (leaf.min === undefined || lo < (leaf.min as bigint)) leaf.min = lo;
+  if (leaf.max === undefined || hi > (leaf.max as bigint)) leaf.max = hi;
+}
+
+/** Min and max of decimal rows (BigInt per row: decimals are rare and wide). */
+function decimalBounds(leaf: Leaf, data: Data, n: number, live: Uint8Array | undefined): void {
+  let min = leaf.min as bigint | undefined;
+  let max = leaf.max as bigint | undefined;
+  for (let i = 0; i < n; i++) {
+    if (live !== undefined && live[i] === 0) continue;
+    const v = decimalAt(data, i);
+    if (min === undefined) {
+      min = v;
+      max = v;
+    } else if (v < min) min = v;
+    else if (v > (max as bigint)) max = v;
+  }
+  leaf.min = min;
+  leaf.max = max;
+}
+
+/**
+ * Min and max of string rows by their UTF-8 bytes (unsigned, then by length: the order of code
+ * points), kept as byte ranges of the batch and copied once at the end. A row whose first byte
+ * differs from the current bound's is decided by that byte alone.
+ */
+function stringBounds(leaf: Leaf, bytes: Uint8Array, offsets: Int32Array, n: number, live: Uint8Array | undefined): void {
+  let first = 0;
+  if (live !== undefined) while (first < n && live[first] === 0) first++;
+  if (first >= n) return;
+  let minStart = offsets[first] as number;
+  let minEnd = offsets[first + 1] as number;
+  let maxStart = minStart;
+  let maxEnd = minEnd;
+  // first byte of each bound, -1 for the empty string (less than every other)
+  let minHead = minEnd > minStart ? (bytes[minStart] as number) : -1;
+  let maxHead = minHead;
+  for (let i = first + 1; i < n; i++) {
+    if (live !== undefined && live[i] === 0) continue;
+    const start = offsets[i] as number;
+    const end = offsets[i + 1] as number;
+    const head = end > start ? (bytes[start] as number) : -1;
+    if (head < minHead || (head === minHead && compareSpans(bytes, start, end, bytes, minStart, minEnd) < 0)) {
+      minStart = start;
+      minEnd = end;
+      minHead = head;
+    } else if (head > maxHead || (head === maxHead && compareSpans(bytes, start, end, bytes, maxStart, maxEnd) > 0)) {
+      maxStart = start;
+      maxEnd = end;
+      maxHead = head;
+    }
+  }
+  const lo = leaf.min as Uint8Array | undefined;
+  const hi = leaf.max as Uint8Array | undefined;
+  if (lo === undefined || compareSpans(bytes, minStart, minEnd, lo, 0, lo.length) < 0) leaf.min = bytes.slice(minStart, minEnd);
+  if (hi === undefined || compareSpans(bytes, maxStart, maxEnd, hi, 0, hi.length) > 0) leaf.max = bytes.slice(maxStart, maxEnd);
 }
 
 /** Compares the bytes a[as, ae) with b[bs, be) (unsigned, then by length): <0, 0 or >0. */
