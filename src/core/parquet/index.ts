@@ -23,7 +23,7 @@ export {
 export { sourceFromBytes, sourceFromStore, type StoreSourceOptions } from "./source.js";
 export { createHyparquetReader, type HyparquetReaderOptions } from "./hyparquet-reader.js";
 export { createWasmReader, type WasmReaderOptions } from "./wasm-reader.js";
-export { defaultCompressors } from "./compressors.js";
+export { defaultCompressors, loadCompressors } from "./compressors.js";
 export { DEFAULT_FOOTER_FETCH, readFooterBytes, type FooterReadOptions } from "./footer.js";
 export { ParquetFormatError, ParquetSchemaMismatchError } from "./errors.js";
 export { arrowFieldOfNode, arrowSchemaOfParquet, arrowTypeOfLeaf } from "./parquet-schema.js";
