@@ -12,6 +12,9 @@ import { parseDateTimeString, parseDateString } from "../../src/core/schema/date
 import { parseDecimalLiteral, compareDecimals } from "../../src/core/schema/decimal.js";
 import type { DataType, DecimalValue, StructType } from "../../src/core/schema/types.js";
 import { computeStats } from "../../src/core/write/stats.js";
+import { writeDataFiles } from "../../src/core/write/data-files.js";
+import { MemoryStore } from "../../src/core/storage/memory.js";
+import { useNodeParquetWasm } from "./helpers/oracle.js";
 import { codePointPrefix, truncateMaxString, truncateMinString } from "../../src/core/write/stats-format.js";
 import { buildBatch } from "./helpers/arrow-build.js";
 import { parseRawJson, type RawJson, type RawNumber } from "./helpers/stats-json.js";
@@ -167,6 +170,24 @@ describe("stats bound the data (property)", () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("bounds from the file's statistics (property)", () => {
+  // The data-file writer takes integer, date, timestamp and string bounds from the column-chunk
+  // statistics arrow-rs wrote (falling back to the rows where they are truncated); computeStats
+  // computes everything from the rows. Random rows, several batches and row groups: same JSON.
+  useNodeParquetWasm();
+  it("writeDataFiles' stats equal the stats computed from the rows", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(row, { minLength: 1, maxLength: 25 }), { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 12 }), async (parts, maxRowGroupSize) => {
+        const batches = parts.map((rows) => buildBatch(SCHEMA, rows));
+        const adds = await writeDataFiles({ store: new MemoryStore(), data: batches, schema: SCHEMA, maxRowGroupSize });
+        expect(adds).toHaveLength(1);
+        expect(adds[0]!.stats).toBe(computeStats({ batches, schema: SCHEMA }));
+      }),
+      { numRuns: 150 },
     );
   });
 });

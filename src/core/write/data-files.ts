@@ -139,7 +139,10 @@ export async function writeDataFiles(options: WriteDataFilesOptions): Promise<Ad
     if (cdc) dir = randomPrefix > 0 || buf.group.directory === "" ? CHANGE_DATA_DIR : `${CHANGE_DATA_DIR}/${buf.group.directory}`;
     const key = dir === "" ? name : `${dir}/${name}`;
     const add: AddFile = { path: encodeAddPath(key), partitionValues: buf.group.partitionValues, size: bytes.byteLength, modificationTime: 0, dataChange: !cdc };
-    if (buf.stats) add.stats = buf.stats.statsJson();
+    if (buf.stats) {
+      buf.stats.useFileBounds(bytes, buf.batches, key);
+      add.stats = buf.stats.statsJson();
+    }
     adds.push(add);
     if (pending.length >= MAX_PENDING_UPLOADS) await pending.shift();
     const upload = store.put(key, bytes).then(() => {
@@ -156,7 +159,7 @@ export async function writeDataFiles(options: WriteDataFilesOptions): Promise<Ad
       let buf = buffers.get(group.key);
       if (buf === undefined) {
         const { batch: _omit, ...meta } = group;
-        const stats = cdc ? undefined : new StatsCollector({ schema: dataSchema, columnMapping: mode, properties });
+        const stats = cdc ? undefined : new StatsCollector({ schema: dataSchema, columnMapping: mode, properties, boundsFromFile: true });
         buf = { group: meta, batches: [], bytes: 0, rows: 0, stats };
         buffers.set(group.key, buf);
       }

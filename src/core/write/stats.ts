@@ -1,5 +1,5 @@
 /**
- * Delta file statistics computed from the Arrow data being written (not from the parquet footer):
+ * Delta file statistics of the Arrow data being written:
  * `{"numRecords":N,"minValues":{...},"maxValues":{...},"nullCount":{...}}`, nested like the schema,
  * keyed by physical names under column mapping, for the columns stats-columns.ts selects. As Delta
  * Spark does:
@@ -13,6 +13,13 @@
  * `x > c`); infinite bounds are omitted (JSON has no infinity; a missing bound means unbounded).
  * -0.0 and 0.0 compare equal, the first seen is kept. Value formats: stats-format.ts. `tightBounds`
  * is not written: files written here are whole. Input is canonical data (data-validate.ts).
+ *
+ * Counts and float/decimal bounds are computed from the rows. With `boundsFromFile` (the data-file
+ * writer's setting), integer, date, timestamp and string bounds are read from the column-chunk
+ * statistics arrow-rs wrote into the file, which are exact for those types (it computes them
+ * anyway: reading them saves a pass over the rows, a tenth of a write's CPU); where they are
+ * missing or truncated the rows are used. Both ways give the same JSON (test/write-data/
+ * stats-from-file.test.ts checks it on random data).
  */
 
 import type { Data, RecordBatch } from "apache-arrow";
@@ -20,6 +27,7 @@ import { physicalName, type ColumnMappingMode } from "../schema/column-mapping.j
 import type { DataType, StructType } from "../schema/types.js";
 import { decimalAt, isValid, validityMask } from "../arrow/data.js";
 import { statsColumnsSchema } from "./stats-columns.js";
+import { fileColumnStatistics, type ChunkStatistics, type PhysicalBound } from "../parquet/column-statistics.js";
 import {
   DEFAULT_STRING_PREFIX_LENGTH,
   jsonDate,
@@ -42,6 +50,12 @@ export interface StatsCollectorOptions {
   properties?: Readonly<Record<string, string>> | undefined;
   /** String prefix length in code points; default 32. */
   stringPrefixLength?: number;
+  /**
+   * Take the min/max of byte, short, integer, long, date, timestamp, timestamp_ntz and string
+   * leaves from the written file's column-chunk statistics ({@link StatsCollector.useFileBounds})
+   * instead of computing them from the rows; default false.
+   */
+  boundsFromFile?: boolean;
 }
 
 type Kind = "int" | "float" | "double" | "big" | "decimal" | "string" | "date" | "timestamp" | "timestamp_ntz" | "none";
@@ -56,7 +70,19 @@ interface Leaf {
   min: number | bigint | Uint8Array | undefined;
   max: number | bigint | Uint8Array | undefined;
   nan: boolean;
+  /** Physical path in the file, NUL-joined. */
+  path: string;
+  /** Bounds come from the file's statistics (useFileBounds), not from the rows. */
+  fromFile: boolean;
 }
+
+/**
+ * Kinds whose Parquet statistics (arrow-rs's writer) are the Delta bounds: integers and dates
+ * (INT32), longs and timestamps (INT64, micros), strings (BYTE_ARRAY, unsigned byte order =
+ * code-point order). Floats are not (Parquet ignores NaN, which Delta's max must see), nor
+ * decimals (rare; FIXED_LEN_BYTE_ARRAY).
+ */
+const FILE_BOUND_KINDS: ReadonlySet<Kind> = new Set(["int", "date", "big", "timestamp", "timestamp_ntz", "string"]);
 
 interface Node {
   kind: "struct";
@@ -98,19 +124,22 @@ export class StatsCollector {
     const mode = options.columnMapping ?? "none";
     this.prefixLength = options.stringPrefixLength ?? DEFAULT_STRING_PREFIX_LENGTH;
     const selected = statsColumnsSchema({ schema: options.schema, properties: options.properties });
-    const build = (sel: StructType, full: StructType, name: string, index: number): Node => ({
+    const fromFile = options.boundsFromFile === true;
+    const build = (sel: StructType, full: StructType, name: string, index: number, prefix: string): Node => ({
       kind: "struct",
       name,
       index,
       children: sel.fields.map((f) => {
         const i = full.fields.findIndex((x) => x.name === f.name);
         const fullField = full.fields[i];
-        if (f.type.kind === "struct" && fullField?.type.kind === "struct") return build(f.type, fullField.type, physicalName(f, mode), i);
+        const leafName = physicalName(f, mode);
+        const path = prefix + leafName;
+        if (f.type.kind === "struct" && fullField?.type.kind === "struct") return build(f.type, fullField.type, leafName, i, `${path}\0`);
         const { kind, scale } = kindOf(f.type);
-        return { kind: "leaf", name: physicalName(f, mode), index: i, type: kind, scale, nulls: 0, min: undefined, max: undefined, nan: false };
+        return { kind: "leaf", name: leafName, index: i, type: kind, scale, nulls: 0, min: undefined, max: undefined, nan: false, path, fromFile: fromFile && FILE_BOUND_KINDS.has(kind) };
       }),
     });
-    this.root = build(selected, options.schema, "", -1);
+    this.root = build(selected, options.schema, "", -1, "");
   }
 
   /** Number of rows seen so far. */
@@ -124,13 +153,63 @@ export class StatsCollector {
     this.updateStruct(this.root, batch.data.children, undefined);
   }
 
-  private updateStruct(node: Node, children: readonly Data[], parent: Uint8Array | undefined): void {
+  private updateStruct(node: Node, children: readonly Data[], parent: Uint8Array | undefined, only?: ReadonlySet<Leaf>): void {
     for (const child of node.children) {
       const data = children[child.index];
       if (data === undefined) continue;
-      if (child.kind === "struct") this.updateStruct(child, data.children, validityMask(data, parent));
-      else updateLeaf(child, data, parent);
+      if (child.kind === "struct") this.updateStruct(child, data.children, validityMask(data, parent), only);
+      else if (only === undefined) updateLeaf(child, data, parent, true);
+      else if (only.has(child)) updateLeaf(child, data, parent, false);
     }
+  }
+
+  /**
+   * Sets the bounds of the leaves marked `fromFile` from the statistics of the file written from
+   * the added rows (`file`: its bytes; `batches`: those rows). A leaf whose statistics are missing
+   * or inexact (arrow-rs truncates byte arrays to 64 bytes: a truncated min still has the first
+   * `stringPrefixLength` code points when it has more than that, a truncated max never serves)
+   * is computed from `batches` instead. Call once, before {@link statsJson}.
+   */
+  useFileBounds(file: Uint8Array, batches: readonly RecordBatch[], path?: string): void {
+    const leaves = fileLeaves(this.root);
+    if (leaves.length === 0) return;
+    const chunks = new Map<string, ChunkStatistics[]>();
+    const groups = fileColumnStatistics(file, path);
+    for (const group of groups) {
+      for (const c of group) {
+        const key = c.path.join("\0");
+        const list = chunks.get(key);
+        if (list === undefined) chunks.set(key, [c]);
+        else list.push(c);
+      }
+    }
+    const fromRows = new Set<Leaf>();
+    for (const leaf of leaves) {
+      leaf.fromFile = false;
+      const list = chunks.get(leaf.path);
+      if (list === undefined || list.length !== groups.length || !this.boundsOfChunks(leaf, list)) fromRows.add(leaf);
+    }
+    if (fromRows.size > 0) for (const b of batches) this.updateStruct(this.root, b.data.children, undefined, fromRows);
+  }
+
+  /** Folds the chunks' bounds into the leaf; false when one of them cannot serve. */
+  private boundsOfChunks(leaf: Leaf, list: readonly ChunkStatistics[]): boolean {
+    const string = leaf.type === "string";
+    const want = string ? "bytes" : leaf.type === "int" || leaf.type === "date" ? "number" : "bigint";
+    const typeOk = (v: PhysicalBound | undefined) => (want === "bytes" ? v instanceof Uint8Array : typeof v === want);
+    let min: PhysicalBound | undefined;
+    let max: PhysicalBound | undefined;
+    for (const c of list) {
+      if (c.nullCount === undefined) return false;
+      if (c.nullCount === c.numValues) continue; // no value in this row group
+      if (!typeOk(c.min) || !typeOk(c.max) || !c.maxExact) return false;
+      if (!c.minExact && !(string && codePoints(c.min as Uint8Array) > this.prefixLength)) return false;
+      if (min === undefined || lessThan(c.min!, min)) min = c.min;
+      if (max === undefined || lessThan(max, c.max!)) max = c.max;
+    }
+    leaf.min = min;
+    leaf.max = max;
+    return true;
   }
 
   /** The stats JSON string of the rows added so far. */
@@ -198,7 +277,7 @@ const scratch = new Float64Array(SCRATCH);
 const H = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 const L = 1 - H;
 
-function updateLeaf(leaf: Leaf, data: Data, parent: Uint8Array | undefined): void {
+function updateLeaf(leaf: Leaf, data: Data, parent: Uint8Array | undefined, countNulls: boolean): void {
   const n = data.length;
   const allValid = parent === undefined && data.nullCount === 0;
   // Rows that count (valid, under a valid parent); undefined when all do. One pass, no closure
@@ -213,8 +292,8 @@ function updateLeaf(leaf: Leaf, data: Data, parent: Uint8Array | undefined): voi
       else nulls++;
     }
   }
-  leaf.nulls += nulls;
-  if (leaf.type === "none" || nulls === n) return;
+  if (countNulls) leaf.nulls += nulls;
+  if (leaf.type === "none" || nulls === n || leaf.fromFile) return;
   switch (leaf.type) {
     case "int":
     case "date":
@@ -356,6 +435,24 @@ function stringBounds(leaf: Leaf, bytes: Uint8Array, offsets: Int32Array, n: num
   const hi = leaf.max as Uint8Array | undefined;
   if (lo === undefined || compareSpans(bytes, minStart, minEnd, lo, 0, lo.length) < 0) leaf.min = bytes.slice(minStart, minEnd);
   if (hi === undefined || compareSpans(bytes, maxStart, maxEnd, hi, 0, hi.length) > 0) leaf.max = bytes.slice(maxStart, maxEnd);
+}
+
+/** The leaves whose bounds are to come from the file. */
+function fileLeaves(node: Node): Leaf[] {
+  return node.children.flatMap((c) => (c.kind === "struct" ? fileLeaves(c) : c.fromFile ? [c] : []));
+}
+
+/** a < b for two bounds of one kind (numbers, bigints, or bytes in unsigned order). */
+function lessThan(a: PhysicalBound, b: PhysicalBound): boolean {
+  if (a instanceof Uint8Array) return compareSpans(a, 0, a.length, b as Uint8Array, 0, (b as Uint8Array).length) < 0;
+  return (a as number | bigint) < (b as number | bigint);
+}
+
+/** Code points in UTF-8 bytes (bytes that are not continuation bytes). */
+function codePoints(bytes: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) if (((bytes[i] as number) & 0xc0) !== 0x80) n++;
+  return n;
 }
 
 /** Compares the bytes a[as, ae) with b[bs, be) (unsigned, then by length): <0, 0 or >0. */
