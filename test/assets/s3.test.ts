@@ -4,33 +4,23 @@
  * storeFromUrl), except the column-selection test, which wraps an S3Store in a CountingStore.
  * Skips locally without moto; fails under CI=true.
  */
-import { afterAll, beforeAll, describe } from "vitest";
+import { describe } from "vitest";
 import "../../src/node/index.js"; // registers parquet-wasm's .wasm for Node
 import { S3Store } from "../../src/core/storage/s3.js";
 import type { TableRoot } from "../../src/core/assets/index.js";
-import { MOTO_CREDENTIALS, motoAvailability, startMoto, type MotoServer } from "../helpers/servers/moto.js";
+import { MOTO_CREDENTIALS, motoForFile } from "../helpers/servers/moto.js";
 import { basicsSuite } from "./basics.suite.js";
 import { partitionSuite } from "./partitions.suite.js";
 
-const availability = motoAvailability();
-let moto: MotoServer | undefined;
-const bucket = `assets-${Date.now().toString(36)}`;
+const { availability, bucket, server: moto } = motoForFile("assets");
 let n = 0;
 
-beforeAll(async () => {
-  if (!availability.available) return;
-  moto = await startMoto();
-  await moto.createBucket(bucket);
-});
-afterAll(async () => {
-  await moto?.stop();
-});
 
 function root(): TableRoot {
   const { accessKeyId, secretAccessKey, region } = MOTO_CREDENTIALS;
   return {
     rootUri: `s3://${bucket}/run-${++n}/warehouse`,
-    storageOptions: { s3: { endpoint: (moto as MotoServer).endpoint, accessKeyId, secretAccessKey, region } },
+    storageOptions: { s3: { endpoint: moto().endpoint, accessKeyId, secretAccessKey, region } },
     clientOptions: { allowHttp: true },
   };
 }
@@ -40,6 +30,6 @@ describe.skipIf(!availability.available)("asset layer on moto S3", () => {
   basicsSuite(
     "moto S3",
     async () => root(),
-    async () => new S3Store({ bucket, prefix: `run-${++n}`, endpoint: (moto as MotoServer).endpoint, ...MOTO_CREDENTIALS, client: { allowHttp: true } }),
+    async () => new S3Store({ bucket, prefix: `run-${++n}`, endpoint: moto().endpoint, ...MOTO_CREDENTIALS, client: { allowHttp: true } }),
   );
 });

@@ -6,50 +6,38 @@
  * Node over the same URL. A table without the feed gets the refusal on the page. Without
  * Chromium the suite skips locally and fails under CI=true.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDemo } from "../../scripts/build-demo.mjs";
-import { startWorker, type RunningWorker } from "../../scripts/worker-dev.mjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RunningWorker } from "../../scripts/worker-dev.mjs";
 import { HttpStore, planChanges, readChangeRows } from "../../src/browser/index.js";
 import { formatCell, schemaFields } from "../../demo/src/format.js";
 import { CONFORMANCE, memoryStoreFromDir } from "../helpers/conformance.js";
-import { CHROMIUM, launchChromium, type BrowserSession } from "./chromium.js";
+import type { BrowserSession } from "./chromium.js";
+import { explorerForSuite, skipWithoutChromium } from "./explorer-stack.js";
 import type { R2BucketLike } from "../../src/worker/r2-store.js";
 
-const available = existsSync(CHROMIUM);
 const CHANGE_TYPES = ["insert", "update_preimage", "update_postimage", "delete"];
 
-describe.skipIf(!available && process.env["CI"] !== "true")("explorer changes view in headless Chromium", () => {
+describe.skipIf(skipWithoutChromium)("explorer changes view in headless Chromium", () => {
   let worker: RunningWorker;
   let browser: BrowserSession;
-  let dir: string;
   let tableUrl: string;
-
-  beforeAll(async () => {
-    if (!available) throw new Error(`Chromium is missing at ${CHROMIUM} (CI=true): install it with apt-get install -y chromium`);
-    dir = mkdtempSync(join(tmpdir(), "delta-edge-changes-view-"));
-    // Built before the Worker starts: Miniflare reads the assets folder when it starts.
-    await buildDemo({ outDir: join(dir, "site") });
-    worker = await startWorker({ assets: join(dir, "site"), bindings: { WRITE_TOKEN: "t" } });
-    const bucket = (await worker.mf.getR2Bucket("TABLES")) as unknown as R2BucketLike;
-    for (const [from, to] of [
-      ["delta-rs/cdc_ict_table", "feeds/people"],
-      ["golden/deltalog-getChanges/delta", "feeds/nofeed"],
-    ] as const) {
-      const local = memoryStoreFromDir(join(CONFORMANCE, from));
-      for await (const meta of local.list("")) await bucket.put(`${to}/${meta.key}`, new Uint8Array(await local.get(meta.key)));
-    }
-    tableUrl = new URL("objects/feeds/people", worker.url).toString();
-    browser = await launchChromium(join(dir, "profile"));
+  const stack = explorerForSuite({
+    prefix: "delta-edge-changes-view-",
+    bindings: () => ({ WRITE_TOKEN: "t" }),
+    setup: async (worker) => {
+      const bucket = (await worker.mf.getR2Bucket("TABLES")) as unknown as R2BucketLike;
+      for (const [from, to] of [
+        ["delta-rs/cdc_ict_table", "feeds/people"],
+        ["golden/deltalog-getChanges/delta", "feeds/nofeed"],
+      ] as const) {
+        const local = memoryStoreFromDir(join(CONFORMANCE, from));
+        for await (const meta of local.list("")) await bucket.put(`${to}/${meta.key}`, new Uint8Array(await local.get(meta.key)));
+      }
+      tableUrl = new URL("objects/feeds/people", worker.url).toString();
+    },
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await worker?.dispose();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  beforeAll(() => ({ worker, browser } = stack));
 
   /** The library's counts per version and rows (formatted as the page does), from Node over HTTP. */
   async function expected(start: number, end?: number) {

@@ -9,22 +9,21 @@
  * every operation metric the log holds. Without Chromium the suite skips locally and fails
  * under CI=true. A screenshot is written to a temp dir (path printed).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDemo } from "../../scripts/build-demo.mjs";
-import { startWorker, type RunningWorker } from "../../scripts/worker-dev.mjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RunningWorker } from "../../scripts/worker-dev.mjs";
 import { HttpStore, openTable, readHistory, readRows } from "../../src/browser/index.js";
 import { formatCell, schemaFields } from "../../demo/src/format.js";
 import type { HistoryEntry } from "../../src/browser/index.js";
-import { CHROMIUM, launchChromium, type BrowserSession } from "./chromium.js";
+import { CHROMIUM, type BrowserSession } from "./chromium.js";
+import { explorerForSuite, skipWithoutChromium } from "./explorer-stack.js";
 
 const WRITE_TOKEN = "browser-test-token";
-const available = existsSync(CHROMIUM);
-if (!available && process.env["CI"] !== "true") {
+if (skipWithoutChromium) {
   console.warn(`test/browser: skipped, no Chromium at ${CHROMIUM} (apt-get install -y chromium); CI=true makes this a failure`);
 }
 
@@ -42,35 +41,27 @@ const COMMITS: Array<Array<Record<string, unknown>>> = [
   [{ id: 6, name: "fay", score: -6, part: "c" }],
 ];
 
-describe.skipIf(!available && process.env["CI"] !== "true")("demo explorer in headless Chromium", () => {
+describe.skipIf(skipWithoutChromium)("demo explorer in headless Chromium", () => {
   let worker: RunningWorker;
   let browser: BrowserSession;
   let dir: string;
   let tableUrl: string;
-
-  beforeAll(async () => {
-    if (!available) throw new Error(`Chromium is missing at ${CHROMIUM} (CI=true): install it with apt-get install -y chromium`);
-    dir = mkdtempSync(join(tmpdir(), "delta-edge-browser-"));
-    // Built first: Miniflare reads the assets folder when it starts.
-    await buildDemo({ outDir: join(dir, "site") });
-    worker = await startWorker({ assets: join(dir, "site"), bindings: { WRITE_TOKEN } });
-    for (const [i, rows] of COMMITS.entries()) {
-      const res = await fetch(new URL(`api/tables/demo/events${i === 0 ? "?partitionBy=part" : "?mode=append"}`, worker.url), {
-        method: "POST",
-        headers: { Authorization: `Bearer ${WRITE_TOKEN}`, "Content-Type": "application/x-ndjson" },
-        body: rows.map((r) => JSON.stringify(r)).join("\n") + "\n",
-      });
-      expect(res.status, await res.clone().text()).toBeLessThan(300);
-    }
-    tableUrl = new URL("objects/demo/events", worker.url).toString();
-    browser = await launchChromium(join(dir, "profile"));
+  const stack = explorerForSuite({
+    prefix: "delta-edge-browser-",
+    bindings: () => ({ WRITE_TOKEN }),
+    setup: async (worker) => {
+      for (const [i, rows] of COMMITS.entries()) {
+        const res = await fetch(new URL(`api/tables/demo/events${i === 0 ? "?partitionBy=part" : "?mode=append"}`, worker.url), {
+          method: "POST",
+          headers: { Authorization: `Bearer ${WRITE_TOKEN}`, "Content-Type": "application/x-ndjson" },
+          body: rows.map((r) => JSON.stringify(r)).join("\n") + "\n",
+        });
+        expect(res.status, await res.clone().text()).toBeLessThan(300);
+      }
+      tableUrl = new URL("objects/demo/events", worker.url).toString();
+    },
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await worker?.dispose();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  beforeAll(() => ({ dir, worker, browser } = stack));
 
   /** What the library reads from Node, formatted as the page formats it. */
   async function expected(options: { version?: number; where?: string; columns?: string[] } = {}) {

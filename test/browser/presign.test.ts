@@ -9,55 +9,49 @@
  * signatures give a clear message in [data-testid="error"]. Shown values are compared with what
  * the library reads from Node with a direct S3Store.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDemo } from "../../scripts/build-demo.mjs";
-import { startWorker, type RunningWorker } from "../../scripts/worker-dev.mjs";
+import type { RunningWorker } from "../../scripts/worker-dev.mjs";
 import { openTable, readRows } from "../../src/browser/index.js";
 import { writeTable } from "../../src/core/write/write-table.js";
 import { formatCell, schemaFields } from "../../demo/src/format.js";
 import { miniflareAvailability } from "../helpers/servers/miniflare-r2.js";
 import { motoAvailability } from "../helpers/servers/moto.js";
 import { BUCKET_KEYS, REGION, startSignedBucket, type SignedBucket } from "../helpers/signed-bucket.js";
-import { CHROMIUM, launchChromium, type BrowserSession } from "./chromium.js";
+import { CHROMIUM, type BrowserSession } from "./chromium.js";
+import { explorerForSuite, skipWithoutChromium } from "./explorer-stack.js";
 
 const TABLE = "s3://lake/tables/events";
-const chromium = existsSync(CHROMIUM);
-if (!chromium && process.env["CI"] !== "true") console.warn(`test/browser: skipped, no Chromium at ${CHROMIUM}; CI=true makes this a failure`);
+if (skipWithoutChromium) console.warn(`test/browser: skipped, no Chromium at ${CHROMIUM}; CI=true makes this a failure`);
 const servers = motoAvailability().available && miniflareAvailability().available;
 
-describe.skipIf((!chromium && process.env["CI"] !== "true") || !servers)("explorer on a private bucket: signer and keys", () => {
+describe.skipIf(skipWithoutChromium || !servers)("explorer on a private bucket: signer and keys", () => {
   let bucket: SignedBucket;
   let worker: RunningWorker;
   let browser: BrowserSession;
-  let dir: string;
   let origin: string;
 
   beforeAll(async () => {
-    if (!chromium) throw new Error(`Chromium is missing at ${CHROMIUM} (CI=true): install it with apt-get install -y chromium`);
-    dir = mkdtempSync(join(tmpdir(), "delta-edge-presign-"));
     bucket = await startSignedBucket("lake");
-    // Built first: Miniflare reads the assets folder when it starts.
-    await buildDemo({ outDir: join(dir, "site") });
-    worker = await startWorker({ assets: join(dir, "site"), bindings: bucket.workerBindings("lake/tables/") });
-    origin = new URL(worker.url).origin;
-    await bucket.putCors([origin]);
-    const writer = bucket.writer("tables/events");
-    await writeTable({ store: writer, data: [{ id: 1, part: "a" }, { id: 2, part: "b" }], partitionBy: ["part"] });
-    await writeTable({ store: writer, data: [{ id: 3, part: "a" }], mode: "append" });
-    await writeTable({ store: writer, data: [{ id: 4, part: "c" }], mode: "append" });
-    await bucket.writer("private").put("_delta_log/00000000000000000000.json", "{}");
-    browser = await launchChromium(join(dir, "profile"));
   });
-
   afterAll(async () => {
-    await browser?.close();
-    await worker?.dispose();
     await bucket?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
+  const stack = explorerForSuite({
+    prefix: "delta-edge-presign-",
+    bindings: () => bucket.workerBindings("lake/tables/"),
+    setup: async (worker) => {
+      origin = new URL(worker.url).origin;
+      await bucket.putCors([origin]);
+      const writer = bucket.writer("tables/events");
+      await writeTable({ store: writer, data: [{ id: 1, part: "a" }, { id: 2, part: "b" }], partitionBy: ["part"] });
+      await writeTable({ store: writer, data: [{ id: 3, part: "a" }], mode: "append" });
+      await writeTable({ store: writer, data: [{ id: 4, part: "c" }], mode: "append" });
+      await bucket.writer("private").put("_delta_log/00000000000000000000.json", "{}");
+    },
+  });
+  beforeAll(() => ({ worker, browser } = stack));
 
   /** The grid as the page shows it, and the library's rows of the same version, formatted alike. */
   async function compareGrid(version?: number): Promise<number> {

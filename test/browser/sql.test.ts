@@ -12,19 +12,17 @@
  * 2. The automation contract: `?table=&sql=&table2=` opens, attaches and runs the query at once.
  * Without Chromium the suite skips locally and fails under CI=true.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDemo } from "../../scripts/build-demo.mjs";
+import { beforeAll, describe, expect, it } from "vitest";
 import { uploadDuckdbBundles } from "../../scripts/duckdb-bundles.mjs";
-import { startWorker, type RunningWorker } from "../../scripts/worker-dev.mjs";
+import type { RunningWorker } from "../../scripts/worker-dev.mjs";
 import { HttpStore, openTable, readHistory, readRows } from "../../src/browser/index.js";
 import { readFileStats } from "../../src/core/scan/file-stats.js";
-import { CHROMIUM, launchChromium, type BrowserSession } from "./chromium.js";
+import type { BrowserSession } from "./chromium.js";
+import { explorerForSuite, skipWithoutChromium } from "./explorer-stack.js";
 
 const WRITE_TOKEN = "sql-test-token";
-const available = existsSync(CHROMIUM);
 
 /** Sales written in three commits (v0..v2), then compacted by OPTIMIZE (v3, with operation metrics). */
 const COMMITS: Array<Array<Record<string, unknown>>> = [
@@ -48,46 +46,34 @@ const LABELS = [
 const GROUP_SQL = "SELECT part, count(*) AS n, sum(amount) AS total FROM t GROUP BY part ORDER BY part";
 const JOIN_SQL = "SELECT l.label, count(*) AS n FROM t JOIN t2 AS l ON t.part = l.part GROUP BY l.label ORDER BY l.label";
 
-describe.skipIf(!available && process.env["CI"] !== "true")("explorer SQL in headless Chromium", () => {
+describe.skipIf(skipWithoutChromium)("explorer SQL in headless Chromium", () => {
   let worker: RunningWorker;
   let browser: BrowserSession;
-  let dir: string;
   let events: string;
   let labels: string;
-
-  beforeAll(async () => {
-    if (!available) throw new Error(`Chromium is missing at ${CHROMIUM} (CI=true): install it with apt-get install -y chromium`);
-    dir = mkdtempSync(join(tmpdir(), "delta-edge-sql-"));
-    // Built first: Miniflare reads the assets folder when it starts.
-    await buildDemo({ outDir: join(dir, "site") });
-    worker = await startWorker({ assets: join(dir, "site"), bindings: { WRITE_TOKEN } });
-    const post = async (path: string, body: string, type = "application/x-ndjson"): Promise<void> => {
-      const res = await fetch(new URL(path, worker.url), { method: "POST", headers: { Authorization: `Bearer ${WRITE_TOKEN}`, "Content-Type": type }, body });
-      expect(res.status, await res.clone().text()).toBeLessThan(300);
-    };
-    const ndjson = (rows: Array<Record<string, unknown>>): string => rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
-    const writes = async (): Promise<void> => {
+  const stack = explorerForSuite({
+    prefix: "delta-edge-sql-",
+    bindings: () => ({ WRITE_TOKEN }),
+    timeoutMs: 120_000,
+    setup: async (worker) => {
+      const post = async (path: string, body: string, type = "application/x-ndjson"): Promise<void> => {
+        const res = await fetch(new URL(path, worker.url), { method: "POST", headers: { Authorization: `Bearer ${WRITE_TOKEN}`, "Content-Type": type }, body });
+        expect(res.status, await res.clone().text()).toBeLessThan(300);
+      };
+      const ndjson = (rows: Array<Record<string, unknown>>): string => rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
       for (const [i, rows] of COMMITS.entries()) await post(`api/tables/demo/events${i === 0 ? "?partitionBy=part" : "?mode=append"}`, ndjson(rows));
       await post("api/tables/demo/events/maintenance", JSON.stringify({ op: "optimize" }), "application/json");
       await post("api/tables/demo/labels", ndjson(LABELS));
-    };
-    const launched = launchChromium(join(dir, "profile"));
-    await writes();
-    // Chromium supports wasm exceptions: duckdb-wasm picks its eh build, so only that is uploaded
-    // (through Miniflare's binding proxy: a few seconds for the 34 MB wasm; not while other
-    // requests are in flight, which the proxy drops).
-    const bucket = (await worker.mf.getR2Bucket("TABLES")) as unknown as Parameters<typeof uploadDuckdbBundles>[0];
-    await uploadDuckdbBundles(bucket, { files: ["duckdb-eh.wasm", "duckdb-browser-eh.worker.js"] });
-    browser = await launched;
-    events = new URL("objects/demo/events", worker.url).toString();
-    labels = new URL("objects/demo/labels", worker.url).toString();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await worker?.dispose();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+      // Chromium supports wasm exceptions: duckdb-wasm picks its eh build, so only that is uploaded
+      // (through Miniflare's binding proxy: a few seconds for the 34 MB wasm; not while other
+      // requests are in flight, which the proxy drops).
+      const bucket = (await worker.mf.getR2Bucket("TABLES")) as unknown as Parameters<typeof uploadDuckdbBundles>[0];
+      await uploadDuckdbBundles(bucket, { files: ["duckdb-eh.wasm", "duckdb-browser-eh.worker.js"] });
+      events = new URL("objects/demo/events", worker.url).toString();
+      labels = new URL("objects/demo/labels", worker.url).toString();
+    },
   });
+  beforeAll(() => ({ worker, browser } = stack));
 
   /** Our scan of the events at a version, grouped as GROUP_SQL does, as the page prints it. */
   async function grouped(version?: number): Promise<string[][]> {

@@ -6,9 +6,6 @@
  * `files`, `scan`; and a table written by the library read by the CLI. Fails under CI=true when
  * Azurite is missing.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AzureStore } from "../../src/core/storage/azure.js";
 import { AZURITE_ACCOUNT, AZURITE_KEY } from "../../src/core/storage/azure-config.js";
@@ -16,16 +13,11 @@ import { storeFromUrl } from "../../src/core/storage/url.js";
 import { writeTable } from "../../src/core/write/write-table.js";
 import { azuriteAvailability, startAzurite, type AzuriteServer } from "../helpers/servers/azurite.js";
 import { RACE_SCHEMA } from "../logstore/race.js";
-import { runCli } from "./run-cli.js";
+import { idsOf, ndjsonInputs, ndjsonOf, runCliOk } from "./run-cli.js";
 
 const availability = azuriteAvailability();
 let azurite: AzuriteServer | undefined;
-const dir = mkdtempSync(join(tmpdir(), "delta-edge-cli-az-"));
-const input = (name: string, rows: object[]): string => {
-  const file = join(dir, name);
-  writeFileSync(file, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
-  return file;
-};
+const { input, remove } = ndjsonInputs("delta-edge-cli-az-");
 
 /** The emulator settings delta-rs users export. */
 const emulatorEnv = (): Record<string, string> => ({ AZURE_STORAGE_USE_EMULATOR: "true", AZURITE_BLOB_STORAGE_URL: (azurite as AzuriteServer).blobUrl });
@@ -37,17 +29,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await azurite?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  remove();
 });
 
-async function ok(args: string[], env: Record<string, string>): Promise<string> {
-  const r = await runCli(args, env);
-  expect(r.stderr).toBe("");
-  expect(r.code).toBe(0);
-  return r.stdout;
-}
-const ndjson = (out: string): Record<string, unknown>[] => out.trim().split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
-const ids = (out: string): number[] => ndjson(out).map((r) => Number(r.id)).sort((a, b) => a - b);
+const [ok, ndjson, ids] = [runCliOk, ndjsonOf, idsOf];
 
 describe.skipIf(!availability.available)("delta-edge on az:// (Azurite)", () => {
   it("writes, appends and reads back with the emulator settings", async () => {

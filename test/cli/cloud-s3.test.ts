@@ -6,56 +6,25 @@
  * the refusal when no safe commit strategy is configured. Runs the built CLI (`npm test` builds
  * first). Fails under CI=true when moto is missing.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { storeFromUrl } from "../../src/core/storage/url.js";
 import { writeTable } from "../../src/core/write/write-table.js";
-import { MOTO_CREDENTIALS, motoAvailability, startMoto, type MotoServer } from "../helpers/servers/moto.js";
-import { createLockTable, motoDynamo } from "../logstore/moto-env.js";
+import { motoForFile } from "../helpers/servers/moto.js";
+import { createLockTable, motoDynamo, motoEnv } from "../logstore/moto-env.js";
 import { RACE_SCHEMA, logKeys } from "../logstore/race.js";
-import { runCli } from "./run-cli.js";
+import { idsOf, ndjsonInputs, ndjsonOf, runCli, runCliOk } from "./run-cli.js";
 
-const availability = motoAvailability();
-let moto: MotoServer | undefined;
-const bucket = `cli-s3-${Date.now().toString(36)}`;
-const dir = mkdtempSync(join(tmpdir(), "delta-edge-cli-s3-"));
-const input = (name: string, rows: object[]): string => {
-  const file = join(dir, name);
-  writeFileSync(file, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
-  return file;
-};
+const { availability, bucket, server: moto } = motoForFile("cli-s3", (server) => createLockTable(server, "cli_delta_log"));
+const { input, remove } = ndjsonInputs("delta-edge-cli-s3-");
 
-beforeAll(async () => {
-  if (!availability.available) return;
-  moto = await startMoto();
-  await moto.createBucket(bucket);
-  await createLockTable(moto, "cli_delta_log");
-});
-afterAll(async () => {
-  await moto?.stop();
-  rmSync(dir, { recursive: true, force: true });
+afterAll(() => {
+  remove();
 });
 
 /** What a delta-rs user exports for this S3 endpoint. */
-const awsEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
-  AWS_ENDPOINT_URL: (moto as MotoServer).endpoint,
-  AWS_REGION: MOTO_CREDENTIALS.region,
-  AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-  AWS_ALLOW_HTTP: "true",
-  ...extra,
-});
+const awsEnv = (extra: Record<string, string> = {}): Record<string, string> => motoEnv(moto(), extra);
 
-async function ok(args: string[], env: Record<string, string>): Promise<string> {
-  const r = await runCli(args, env);
-  expect(r.stderr).toBe("");
-  expect(r.code).toBe(0);
-  return r.stdout;
-}
-const ndjson = (out: string): Record<string, unknown>[] => out.trim().split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
-const ids = (out: string): number[] => ndjson(out).map((r) => Number(r.id)).sort((a, b) => a - b);
+const [ok, ndjson, ids] = [runCliOk, ndjsonOf, idsOf];
 
 describe.skipIf(!availability.available)("delta-edge on s3:// (moto)", () => {
   it("writes, appends and reads back with the default strategy (conditional put)", async () => {
@@ -92,7 +61,7 @@ describe.skipIf(!availability.available)("delta-edge on s3:// (moto)", () => {
     await ok(["write", table, "--input", input("d.ndjson", [{ id: 1 }])], env);
     await ok(["write", table, "--input", input("e.ndjson", [{ id: 2 }]), "--mode", "append"], env);
     expect(ids(await ok(["scan", table], env))).toEqual([1, 2]);
-    const res = await motoDynamo(moto as MotoServer).send<{ Items: Record<string, { S?: string }>[] }>("Query", {
+    const res = await motoDynamo(moto()).send<{ Items: Record<string, { S?: string }>[] }>("Query", {
       TableName: "cli_delta_log",
       KeyConditionExpression: "tablePath = :tn",
       ExpressionAttributeValues: { ":tn": { S: table } },

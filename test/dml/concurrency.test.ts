@@ -8,7 +8,7 @@
  * concurrent increments (MERGE and UPDATE `score = score + 1`) are never lost.
  * Fails under CI=true when moto is missing.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { deleteRows } from "../../src/core/dml/delete.js";
 import { mergeInto } from "../../src/core/dml/merge/merge.js";
 import { updateRows } from "../../src/core/dml/update.js";
@@ -19,24 +19,14 @@ import { storeFromUrl } from "../../src/core/storage/url.js";
 import { loadSnapshot } from "../../src/core/table/snapshot-load.js";
 import { writeTable } from "../../src/core/write/write-table.js";
 import { LocalStore } from "../../src/node/storage/local.js";
-import { motoAvailability, startMoto, type MotoServer } from "../helpers/servers/moto.js";
+import { motoForFile } from "../helpers/servers/moto.js";
 import { motoEnv } from "../logstore/moto-env.js";
 import { rowMultiset } from "../helpers/oracle.js";
 import { logKeys } from "../write-txn/helpers.js";
 import { SHAPES, allRows, fillTable, ourRows, tempDir, testRow, type TableShape, type TestRow } from "./helpers.js";
 
-const availability = motoAvailability();
-let moto: MotoServer | undefined;
-const bucket = `dml-race-${Date.now().toString(36)}`;
+const { availability, bucket, server: moto } = motoForFile("dml-race");
 
-beforeAll(async () => {
-  if (!availability.available) return;
-  moto = await startMoto();
-  await moto.createBucket(bucket);
-});
-afterAll(async () => {
-  await moto?.stop();
-});
 
 /** Deletes of one id each: several share a file (ids 0..19 are one file unpartitioned). */
 const DELETED = [1, 2, 5, 8, 21, 22, 47];
@@ -161,7 +151,7 @@ async function raceIncrements(store: ObjectStore, shape: TableShape): Promise<vo
 }
 
 function motoStore(name: string): ObjectStore {
-  return storeFromUrl({ url: `s3://${bucket}/${name}`, env: motoEnv(moto as MotoServer) });
+  return storeFromUrl({ url: `s3://${bucket}/${name}`, env: motoEnv(moto()) });
 }
 
 describe.each([SHAPES[0], SHAPES[2]] as TableShape[])("deletes racing deletes and appends, $name", (shape) => {

@@ -7,7 +7,7 @@
  * {@link FaultyObjectStore} (an ObjectStore wrapper for property tests).
  */
 import { StorageError } from "../../src/core/errors.js";
-import type { GetOptions, ListOptions, ObjectMeta, ObjectStore, PutBody } from "../../src/core/storage/object-store.js";
+import { StoreWrapper, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "../../src/core/storage/object-store.js";
 
 /** What can go wrong with one HTTP request. */
 export type HttpFault =
@@ -197,20 +197,13 @@ export interface FaultyObjectStoreOptions {
  * after a successful write (put, putIfAbsent, delete), short reads, failing listings, and latency.
  * Every injected error is a StorageError (as a real backend reports exhausted retries).
  */
-export class FaultyObjectStore implements ObjectStore {
+export class FaultyObjectStore extends StoreWrapper implements ObjectStore {
   private calls = 0;
   constructor(
-    readonly inner: ObjectStore,
+    inner: ObjectStore,
     readonly options: FaultyObjectStoreOptions,
-  ) {}
-  get root(): string {
-    return this.inner.root;
-  }
-  get writable(): boolean {
-    return this.inner.writable;
-  }
-  get listable(): boolean {
-    return this.inner.listable;
+  ) {
+    super(inner);
   }
 
   private async delay(): Promise<void> {

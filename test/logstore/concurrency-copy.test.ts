@@ -6,32 +6,22 @@
  * applied atomically per destination. Everything else (signing, temp files, copies, 412 handling,
  * the commit loop) is the real code path against a real S3 server. Fails under CI=true without moto.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { selectLogStore } from "../../src/core/logstore/select.js";
 import type { S3Store } from "../../src/core/storage/s3.js";
 import { storeFromUrl } from "../../src/core/storage/url.js";
-import { motoAvailability, startMoto, type MotoServer } from "../helpers/servers/moto.js";
+import { motoForFile } from "../helpers/servers/moto.js";
 import { r2CopyHeaderFetch } from "./fakes.js";
 import { motoEnv } from "./moto-env.js";
 import { checkRace, raceAppends } from "./race.js";
 
-const availability = motoAvailability();
-let moto: MotoServer | undefined;
-const bucket = `race-copy-${Date.now().toString(36)}`;
+const { availability, bucket, server: moto } = motoForFile("race-copy");
 const R2_COPY = { AWS_COPY_IF_NOT_EXISTS: "header: cf-copy-destination-if-none-match: *", AWS_CONDITIONAL_PUT: "disabled" };
 
-beforeAll(async () => {
-  if (!availability.available) return;
-  moto = await startMoto();
-  await moto.createBucket(bucket);
-});
-afterAll(async () => {
-  await moto?.stop();
-});
 
 describe.skipIf(!availability.available)("copy-if-not-exists on moto (R2's copy header)", () => {
   it("moto alone ignores cf-copy-destination-if-none-match (why the fetch wrapper exists)", async () => {
-    const store = storeFromUrl({ url: `s3://${bucket}/plain`, env: motoEnv(moto as MotoServer, R2_COPY) }) as S3Store;
+    const store = storeFromUrl({ url: `s3://${bucket}/plain`, env: motoEnv(moto(), R2_COPY) }) as S3Store;
     await store.put("a", "first");
     await store.put("b", "second");
     await store.copyIfAbsent("b", "a", { header: "cf-copy-destination-if-none-match", value: "*" });
@@ -39,9 +29,9 @@ describe.skipIf(!availability.available)("copy-if-not-exists on moto (R2's copy 
   });
 
   it("8 writers x 25 appends end at version 200 with every row once", { timeout: 120_000 }, async () => {
-    const signed = (moto as MotoServer).client();
+    const signed = moto().client();
     const { fetch, stats } = r2CopyHeaderFetch({ head: (url) => signed.fetch(url, { method: "HEAD" }) });
-    const store = storeFromUrl({ url: `s3://${bucket}/copy`, env: motoEnv(moto as MotoServer, R2_COPY), fetch });
+    const store = storeFromUrl({ url: `s3://${bucket}/copy`, env: motoEnv(moto(), R2_COPY), fetch });
     expect(selectLogStore({ store }).name).toBe("copy-if-absent");
     const t = Date.now();
     await checkRace(store, await raceAppends({ store }));

@@ -5,30 +5,19 @@
  * is a temp file, a conditional PutItem, a copy to N.json and an UpdateItem. Fails under CI=true
  * when moto is missing.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { selectLogStore } from "../../src/core/logstore/select.js";
 import { storeFromUrl } from "../../src/core/storage/url.js";
-import { motoAvailability, startMoto, type MotoServer } from "../helpers/servers/moto.js";
+import { motoForFile } from "../helpers/servers/moto.js";
 import { createLockTable, motoDynamo, motoEnv } from "./moto-env.js";
 import { checkRace, raceAppends } from "./race.js";
 
-const availability = motoAvailability();
-let moto: MotoServer | undefined;
-const bucket = `race-ddb-${Date.now().toString(36)}`;
+const { availability, bucket, server: moto } = motoForFile("race-ddb", (server) => createLockTable(server, "race_lock"));
 
-beforeAll(async () => {
-  if (!availability.available) return;
-  moto = await startMoto();
-  await moto.createBucket(bucket);
-  await createLockTable(moto, "race_lock");
-});
-afterAll(async () => {
-  await moto?.stop();
-});
 
 describe.skipIf(!availability.available)("8 writers x 25 appends, moto S3 + DynamoDB lock", () => {
   it("end at version 200 with every row once; every lock entry complete", { timeout: 150_000 }, async () => {
-    const server = moto as MotoServer;
+    const server = moto();
     const env = motoEnv(server, { AWS_S3_LOCKING_PROVIDER: "dynamodb", DELTA_DYNAMO_TABLE_NAME: "race_lock", AWS_CONDITIONAL_PUT: "disabled" });
     const store = storeFromUrl({ url: `s3://${bucket}/locked`, env });
     expect(selectLogStore({ store }).name).toBe("dynamodb");

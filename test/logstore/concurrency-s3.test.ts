@@ -4,25 +4,16 @@
  * way the CLI configures it (AWS_ENDPOINT_URL, AWS_ALLOW_HTTP, ...). Also the same race on a
  * MemoryStore as a baseline. Fails under CI=true when moto is missing.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { selectLogStore } from "../../src/core/logstore/select.js";
 import { MemoryStore } from "../../src/core/storage/memory.js";
 import { storeFromUrl } from "../../src/core/storage/url.js";
-import { MOTO_CREDENTIALS, motoAvailability, startMoto, type MotoServer } from "../helpers/servers/moto.js";
+import { motoForFile } from "../helpers/servers/moto.js";
+import { motoEnv } from "./moto-env.js";
 import { checkRace, raceAppends } from "./race.js";
 
-const availability = motoAvailability();
-let moto: MotoServer | undefined;
-const bucket = `race-s3-${Date.now().toString(36)}`;
+const { availability, bucket, server: moto } = motoForFile("race-s3");
 
-beforeAll(async () => {
-  if (!availability.available) return;
-  moto = await startMoto();
-  await moto.createBucket(bucket);
-});
-afterAll(async () => {
-  await moto?.stop();
-});
 
 describe("8 writers x 25 appends", () => {
   it("MemoryStore (put-if-absent)", async () => {
@@ -32,14 +23,7 @@ describe("8 writers x 25 appends", () => {
   });
 
   it.skipIf(!availability.available)("moto S3, conditional put (the default strategy)", { timeout: 120_000 }, async () => {
-    const env = {
-      AWS_ENDPOINT_URL: (moto as MotoServer).endpoint,
-      AWS_REGION: MOTO_CREDENTIALS.region,
-      AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-      AWS_ALLOW_HTTP: "true",
-    };
-    const store = storeFromUrl({ url: `s3://${bucket}/conditional-put`, env });
+    const store = storeFromUrl({ url: `s3://${bucket}/conditional-put`, env: motoEnv(moto()) });
     expect(selectLogStore({ store }).name).toBe("put-if-absent");
     const t = Date.now();
     await checkRace(store, await raceAppends({ store }));

@@ -6,7 +6,7 @@
  */
 import { AlreadyExistsError } from "../../src/core/errors.js";
 import { MemoryStore } from "../../src/core/storage/memory.js";
-import type { GetOptions, ListOptions, ObjectMeta, ObjectStore, PutBody } from "../../src/core/storage/object-store.js";
+import { StoreWrapper, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "../../src/core/storage/object-store.js";
 import type { CopyCondition } from "../../src/core/storage/s3-dialect.js";
 
 /** MemoryStore + copy + copyIfAbsent (atomic on the destination: MemoryStore's putIfAbsent is). */
@@ -32,19 +32,12 @@ export class CopyingMemoryStore extends MemoryStore {
 }
 
 /** Delays chosen calls of a store by `ms` (before the call). */
-export class SlowStore implements ObjectStore {
+export class SlowStore extends StoreWrapper implements ObjectStore {
   constructor(
-    readonly inner: ObjectStore,
+    inner: ObjectStore,
     readonly delay: (op: string, key: string) => number,
-  ) {}
-  get root(): string {
-    return this.inner.root;
-  }
-  get writable(): boolean {
-    return this.inner.writable;
-  }
-  get listable(): boolean {
-    return this.inner.listable;
+  ) {
+    super(inner);
   }
   private async wait(op: string, key: string): Promise<void> {
     const ms = this.delay(op, key);

@@ -8,7 +8,7 @@
  * And by default no one gets this strategy: S3 without conditional put refuses to write, saying
  * how to configure a safe strategy. Fails under CI=true without moto.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { InvalidInputError } from "../../src/core/errors.js";
 import { selectLogStore } from "../../src/core/logstore/select.js";
 import { UnsafeRenameLogStore } from "../../src/core/logstore/unsafe-rename.js";
@@ -17,23 +17,13 @@ import type { ObjectStore } from "../../src/core/storage/object-store.js";
 import { storeFromUrl } from "../../src/core/storage/url.js";
 import { loadSnapshot } from "../../src/core/table/snapshot-load.js";
 import { writeTable } from "../../src/core/write/write-table.js";
-import { motoAvailability, startMoto, type MotoServer } from "../helpers/servers/moto.js";
+import { motoForFile } from "../helpers/servers/moto.js";
 import { SlowStore } from "./fakes.js";
 import { motoEnv } from "./moto-env.js";
 import { RACE_SCHEMA, lostCommits, raceAppends, scannedIds, type Win } from "./race.js";
 
-const availability = motoAvailability();
-let moto: MotoServer | undefined;
-const bucket = `unsafe-${Date.now().toString(36)}`;
+const { availability, bucket, server: moto } = motoForFile("unsafe");
 
-beforeAll(async () => {
-  if (!availability.available) return;
-  moto = await startMoto();
-  await moto.createBucket(bucket);
-});
-afterAll(async () => {
-  await moto?.stop();
-});
 
 /** Asserts the damage an unsafe race did, and returns a one-line summary. */
 async function expectDamage(store: ObjectStore, wins: readonly Win[]): Promise<string> {
@@ -57,7 +47,7 @@ describe("unsafe rename loses commits under concurrency", () => {
   });
 
   it.skipIf(!availability.available)("on moto S3, chosen by AWS_S3_ALLOW_UNSAFE_RENAME=true with conditional put disabled", { timeout: 120_000 }, async () => {
-    const env = motoEnv(moto as MotoServer, { AWS_CONDITIONAL_PUT: "disabled", AWS_S3_ALLOW_UNSAFE_RENAME: "true" });
+    const env = motoEnv(moto(), { AWS_CONDITIONAL_PUT: "disabled", AWS_S3_ALLOW_UNSAFE_RENAME: "true" });
     const store = storeFromUrl({ url: `s3://${bucket}/unsafe`, env });
     expect(selectLogStore({ store }).name).toBe("unsafe-rename");
     const t = Date.now();
@@ -68,7 +58,7 @@ describe("unsafe rename loses commits under concurrency", () => {
 
 describe("unsafe rename is refused by default", () => {
   it.skipIf(!availability.available)("S3 with conditional put disabled and nothing else refuses to write, naming the safe settings", async () => {
-    const env = motoEnv(moto as MotoServer, { AWS_CONDITIONAL_PUT: "disabled" });
+    const env = motoEnv(moto(), { AWS_CONDITIONAL_PUT: "disabled" });
     const store = storeFromUrl({ url: `s3://${bucket}/refused`, env });
     const err = await writeTable({ store, data: [{ id: 1, writer: 0 }], schema: RACE_SCHEMA }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidInputError);

@@ -3,11 +3,11 @@
  * short reads, corrupt column chunks. Every failure is a DeltaError naming the file.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DeltaError, UnsupportedFeatureError } from "../../src/core/errors.js";
 import { ParquetFormatError } from "../../src/core/parquet/errors.js";
 import { readFooterBytes } from "../../src/core/parquet/footer.js";
-import { generateFiles, generated, type GeneratedFiles } from "./helpers/generated.js";
+import { generatedForSuite } from "./helpers/generated.js";
 import { hasPyarrow } from "../helpers/oracle.js";
 import { readRows, reader } from "./helpers/read.js";
 import { bytesSource } from "./helpers/sources.js";
@@ -47,14 +47,10 @@ describe("footer errors (no pyarrow needed)", () => {
 });
 
 describe.skipIf(!hasPyarrow)("footer and data with real files", () => {
-  let gen: GeneratedFiles | undefined;
-  beforeAll(() => {
-    gen = generateFiles();
-  });
-  afterAll(() => gen?.cleanup());
+  const file = generatedForSuite();
 
   it("reads a whole small file's footer in one request and describes it", async () => {
-    const bytes = new Uint8Array(readFileSync(generated(gen, "codec-snappy.parquet")));
+    const bytes = new Uint8Array(readFileSync(file("codec-snappy.parquet")));
     const footer = await readFooterBytes(bytesSource(bytes));
     expect(footer.byteLength).toBeLessThan(bytes.byteLength);
     const metadata = await reader.readMetadata(bytesSource(bytes));
@@ -66,7 +62,7 @@ describe.skipIf(!hasPyarrow)("footer and data with real files", () => {
   });
 
   it("reports corrupt column chunks as ParquetFormatError naming the file", async () => {
-    const bytes = new Uint8Array(readFileSync(generated(gen, "codec-snappy.parquet")));
+    const bytes = new Uint8Array(readFileSync(file("codec-snappy.parquet")));
     const metadata = await reader.readMetadata(bytesSource(bytes));
     const chunk = metadata.columnChunks[0]![2]!;
     bytes.fill(0, chunk.start, chunk.end);
@@ -77,7 +73,7 @@ describe.skipIf(!hasPyarrow)("footer and data with real files", () => {
   });
 
   it("yields no batch for a file without rows", async () => {
-    const { batches, metadata } = await readRows(bytesSource(new Uint8Array(readFileSync(generated(gen, "empty.parquet")))));
+    const { batches, metadata } = await readRows(bytesSource(new Uint8Array(readFileSync(file("empty.parquet")))));
     expect(metadata.numRows).toBe(0);
     expect(batches).toEqual([]);
   });

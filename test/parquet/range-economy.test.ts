@@ -5,10 +5,10 @@
  * fetches only those groups, batches respect `batchSize`, and an abort stops the read.
  */
 import { Schema } from "apache-arrow";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ParquetMetadata } from "../../src/core/parquet/reader.js";
 import { createHyparquetReader } from "../../src/core/parquet/hyparquet-reader.js";
-import { generateFiles, generated, type GeneratedFiles } from "./helpers/generated.js";
+import { generatedForSuite } from "./helpers/generated.js";
 import { hasPyarrow } from "../helpers/oracle.js";
 import { readRows, reader } from "./helpers/read.js";
 import { countingSource, fileSource } from "./helpers/sources.js";
@@ -21,20 +21,16 @@ function chunkRanges(metadata: ParquetMetadata, names: string[], groups?: number
 }
 
 describe.skipIf(!hasPyarrow)("range economy", () => {
-  let gen: GeneratedFiles | undefined;
-  beforeAll(() => {
-    gen = generateFiles();
-  });
-  afterAll(() => gen?.cleanup());
+  const file = generatedForSuite();
 
   it("reads the footer with one suffix request, or two when it is longer", async () => {
-    const source = countingSource(fileSource(generated(gen, "wide.parquet")));
+    const source = countingSource(fileSource(file("wide.parquet")));
     const metadata = await reader.readMetadata(source);
     expect(source.requests).toEqual([{ start: source.byteLength - 65536, end: source.byteLength }]);
     expect(metadata.numRows).toBe(20000);
     expect(metadata.schema.fields).toHaveLength(40);
 
-    const small = countingSource(fileSource(generated(gen, "wide.parquet")));
+    const small = countingSource(fileSource(file("wide.parquet")));
     const again = await createHyparquetReader({ footerFetchSize: 1024 }).readMetadata(small);
     const tail = metadata.footerLength + 8;
     expect(small.requests).toEqual([
@@ -45,7 +41,7 @@ describe.skipIf(!hasPyarrow)("range economy", () => {
   });
 
   it("fetches only the chunks of the requested columns (2 of 40)", async () => {
-    const source = countingSource(fileSource(generated(gen, "wide.parquet")));
+    const source = countingSource(fileSource(file("wide.parquet")));
     const metadata = await reader.readMetadata(source);
     const footerBytes = source.bytes();
     const footerRequests = source.requests.length;
@@ -68,7 +64,7 @@ describe.skipIf(!hasPyarrow)("range economy", () => {
   });
 
   it("fetches only the selected row groups and yields batches of at most batchSize rows", async () => {
-    const source = countingSource(fileSource(generated(gen, "multi-row-groups.parquet")));
+    const source = countingSource(fileSource(file("multi-row-groups.parquet")));
     const metadata = await reader.readMetadata(source);
     expect(metadata.rowGroups.map((g) => g.firstRow)).toEqual([0, 7000, 14000, 21000, 28000, 35000, 42000, 49000]);
     const footerRequests = source.requests.length;
@@ -84,7 +80,7 @@ describe.skipIf(!hasPyarrow)("range economy", () => {
   });
 
   it("stops when the signal aborts", async () => {
-    const source = fileSource(generated(gen, "multi-row-groups.parquet"));
+    const source = fileSource(file("multi-row-groups.parquet"));
     const metadata = await reader.readMetadata(source);
     const controller = new AbortController();
     const batches = reader.read({ source, metadata, targetSchema: metadata.schema, signal: controller.signal });

@@ -1,18 +1,17 @@
 /**
  * Shared pieces of the parquet-wasm reader tests: the .wasm registered from the installed package
  * (as the Node entry does), a wasm reader that records every fallback to the JS decoder, and
- * whole-file reads with any reader compared with pyarrow through the common helpers.
+ * whole-file reads with it (helpers/read.ts) compared with pyarrow or with the JS reader.
  */
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import type { RecordBatch, Schema } from "apache-arrow";
-import type { ColumnPath, ParquetReader, ParquetSource } from "../../src/core/parquet/reader.js";
+import type { ParquetReader } from "../../src/core/parquet/reader.js";
 import { createWasmReader } from "../../src/core/parquet/wasm-reader.js";
 import { setParquetWasm } from "../../src/core/parquet/wasm-loader.js";
 import { expect } from "vitest";
-import { createHyparquetReader } from "../../src/core/parquet/hyparquet-reader.js";
 import { columnValues, expectSameColumns } from "./helpers/compare.js";
 import type { OracleResult } from "../helpers/oracle.js";
+import { reader as jsReader, readWith } from "./helpers/read.js";
 import { fileSource } from "./helpers/sources.js";
 
 setParquetWasm(() => readFile(fileURLToPath(import.meta.resolve("parquet-wasm/esm/parquet_wasm_bg.wasm"))));
@@ -22,34 +21,6 @@ export const fallbacks: { path: string | undefined; reason: string }[] = [];
 
 /** The reader under test. */
 export const wasmReader: ParquetReader = createWasmReader({ onFallback: (e) => fallbacks.push(e) });
-
-/** The JS reader, for comparisons. */
-export const jsReader: ParquetReader = createHyparquetReader();
-
-/** Options of `readWith`. */
-export interface ReadWithOptions {
-  targetSchema?: Schema;
-  columns?: readonly ColumnPath[];
-  rowGroups?: readonly number[];
-  batchSize?: number;
-}
-
-/** Reads a source fully with a reader (default target: the file's own schema). */
-export async function readWith(reader: ParquetReader, source: ParquetSource, options: ReadWithOptions = {}) {
-  const metadata = await reader.readMetadata(source);
-  const batches: RecordBatch[] = [];
-  for await (const b of reader.read({
-    source,
-    metadata,
-    targetSchema: options.targetSchema ?? metadata.schema,
-    ...(options.columns === undefined ? {} : { columns: options.columns }),
-    ...(options.rowGroups === undefined ? {} : { rowGroups: options.rowGroups }),
-    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-  })) {
-    batches.push(b);
-  }
-  return { metadata, batches };
-}
 
 /**
  * Reads `file` with the wasm reader (all columns) and expects exactly pyarrow's reading, and that

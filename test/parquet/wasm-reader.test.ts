@@ -20,7 +20,8 @@ import { columnValues, expectSameColumns } from "./helpers/compare.js";
 import { generateFiles, generated, type GeneratedFiles } from "./helpers/generated.js";
 import { hasPyarrow, pyarrowColumns } from "../helpers/oracle.js";
 import { bytesSource, countingSource, fileSource } from "./helpers/sources.js";
-import { fallbacks, jsReader, readWith, wasmReader, type ReadWithOptions } from "./wasm-helpers.js";
+import { fallbacks, wasmReader } from "./wasm-helpers.js";
+import { reader as jsReader, readWith, type ReadRowsOptions } from "./helpers/read.js";
 import { readFileSync } from "node:fs";
 
 const f = (name: string, type: any, id?: number) =>
@@ -71,7 +72,7 @@ describe.skipIf(!hasPyarrow)("wasm reader", () => {
   });
 
   /** Reads with both readers and expects the same values and schema; returns the wasm batches. */
-  async function same(file: string, options: ReadWithOptions = {}, reader: ParquetReader = wasmReader) {
+  async function same(file: string, options: ReadRowsOptions = {}, reader: ParquetReader = wasmReader) {
     const before = fallbacks.length;
     const wasm = await readWith(reader, fileSource(file), options);
     const js = await readWith(jsReader, fileSource(file), options);

@@ -2,17 +2,13 @@
  * The reader must load where compiling WebAssembly from bytes is forbidden (Cloudflare Workers):
  * importing it and decoding Snappy, ZSTD, GZIP, Brotli and LZ4 files never compiles a wasm module.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { generateFiles, generated, type GeneratedFiles } from "./helpers/generated.js";
+import { describe, expect, it, vi } from "vitest";
+import { generatedForSuite } from "./helpers/generated.js";
 import { hasPyarrow } from "../helpers/oracle.js";
 import { fileSource } from "./helpers/sources.js";
 
 describe.skipIf(!hasPyarrow)("worker safety", () => {
-  let gen: GeneratedFiles | undefined;
-  beforeAll(() => {
-    gen = generateFiles();
-  });
-  afterAll(() => gen?.cleanup());
+  const file = generatedForSuite();
 
   it("imports and decodes every codec without compiling WebAssembly", async () => {
     const compile = vi.spyOn(WebAssembly, "Module");
@@ -20,7 +16,7 @@ describe.skipIf(!hasPyarrow)("worker safety", () => {
     const { createHyparquetReader } = await import("../../src/core/parquet/index.js");
     const reader = createHyparquetReader();
     for (const codec of ["snappy", "zstd", "gzip", "brotli", "lz4", "none"]) {
-      const source = fileSource(generated(gen, `codec-${codec}.parquet`));
+      const source = fileSource(file(`codec-${codec}.parquet`));
       const metadata = await reader.readMetadata(source);
       let rows = 0;
       for await (const batch of reader.read({ source, metadata, targetSchema: metadata.schema })) rows += batch.numRows;

@@ -4,6 +4,7 @@
  * missing keys; atomic putIfAbsent under 50-way races; awkward keys; idempotent delete; overwrite).
  * A backend calls `storeConformance(name, makeStore, capabilities)` from its own test file. The
  * factory gets the objects the store must start with, so read-only backends can be pre-filled.
+ * Backends whose listing page size is a setting also call `smallPagesTest` (3-key pages).
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
@@ -264,5 +265,26 @@ export function storeConformance(name: string, makeStore: StoreFactory, capabili
         });
       });
     });
+  });
+}
+
+/**
+ * The paging test for backends with a listing page-size setting: `makeStore` gives an empty
+ * writable store listing 3 keys a page; every prefix and start-after position must list exactly
+ * the keys after it, in UTF-8 byte order, across page boundaries.
+ */
+export function smallPagesTest(makeStore: () => ObjectStore): void {
+  it("paginates with 3-key pages: every prefix and start-after position", async () => {
+    const store = makeStore();
+    const keys = [...ODD_KEYS, "a", "b/1", "b/2", "b-1", "b.1", "c=1", "c+1", "c 1"];
+    await putAll(store, new Map(keys.map((k) => [k, bodyOf(k)])));
+    const sorted = [...keys].sort(byUtf8);
+    expect((await listAll(store, "")).map((m) => m.key)).toEqual(sorted);
+    for (const after of [...sorted.filter((_, i) => i % 3 === 0), "", "b", "b/", "odd/z", "zzz"]) {
+      expect((await listAll(store, "", after)).map((m) => m.key), after).toEqual(sorted.filter((k) => byUtf8(k, after) > 0));
+    }
+    for (const prefix of ["b", "b/", "odd/", "c", "odd/é/"]) {
+      expect((await listAll(store, prefix)).map((m) => m.key), prefix).toEqual(sorted.filter((k) => k.startsWith(prefix)));
+    }
   });
 }

@@ -5,31 +5,21 @@
  * uploads, copy/copyIfAbsent/rename, prefixes, errors. (moto scans the whole bucket per listing
  * call, so 7-key pages over 1500 keys would take most of a minute.)
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AlreadyExistsError, NotFoundError } from "../../src/core/errors.js";
 import { S3Store, type S3StoreOptions } from "../../src/core/storage/s3.js";
-import { MOTO_CREDENTIALS, motoAvailability, startMoto, type MotoServer } from "../helpers/servers/moto.js";
-import { listAll, putAll, storeConformance } from "./conformance.js";
-import { ODD_KEYS, bodyOf, byUtf8, counting } from "./conformance-data.js";
+import { MOTO_CREDENTIALS, motoForFile } from "../helpers/servers/moto.js";
+import { listAll, putAll, smallPagesTest, storeConformance } from "./conformance.js";
+import { ODD_KEYS, bodyOf, counting } from "./conformance-data.js";
 
-const availability = motoAvailability();
-let moto: MotoServer | undefined;
-const bucket = `s3-test-${Date.now().toString(36)}`;
+const { availability, bucket, server: moto } = motoForFile("s3-test");
 let stores = 0;
 
-beforeAll(async () => {
-  if (!availability.available) return;
-  moto = await startMoto();
-  await moto.createBucket(bucket);
-});
-afterAll(async () => {
-  await moto?.stop();
-});
 
 function s3(options: Partial<S3StoreOptions> = {}): S3Store {
   return new S3Store({
     bucket,
-    endpoint: (moto as MotoServer).endpoint,
+    endpoint: moto().endpoint,
     ...MOTO_CREDENTIALS,
     ...options,
     client: { allowHttp: true, retryInitialBackoffMs: 5, ...options.client },
@@ -42,25 +32,13 @@ describe.skipIf(!availability.available)("S3Store (moto)", () => {
   storeConformance("S3Store", async (seed) => {
     // A bucket per store keeps moto's listings (which scan the whole bucket) cheap.
     const own = `${bucket}-c${++stores}`;
-    await (moto as MotoServer).createBucket(own);
+    await moto().createBucket(own);
     const store = s3({ bucket: own, prefix: `conformance/t${stores}`, client: { listPageSize: 50 } });
     await putAll(store, seed);
     return store;
   });
 
-  it("paginates with 3-key pages: every prefix and start-after position", async () => {
-    const store = s3({ prefix: "pages", client: { listPageSize: 3 } });
-    const keys = [...ODD_KEYS, "a", "b/1", "b/2", "b-1", "b.1", "c=1", "c+1", "c 1"];
-    await putAll(store, new Map(keys.map((k) => [k, bodyOf(k)])));
-    const sorted = [...keys].sort(byUtf8);
-    expect((await listAll(store, "")).map((m) => m.key)).toEqual(sorted);
-    for (const after of [...sorted.filter((_, i) => i % 3 === 0), "", "b", "b/", "odd/z", "zzz"]) {
-      expect((await listAll(store, "", after)).map((m) => m.key), after).toEqual(sorted.filter((k) => byUtf8(k, after) > 0));
-    }
-    for (const prefix of ["b", "b/", "odd/", "c", "odd/é/"]) {
-      expect((await listAll(store, prefix)).map((m) => m.key), prefix).toEqual(sorted.filter((k) => k.startsWith(prefix)));
-    }
-  });
+  smallPagesTest(() => s3({ prefix: "pages", client: { listPageSize: 3 } }));
 
   it("uploads large bodies in parts and reads them back exactly", async () => {
     const store = s3({ prefix: "multipart", multipartThresholdBytes: 6 * 1024 * 1024, multipartPartSizeBytes: 5 * 1024 * 1024 });
@@ -105,7 +83,7 @@ describe.skipIf(!availability.available)("S3Store (moto)", () => {
   });
 
   it("has DynamoDB on the same endpoint (for the LogStore layer)", async () => {
-    const server = moto as MotoServer;
+    const server = moto();
     const res = await server.client(MOTO_CREDENTIALS, "dynamodb").fetch(`${server.endpoint}/`, {
       method: "POST",
       headers: { "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810.ListTables" },

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll } from "vitest";
 import type { AddFile } from "../../src/core/log/actions.js";
 import type { StructType } from "../../src/core/schema/types.js";
-import type { GetOptions, ListOptions, ObjectMeta, ObjectStore, PutBody } from "../../src/core/storage/object-store.js";
+import { StoreWrapper, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "../../src/core/storage/object-store.js";
 import { LocalStore } from "../../src/node/storage/local.js";
 
 /** id: long, value: string, part: string. */
@@ -59,19 +59,12 @@ export interface Faults {
 }
 
 /** Wraps a store and injects failures. */
-export class FaultyStore implements ObjectStore {
+export class FaultyStore extends StoreWrapper implements ObjectStore {
   constructor(
-    readonly inner: ObjectStore,
+    inner: ObjectStore,
     readonly faults: Faults,
-  ) {}
-  get root(): string {
-    return this.inner.root;
-  }
-  get writable(): boolean {
-    return this.inner.writable;
-  }
-  get listable(): boolean {
-    return this.inner.listable;
+  ) {
+    super(inner);
   }
   get(key: string, options?: GetOptions): Promise<Uint8Array> {
     return this.inner.get(key, options);

@@ -2,9 +2,11 @@
  * moto_server for tests: one python moto server (S3 and DynamoDB on the same port) on 127.0.0.1
  * with an ephemeral port, found as `moto_server` on PATH or as `python3 -m moto.server`. Buckets
  * are created with a signed request (aws4fetch). moto accepts any credentials unless told to
- * enforce IAM auth (`enforceAuth`), in which case signatures are really checked.
+ * enforce IAM auth (`enforceAuth`), in which case signatures are really checked. `motoForFile`
+ * is the per-test-file setup (start, bucket, stop) the moto test files share.
  */
 import { AwsClient } from "aws4fetch";
+import { afterAll, beforeAll } from "vitest";
 import { findOnPath, requireServer, runsOk, startProcess, type Availability, type ServerProcess } from "./process.js";
 
 /** Credentials and region to use against moto. */
@@ -59,5 +61,42 @@ export async function startMoto(options: { enforceAuthAfter?: number } = {}): Pr
       if (!res.ok) throw new Error(`creating bucket ${name} failed: ${res.status} ${await res.text()}`);
     },
     stop: () => process.stop(),
+  };
+}
+
+/** The moto server of one test file, from {@link motoForFile}. */
+export interface MotoForFile {
+  /** Whether moto runs here (under CI=true a missing moto has thrown already). */
+  availability: Availability;
+  /** The bucket created for the file (`<prefix>-<time>`). */
+  bucket: string;
+  /** The running server; only inside tests of a suite skipped when moto is not available. */
+  server(): MotoServer;
+}
+
+/**
+ * Starts moto for the calling test file (vitest beforeAll, when available), creates `bucket`
+ * and runs `setup` (e.g. a lock table), and stops it in afterAll. Call at module level.
+ */
+export function motoForFile(bucketPrefix: string, setup?: (moto: MotoServer) => Promise<void>): MotoForFile {
+  const availability = motoAvailability();
+  const bucket = `${bucketPrefix}-${Date.now().toString(36)}`;
+  let moto: MotoServer | undefined;
+  beforeAll(async () => {
+    if (!availability.available) return;
+    moto = await startMoto();
+    await moto.createBucket(bucket);
+    await setup?.(moto);
+  });
+  afterAll(async () => {
+    await moto?.stop();
+  });
+  return {
+    availability,
+    bucket,
+    server() {
+      if (moto === undefined) throw new Error("moto is not running (use it inside a suite skipped when moto is not available)");
+      return moto;
+    },
   };
 }

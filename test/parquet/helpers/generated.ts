@@ -1,12 +1,14 @@
 /**
  * Generates the pyarrow-written test files (pyarrow_write.py) into a fresh temporary folder;
- * nothing is stored in the repository.
+ * nothing is stored in the repository. `generatedForSuite` is the per-suite setup (generate in
+ * beforeAll, remove in afterAll) the Parquet test files share.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll } from "vitest";
 
 const SCRIPT = fileURLToPath(new URL("./pyarrow_write.py", import.meta.url));
 
@@ -34,4 +36,17 @@ export function generated(g: GeneratedFiles | undefined, name: string): string {
   const p = g?.files.get(name);
   if (p === undefined) throw new Error(`generated file ${name} is missing`);
   return p;
+}
+
+/**
+ * Generates the files (default script: pyarrow_write.py) in a beforeAll of the calling suite and
+ * removes them in its afterAll; returns the path of a generated file by name (inside tests).
+ */
+export function generatedForSuite(script?: string): (name: string) => string {
+  let gen: GeneratedFiles | undefined;
+  beforeAll(() => {
+    gen = generateFiles(script);
+  });
+  afterAll(() => gen?.cleanup());
+  return (name) => generated(gen, name);
 }
