@@ -1,10 +1,13 @@
 /**
  * moto_server for tests: one python moto server (S3 and DynamoDB on the same port) on 127.0.0.1
- * with an ephemeral port, found as `moto_server` on PATH or as `python3 -m moto.server`. Buckets
+ * with an ephemeral port: moto's app run by moto_serialized.py (one request at a time, so two
+ * racing conditional writes cannot both succeed, as they can on moto's threaded server), or
+ * `moto_server` from PATH when python3 cannot import moto. Buckets
  * are created with a signed request (aws4fetch). moto accepts any credentials unless told to
  * enforce IAM auth (`enforceAuth`), in which case signatures are really checked. `motoForFile`
  * is the per-test-file setup (start, bucket, stop) the moto test files share.
  */
+import { fileURLToPath } from "node:url";
 import { AwsClient } from "aws4fetch";
 import { afterAll, beforeAll } from "vitest";
 import { findOnPath, requireServer, runsOk, startProcess, type Availability, type ServerProcess } from "./process.js";
@@ -26,13 +29,19 @@ export interface MotoServer {
 
 let command: [string, string[]] | undefined;
 
+/** moto's server serving one request at a time, so its conditional writes are atomic as AWS's are. */
+const SERIALIZED = fileURLToPath(new URL("./moto_serialized.py", import.meta.url));
+
 /** Whether moto can run here; throws under CI=true when it cannot. */
 export function motoAvailability(): Availability {
   let reason: string | undefined;
-  const onPath = findOnPath("moto_server");
-  if (onPath !== undefined) command = [onPath, []];
-  else if (runsOk("python3", ["-c", "import moto.server, flask"])) command = ["python3", ["-m", "moto.server"]];
-  else reason = "neither moto_server nor python3 -m moto.server found (pip install 'moto[server]')";
+  // moto's own app behind one lock (moto_serialized.py says why); moto_server itself as a fallback
+  if (runsOk("python3", ["-c", "import moto.server, flask, werkzeug"])) command = ["python3", [SERIALIZED]];
+  else {
+    const onPath = findOnPath("moto_server");
+    if (onPath !== undefined) command = [onPath, []];
+    else reason = "neither python3 with moto nor moto_server found (pip install 'moto[server]')";
+  }
   return requireServer("moto_server (S3 + DynamoDB)", reason);
 }
 
