@@ -9,14 +9,15 @@
 import { AlreadyExistsError, InvalidInputError } from "../errors.js";
 import { compareKeys } from "./memory.js";
 import { rangeHeader } from "./http.js";
-import { bodyBytes, objectMetaFromHeaders, resolveRange, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
+import { bodyBytes, isEmptyRange, objectMetaFromHeaders, resolveRange, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
 import { SharedKeySigner } from "./azure-auth.js";
 import { putBlocks } from "./azure-blocks.js";
 import { AZURITE_ACCOUNT, AZURITE_DEFAULT_URL, AZURITE_KEY, type AzureConfig } from "./azure-config.js";
 import { parseBlobList, Utf8Reorder } from "./azure-list.js";
 import { Transport, type OutgoingRequest } from "./retry.js";
 import { errorFromResponse, readBytes, readText } from "./s3-transport.js";
-import { encodeKey, encodeSegment, normalizePrefix, queryString } from "./s3-url.js";
+import { sendSigned, type StoreRequest } from "./store-request.js";
+import { encodeKey, encodeSegment, normalizePrefix, prefixedRoot, queryString } from "./s3-url.js";
 
 /** The Blob service API version sent as `x-ms-version`. */
 export const AZURE_API_VERSION = "2023-11-03";
@@ -31,18 +32,7 @@ export interface AzureStoreOptions extends AzureConfig {
 }
 
 /** One request of {@link AzureStore.send}. */
-export interface AzureRequest {
-  method: "GET" | "HEAD" | "PUT" | "DELETE";
-  /** Key relative to the store root; absent for container-level requests. */
-  key?: string;
-  query?: readonly (readonly [string, string | undefined])[];
-  headers?: Record<string, string>;
-  body?: Uint8Array;
-  idempotent: boolean;
-  signal?: AbortSignal | undefined;
-  /** The range a GET asks for (its `x-ms-range` header): the answer is checked against it. */
-  range?: ByteRange | undefined;
-}
+export type AzureRequest = StoreRequest<"GET" | "HEAD" | "PUT" | "DELETE", Uint8Array>;
 
 const MiB = 1024 * 1024;
 
@@ -73,7 +63,7 @@ export class AzureStore implements ObjectStore {
     this.account = account;
     this.container = options.container;
     this.prefix = normalizePrefix(options.prefix);
-    this.root = `az://${this.container}${this.prefix === "" ? "" : `/${this.prefix.slice(0, -1)}`}`;
+    this.root = prefixedRoot("az", this.container, this.prefix);
     const endpoint = options.endpoint ?? (emulator ? `${AZURITE_DEFAULT_URL}/${account}` : `https://${account}.blob.core.windows.net`);
     this.endpoint = checkEndpoint(endpoint, emulator ? (options.client?.allowHttp ?? true) : (options.client?.allowHttp ?? false), this.root);
     const key = options.accountKey ?? (emulator && account === AZURITE_ACCOUNT ? AZURITE_KEY : undefined);
@@ -101,7 +91,7 @@ export class AzureStore implements ObjectStore {
   async get(key: string, options: GetOptions = {}): Promise<Uint8Array> {
     const { range, signal } = options;
     if (range === undefined) return (await this.read(key, undefined, signal)) as Uint8Array;
-    if ("suffix" in range || (range.length !== undefined && range.length <= 0)) {
+    if ("suffix" in range || isEmptyRange(range)) {
       // Azure has no suffix ranges: learn the size, then read [size - n, size) of that version
       // (If-Match); if the blob was replaced in between, start over (twice at most).
       for (let attempt = 0; ; attempt++) {
@@ -219,12 +209,7 @@ export class AzureStore implements ObjectStore {
     const query = queryString([...(request.query ?? [])]);
     const sep = (q: string): string => (q === "" ? "" : `?${q}`);
     const full = this.sas === undefined ? `${base}${sep(query)}` : `${base}?${query === "" ? this.sas : `${query}&${this.sas}`}`;
-    return this.transport.send(() => this.sign(request, full), {
-      idempotent: request.idempotent,
-      signal: request.signal,
-      path: request.key === undefined ? this.root : this.pathOf(request.key),
-      range: request.range,
-    });
+    return sendSigned(this.transport, request, full, this.root, (r, u) => this.sign(r, u));
   }
 
   private async sign(request: AzureRequest, url: string): Promise<OutgoingRequest> {

@@ -10,14 +10,15 @@
 import { AwsV4Signer } from "aws4fetch";
 import { AlreadyExistsError, InvalidInputError, NotFoundError, StorageError } from "../errors.js";
 import { rangeHeader } from "./http.js";
-import { objectMetaFromHeaders, bodyBytes, resolveRange, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
+import { objectMetaFromHeaders, bodyBytes, isEmptyRange, resolveRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
 import type { S3CommitOptions, S3Config } from "./s3-config.js";
 import { listQuery, parseListPage } from "./s3-list.js";
 import { multipartUpload } from "./s3-multipart.js";
 import { S3_DIALECT, type CopyCondition, type S3Dialect } from "./s3-dialect.js";
 import { Transport, type OutgoingRequest } from "./retry.js";
 import { errorFromResponse, parseErrorBody, readBytes, readText } from "./s3-transport.js";
-import { bucketEndpoint, defaultRegion, encodeKey, encodeUrlPath, normalizePrefix, queryString } from "./s3-url.js";
+import { sendSigned, type StoreRequest } from "./store-request.js";
+import { bucketEndpoint, defaultRegion, encodeKey, encodeUrlPath, normalizePrefix, prefixedRoot, queryString } from "./s3-url.js";
 import type { CommitTarget } from "./object-store.js";
 
 export { S3_DIALECT, type CopyCondition, type S3Dialect } from "./s3-dialect.js";
@@ -50,19 +51,7 @@ export interface PresignInput {
 }
 
 /** One request of {@link S3Store.send}. */
-export interface S3Request {
-  method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
-  /** Key relative to the store root; absent for bucket-level requests (listing). */
-  key?: string;
-  query?: readonly (readonly [string, string | undefined])[];
-  headers?: Record<string, string>;
-  body?: Uint8Array | string;
-  idempotent: boolean;
-  signal?: AbortSignal | undefined;
-  retryStatuses?: readonly number[];
-  /** The range a GET asks for (its `Range` header): the answer is checked against it. */
-  range?: ByteRange | undefined;
-}
+export type S3Request = StoreRequest<"GET" | "HEAD" | "PUT" | "POST" | "DELETE", Uint8Array | string>;
 
 const MiB = 1024 * 1024;
 
@@ -90,7 +79,7 @@ export class S3Store implements ObjectStore {
     this.dialect = options.dialect ?? S3_DIALECT;
     this.bucket = options.bucket;
     this.prefix = normalizePrefix(options.prefix);
-    this.root = `${this.dialect.scheme}://${this.bucket}${this.prefix === "" ? "" : `/${this.prefix.slice(0, -1)}`}`;
+    this.root = prefixedRoot(this.dialect.scheme, this.bucket, this.prefix);
     this.region = options.region ?? defaultRegion(options.endpoint);
     this.bucketUrl = bucketEndpoint({
       bucket: this.bucket,
@@ -140,7 +129,7 @@ export class S3Store implements ObjectStore {
 
   async get(key: string, options: GetOptions = {}): Promise<Uint8Array> {
     const { range, signal } = options;
-    if (range !== undefined && ("suffix" in range ? range.suffix <= 0 : range.length !== undefined && range.length <= 0)) {
+    if (range !== undefined && isEmptyRange(range)) {
       await this.head(key); // nothing to read, but a missing key must still be NotFound
       return new Uint8Array(0);
     }
@@ -283,13 +272,7 @@ export class S3Store implements ObjectStore {
     const query = request.query === undefined ? "" : queryString(request.query);
     const base = request.key === undefined ? `${this.bucketUrl}/` : this.urlOf(request.key);
     const url = query === "" ? base : `${base}?${query}`;
-    return this.transport.send(() => this.sign(request, url), {
-      idempotent: request.idempotent,
-      signal: request.signal,
-      path: request.key === undefined ? this.root : this.pathOf(request.key),
-      ...(request.retryStatuses ? { retryStatuses: request.retryStatuses } : {}),
-      range: request.range,
-    });
+    return sendSigned(this.transport, request, url, this.root, (r, u) => this.sign(r, u));
   }
 
   /** The transport's retry budget (multipart uses it for completion checks). */
