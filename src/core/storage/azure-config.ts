@@ -11,7 +11,6 @@ import {
   optionText,
   parseBool,
   parseBytes,
-  parseText,
   readOptionFields,
   resolveOptions,
   withClientConfig,
@@ -56,12 +55,12 @@ export interface AzureConfig {
 export function azureConfig(sources: OptionSources): AzureConfig {
   const opts = resolveOptions("azure", sources);
   const config = readOptionFields<AzureConfig>(opts, {}, {
-    accountName: ["AZURE_STORAGE_ACCOUNT_NAME", parseText],
-    accountKey: ["AZURE_STORAGE_ACCOUNT_KEY", parseText],
-    sasToken: ["AZURE_STORAGE_SAS_KEY", parseText],
-    bearerToken: ["AZURE_STORAGE_TOKEN", parseText],
+    accountName: "AZURE_STORAGE_ACCOUNT_NAME",
+    accountKey: "AZURE_STORAGE_ACCOUNT_KEY",
+    sasToken: "AZURE_STORAGE_SAS_KEY",
+    bearerToken: "AZURE_STORAGE_TOKEN",
     useEmulator: ["AZURE_STORAGE_USE_EMULATOR", parseBool],
-    endpoint: ["AZURE_STORAGE_ENDPOINT", parseText],
+    endpoint: "AZURE_STORAGE_ENDPOINT",
     skipSignature: ["AZURE_SKIP_SIGNATURE", parseBool],
     multipartThresholdBytes: ["MULTIPART_THRESHOLD", parseBytes],
     blockSizeBytes: ["MULTIPART_PART_SIZE", parseBytes],

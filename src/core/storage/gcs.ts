@@ -8,7 +8,7 @@
  */
 import { S3Store, type S3Dialect } from "./s3.js";
 import { MULTIPART_FIELDS } from "./s3-config.js";
-import { parseBool, parseText, readOptionFields, resolveOptions, withClientConfig, type ClientConfig, type OptionSources } from "./storage-options.js";
+import { parseBool, readOptionFields, resolveOptions, withClientConfig, type ClientConfig, type OptionFields, type OptionSources } from "./storage-options.js";
 
 /** The XML API endpoint. */
 export const GCS_ENDPOINT = "https://storage.googleapis.com";
@@ -41,14 +41,14 @@ export interface GcsConfig {
 /** Builds a {@link GcsConfig} from string options and env vars. */
 export function gcsConfig(sources: OptionSources): GcsConfig {
   const opts = resolveOptions("gcs", sources);
-  const config = readOptionFields<GcsConfig>(opts, {}, {
-    accessId: ["GOOGLE_HMAC_ACCESS_ID", parseText],
-    secret: ["GOOGLE_HMAC_SECRET", parseText],
-    endpoint: ["GOOGLE_ENDPOINT_URL", parseText],
+  const fields: OptionFields<GcsConfig> = {
+    accessId: "GOOGLE_HMAC_ACCESS_ID",
+    secret: "GOOGLE_HMAC_SECRET",
+    endpoint: "GOOGLE_ENDPOINT_URL",
     skipSignature: ["GOOGLE_SKIP_SIGNATURE", parseBool],
     ...MULTIPART_FIELDS,
-  });
-  return withClientConfig("gcs", opts, config);
+  };
+  return withClientConfig("gcs", opts, readOptionFields(opts, {}, fields));
 }
 
 /** Options of {@link GcsStore}. */

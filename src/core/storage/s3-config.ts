@@ -12,7 +12,6 @@ import {
   parseBool,
   parseBytes,
   parseDuration,
-  parseText,
   readOptionFields,
   resolveOptions,
   withClientConfig,
@@ -149,10 +148,10 @@ function parsePartSize(option: ResolvedOption): number {
 /** Builds an {@link S3Config} from already resolved options. */
 export function s3ConfigFrom(opts: ResolvedOptions): S3Config {
   const config = readOptionFields<S3Config>(opts, {}, {
-    endpoint: ["AWS_ENDPOINT_URL", parseText],
-    accessKeyId: ["AWS_ACCESS_KEY_ID", parseText],
-    secretAccessKey: ["AWS_SECRET_ACCESS_KEY", parseText],
-    sessionToken: ["AWS_SESSION_TOKEN", parseText],
+    endpoint: "AWS_ENDPOINT_URL",
+    accessKeyId: "AWS_ACCESS_KEY_ID",
+    secretAccessKey: "AWS_SECRET_ACCESS_KEY",
+    sessionToken: "AWS_SESSION_TOKEN",
   });
   const region = optionText(opts, "AWS_REGION") ?? optionText(opts, "AWS_DEFAULT_REGION");
   if (region !== undefined) config.region = region;
@@ -222,11 +221,11 @@ function dynamoConfig(opts: ResolvedOptions, s3: S3Config): DynamoConfig {
   }
   // Each connection setting falls back to the S3 one.
   const own = readOptionFields<Partial<DynamoConfig>>(opts, {}, {
-    endpoint: ["AWS_ENDPOINT_URL_DYNAMODB", parseText],
-    region: ["AWS_REGION_DYNAMODB", parseText],
-    accessKeyId: ["AWS_ACCESS_KEY_ID_DYNAMODB", parseText],
-    secretAccessKey: ["AWS_SECRET_ACCESS_KEY_DYNAMODB", parseText],
-    sessionToken: ["AWS_SESSION_TOKEN_DYNAMODB", parseText],
+    endpoint: "AWS_ENDPOINT_URL_DYNAMODB",
+    region: "AWS_REGION_DYNAMODB",
+    accessKeyId: "AWS_ACCESS_KEY_ID_DYNAMODB",
+    secretAccessKey: "AWS_SECRET_ACCESS_KEY_DYNAMODB",
+    sessionToken: "AWS_SESSION_TOKEN_DYNAMODB",
   });
   for (const field of ["endpoint", "region", "accessKeyId", "secretAccessKey", "sessionToken"] as const) {
     const value = own[field] ?? s3[field];

@@ -267,7 +267,7 @@ export function parseBytes(option: ResolvedOption): number {
 }
 
 /** The trimmed text of an option; a blank value counts as unset (undefined). */
-export function parseText(option: ResolvedOption): string | undefined {
+function parseText(option: ResolvedOption): string | undefined {
   return option.value.trim() || undefined;
 }
 
@@ -277,8 +277,11 @@ export function optionText(opts: ResolvedOptions, name: string): string | undefi
   return option === undefined ? undefined : parseText(option);
 }
 
-/** How one config field is read: its canonical option name and the parser (undefined: leave it unset). */
-export type OptionField<T> = readonly [name: string, parse: (option: ResolvedOption) => T | undefined];
+/**
+ * How one config field is read: the canonical name of a text option (trimmed; blank counts as
+ * unset), or the name and a parser (a parser's undefined leaves the field unset).
+ */
+export type OptionField<T> = (T extends string ? string : never) | readonly [name: string, parse: (option: ResolvedOption) => T | undefined];
 
 /** A config's fields and the options they are read from, in the order they are read. */
 export type OptionFields<C> = { [K in keyof C]?: OptionField<NonNullable<C[K]>> };
@@ -289,8 +292,9 @@ export type OptionFields<C> = { [K in keyof C]?: OptionField<NonNullable<C[K]>> 
  */
 export function readOptionFields<C extends object>(opts: ResolvedOptions, config: C, fields: OptionFields<C>): C {
   for (const [field, spec] of Object.entries(fields) as [string, OptionField<unknown>][]) {
-    const option = opts.get(spec[0]);
-    const value = option === undefined ? undefined : spec[1](option);
+    const [name, parse] = typeof spec === "string" ? [spec, parseText] : spec;
+    const option = opts.get(name);
+    const value = option === undefined ? undefined : parse(option);
     if (value !== undefined) (config as Record<string, unknown>)[field] = value;
   }
   return config;
