@@ -9,7 +9,8 @@
  * (R2BucketLike) so that neither @cloudflare/workers-types nor Miniflare is needed to compile.
  */
 import { AlreadyExistsError, DeltaError, InvalidInputError, NotFoundError, StorageError } from "../core/errors.js";
-import { bodyBytes, resolveRange, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "../core/storage/object-store.js";
+import { bodyBytes, isEmptyRange, resolveRange, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "../core/storage/object-store.js";
+import { normalizePrefix, prefixedRoot } from "../core/storage/s3-url.js";
 
 /** The parts of an R2 object's metadata this store reads. */
 export interface R2ObjectLike {
@@ -67,9 +68,8 @@ export class R2BindingStore implements ObjectStore {
 
   constructor(options: R2BindingStoreOptions) {
     this.bucket = options.bucket;
-    const parts = (options.prefix ?? "").split("/").filter((s) => s !== "");
-    this.prefix = parts.length === 0 ? "" : `${parts.join("/")}/`;
-    this.root = `r2://${options.name ?? "bucket"}${this.prefix === "" ? "" : `/${this.prefix.slice(0, -1)}`}`;
+    this.prefix = normalizePrefix(options.prefix);
+    this.root = prefixedRoot("r2", options.name ?? "bucket", this.prefix);
     this.pageSize = options.listPageSize ?? 1000;
     if (!Number.isInteger(this.pageSize) || this.pageSize < 1 || this.pageSize > 1000) {
       throw new InvalidInputError(`listPageSize must be an integer in 1..1000, got ${options.listPageSize}`, { path: this.root });
@@ -79,7 +79,7 @@ export class R2BindingStore implements ObjectStore {
   async get(key: string, options: GetOptions = {}): Promise<Uint8Array> {
     options.signal?.throwIfAborted();
     const range = options.range;
-    if (range !== undefined && isEmpty(range)) {
+    if (range !== undefined && isEmptyRange(range)) {
       await this.head(key);
       return new Uint8Array(0);
     }
@@ -217,10 +217,6 @@ export function utf8Length(s: string): number {
     } else n += 3;
   }
   return n;
-}
-
-function isEmpty(range: ByteRange): boolean {
-  return "suffix" in range ? range.suffix <= 0 : range.length !== undefined && range.length <= 0;
 }
 
 function toR2Range(range: ByteRange): R2RangeLike {

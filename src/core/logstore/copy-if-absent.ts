@@ -10,8 +10,8 @@
  */
 import { commitKey } from "../log/path.js";
 import type { CopyCondition } from "../storage/s3-dialect.js";
-import { CommitExistsError, type LogStore, type ReadCommitOptions, type WriteCommitOptions } from "./log-store.js";
-import { createCommitSettled } from "./settle.js";
+import { CommitExistsError, type WriteCommitOptions } from "./log-store.js";
+import { SettledCommitLogStore } from "./settle.js";
 import { deleteQuietly, newTempCommitName, tempCommitKey, type CopyIfAbsentStore } from "./temp-commit.js";
 import { getIfExists } from "../storage/object-store.js";
 
@@ -26,16 +26,13 @@ export interface CopyIfAbsentLogStoreOptions {
 }
 
 /** Commits by writing a temp file and copying it to N.json only if N.json does not exist. */
-export class CopyIfAbsentLogStore implements LogStore {
-  readonly store: CopyIfAbsentStore;
+export class CopyIfAbsentLogStore extends SettledCommitLogStore<CopyIfAbsentStore> {
   readonly name = "copy-if-absent";
   readonly condition: CopyCondition | undefined;
-  private readonly uncertainRetries: number;
 
   constructor(options: CopyIfAbsentLogStoreOptions) {
-    this.store = options.store;
+    super(options.store, options.uncertainRetries, { attemptName: "the create-only copy", failedMessage: "create-only copy of the commit failed" });
     this.condition = options.condition;
-    this.uncertainRetries = options.uncertainRetries ?? 2;
   }
 
   async writeCommit({ version, body }: WriteCommitOptions): Promise<void> {
@@ -47,27 +44,12 @@ export class CopyIfAbsentLogStore implements LogStore {
     const temp = tempCommitKey(newTempCommitName());
     await this.store.put(temp, body);
     try {
-      await this.copy(temp, version, body);
+      const condition = this.condition;
+      await this.createSettled(version, body, (key) =>
+        condition === undefined ? this.store.copyIfAbsent(temp, key) : this.store.copyIfAbsent(temp, key, condition),
+      );
     } finally {
       await deleteQuietly(this.store, temp);
     }
-  }
-
-  async readCommit({ version }: ReadCommitOptions): Promise<Uint8Array> {
-    return this.store.get(commitKey(version));
-  }
-
-  private async copy(temp: string, version: number, body: WriteCommitOptions["body"]): Promise<void> {
-    const key = commitKey(version);
-    await createCommitSettled({
-      store: this.store,
-      key,
-      version,
-      body,
-      create: () => (this.condition === undefined ? this.store.copyIfAbsent(temp, key) : this.store.copyIfAbsent(temp, key, this.condition)),
-      uncertainRetries: this.uncertainRetries,
-      attemptName: "the create-only copy",
-      failedMessage: "create-only copy of the commit failed",
-    });
   }
 }

@@ -6,10 +6,9 @@
  * reading the commit back: our bytes mean success, other bytes a lost race, and a missing file
  * allows another conditional PUT, which can never overwrite anything.
  */
-import { commitKey } from "../log/path.js";
 import type { ObjectStore } from "../storage/object-store.js";
-import type { LogStore, ReadCommitOptions, WriteCommitOptions } from "./log-store.js";
-import { createCommitSettled } from "./settle.js";
+import type { WriteCommitOptions } from "./log-store.js";
+import { SettledCommitLogStore } from "./settle.js";
 
 /** Options of {@link PutIfAbsentLogStore}. */
 export interface PutIfAbsentLogStoreOptions {
@@ -22,31 +21,14 @@ export interface PutIfAbsentLogStoreOptions {
 }
 
 /** Commits through the store's atomic put-if-absent. */
-export class PutIfAbsentLogStore implements LogStore {
-  readonly store: ObjectStore;
+export class PutIfAbsentLogStore extends SettledCommitLogStore<ObjectStore> {
   readonly name = "put-if-absent";
-  private readonly uncertainRetries: number;
 
   constructor(options: PutIfAbsentLogStoreOptions) {
-    this.store = options.store;
-    this.uncertainRetries = options.uncertainRetries ?? 2;
+    super(options.store, options.uncertainRetries, { attemptName: "the commit PUT", failedMessage: "commit PUT failed" });
   }
 
   async writeCommit({ version, body }: WriteCommitOptions): Promise<void> {
-    const key = commitKey(version);
-    await createCommitSettled({
-      store: this.store,
-      key,
-      version,
-      body,
-      create: () => this.store.putIfAbsent(key, body),
-      uncertainRetries: this.uncertainRetries,
-      attemptName: "the commit PUT",
-      failedMessage: "commit PUT failed",
-    });
-  }
-
-  async readCommit({ version }: ReadCommitOptions): Promise<Uint8Array> {
-    return this.store.get(commitKey(version));
+    await this.createSettled(version, body, (key) => this.store.putIfAbsent(key, body));
   }
 }

@@ -3,11 +3,13 @@
  * create-only write of N.json and, when it fails, settle the uncertain outcome by reading N.json
  * back. Our bytes mean success, other bytes a lost race (CommitExistsError with the winner's
  * bytes), and a missing file allows another conditional attempt, which can never overwrite
- * anything, up to a bounded number of retries.
+ * anything, up to a bounded number of retries. {@link SettledCommitLogStore} is the base of the
+ * two strategies: the store, the retry budget, reading commits and running the loop.
  */
 import { AlreadyExistsError, DeltaError, StorageError } from "../errors.js";
+import { commitKey } from "../log/path.js";
 import type { ObjectStore, PutBody } from "../storage/object-store.js";
-import { CommitExistsError, readBack } from "./log-store.js";
+import { CommitExistsError, readBack, type LogStore, type ReadCommitOptions, type WriteCommitOptions } from "./log-store.js";
 
 /** Options of {@link createCommitSettled}. */
 export interface CreateCommitSettledOptions {
@@ -63,5 +65,40 @@ export async function createCommitSettled(options: CreateCommitSettledOptions): 
       if (failure instanceof DeltaError) throw failure;
       throw new StorageError(options.failedMessage, { path, version, cause: failure });
     }
+  }
+}
+
+/** How a strategy's create-only write is named in messages (see {@link CreateCommitSettledOptions}). */
+export type CreateOnlyNames = Pick<CreateCommitSettledOptions, "attemptName" | "failedMessage">;
+
+/**
+ * Base of the strategies whose commit is one create-only write of N.json, settled by reading it
+ * back when its outcome is uncertain (put-if-absent, copy-if-absent).
+ */
+export abstract class SettledCommitLogStore<S extends ObjectStore> implements LogStore {
+  abstract readonly name: string;
+  readonly store: S;
+  private readonly uncertainRetries: number;
+
+  /** @param uncertainRetries Further attempts after one whose outcome was unknown and did not land (default 2). */
+  protected constructor(
+    store: S,
+    uncertainRetries: number | undefined,
+    private readonly names: CreateOnlyNames,
+  ) {
+    this.store = store;
+    this.uncertainRetries = uncertainRetries ?? 2;
+  }
+
+  abstract writeCommit(options: WriteCommitOptions): Promise<void>;
+
+  async readCommit({ version }: ReadCommitOptions): Promise<Uint8Array> {
+    return this.store.get(commitKey(version));
+  }
+
+  /** Creates the commit of `version` with `create(key)` (one create-only write), settled by read-back. */
+  protected createSettled(version: number, body: PutBody, create: (key: string) => Promise<void>): Promise<void> {
+    const key = commitKey(version);
+    return createCommitSettled({ store: this.store, key, version, body, create: () => create(key), uncertainRetries: this.uncertainRetries, ...this.names });
   }
 }

@@ -7,7 +7,16 @@
  */
 import { InvalidInputError } from "../errors.js";
 import { normalizePrefix } from "./s3-url.js";
-import { clientConfig, parseBool, parseBytes, resolveOptions, type ClientConfig, type OptionSources } from "./storage-options.js";
+import {
+  optionText,
+  parseBool,
+  parseBytes,
+  readOptionFields,
+  resolveOptions,
+  withClientConfig,
+  type ClientConfig,
+  type OptionSources,
+} from "./storage-options.js";
 
 /** Azurite's well-known development account. */
 export const AZURITE_ACCOUNT = "devstoreaccount1";
@@ -45,43 +54,31 @@ export interface AzureConfig {
 /** Builds an {@link AzureConfig} from string options and env vars. */
 export function azureConfig(sources: OptionSources): AzureConfig {
   const opts = resolveOptions("azure", sources);
-  const config: AzureConfig = {};
-  const str = (name: string): string | undefined => {
-    const v = opts.get(name)?.value.trim();
-    return v === undefined || v === "" ? undefined : v;
-  };
-  const account = str("AZURE_STORAGE_ACCOUNT_NAME");
-  const key = str("AZURE_STORAGE_ACCOUNT_KEY");
-  const sas = str("AZURE_STORAGE_SAS_KEY");
-  const token = str("AZURE_STORAGE_TOKEN");
-  if (account !== undefined) config.accountName = account;
-  if (key !== undefined) config.accountKey = key;
-  if (sas !== undefined) config.sasToken = sas;
-  if (token !== undefined) config.bearerToken = token;
-  const emulator = opts.get("AZURE_STORAGE_USE_EMULATOR");
-  if (emulator !== undefined) config.useEmulator = parseBool(emulator);
-  const endpoint = str("AZURE_STORAGE_ENDPOINT");
-  const azurite = str("AZURITE_BLOB_STORAGE_URL");
-  if (endpoint !== undefined) config.endpoint = endpoint;
-  else if (azurite !== undefined && config.useEmulator === true) config.endpoint = `${azurite.replace(/\/+$/, "")}/${account ?? AZURITE_ACCOUNT}`;
-  const skip = opts.get("AZURE_SKIP_SIGNATURE");
-  if (skip !== undefined) config.skipSignature = parseBool(skip);
-  const threshold = opts.get("MULTIPART_THRESHOLD");
-  if (threshold !== undefined) config.multipartThresholdBytes = parseBytes(threshold);
-  const block = opts.get("MULTIPART_PART_SIZE");
-  if (block !== undefined) config.blockSizeBytes = parseBytes(block);
+  const config = readOptionFields<AzureConfig>(opts, {}, {
+    accountName: "AZURE_STORAGE_ACCOUNT_NAME",
+    accountKey: "AZURE_STORAGE_ACCOUNT_KEY",
+    sasToken: "AZURE_STORAGE_SAS_KEY",
+    bearerToken: "AZURE_STORAGE_TOKEN",
+    useEmulator: ["AZURE_STORAGE_USE_EMULATOR", parseBool],
+    endpoint: "AZURE_STORAGE_ENDPOINT",
+    skipSignature: ["AZURE_SKIP_SIGNATURE", parseBool],
+    multipartThresholdBytes: ["MULTIPART_THRESHOLD", parseBytes],
+    blockSizeBytes: ["MULTIPART_PART_SIZE", parseBytes],
+  });
+  const azurite = optionText(opts, "AZURITE_BLOB_STORAGE_URL");
+  if (config.endpoint === undefined && azurite !== undefined && config.useEmulator === true) {
+    config.endpoint = `${azurite.replace(/\/+$/, "")}/${config.accountName ?? AZURITE_ACCOUNT}`;
+  }
   const credentials = [
-    ["AZURE_STORAGE_ACCOUNT_KEY", key],
-    ["AZURE_STORAGE_SAS_KEY", sas],
-    ["AZURE_STORAGE_TOKEN", token],
+    ["AZURE_STORAGE_ACCOUNT_KEY", config.accountKey],
+    ["AZURE_STORAGE_SAS_KEY", config.sasToken],
+    ["AZURE_STORAGE_TOKEN", config.bearerToken],
   ].filter(([, v]) => v !== undefined);
   if (credentials.length > 1) {
     const names = credentials.map(([name]) => opts.get(name as string)?.key ?? name);
     throw new InvalidInputError(`storage options ${names.map((n) => `"${n}"`).join(" and ")} are different credentials: set only one`);
   }
-  const client = clientConfig("azure", opts);
-  if (Object.keys(client).length > 0) config.client = client;
-  return config;
+  return withClientConfig("azure", opts, config);
 }
 
 /** A container, an optional account and a key prefix parsed from a table URL. */

@@ -9,14 +9,15 @@
 import { AlreadyExistsError, InvalidInputError } from "../errors.js";
 import { compareKeys } from "./memory.js";
 import { rangeHeader } from "./http.js";
-import { bodyBytes, objectMetaFromHeaders, resolveRange, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
+import { bodyBytes, isEmptyRange, resolveRange, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type PutBody } from "./object-store.js";
 import { SharedKeySigner } from "./azure-auth.js";
 import { putBlocks } from "./azure-blocks.js";
 import { AZURITE_ACCOUNT, AZURITE_DEFAULT_URL, AZURITE_KEY, type AzureConfig } from "./azure-config.js";
 import { parseBlobList, Utf8Reorder } from "./azure-list.js";
-import { Transport, type OutgoingRequest } from "./retry.js";
+import type { OutgoingRequest } from "./retry.js";
 import { errorFromResponse, readBytes, readText } from "./s3-transport.js";
-import { encodeKey, encodeSegment, normalizePrefix, queryString } from "./s3-url.js";
+import { RestStore, type StoreRequest } from "./rest-store.js";
+import { encodeKey, encodeSegment, queryString } from "./s3-url.js";
 
 /** The Blob service API version sent as `x-ms-version`. */
 export const AZURE_API_VERSION = "2023-11-03";
@@ -31,40 +32,30 @@ export interface AzureStoreOptions extends AzureConfig {
 }
 
 /** One request of {@link AzureStore.send}. */
-export interface AzureRequest {
-  method: "GET" | "HEAD" | "PUT" | "DELETE";
-  /** Key relative to the store root; absent for container-level requests. */
-  key?: string;
-  query?: readonly (readonly [string, string | undefined])[];
-  headers?: Record<string, string>;
-  body?: Uint8Array;
-  idempotent: boolean;
-  signal?: AbortSignal | undefined;
-  /** The range a GET asks for (its `x-ms-range` header): the answer is checked against it. */
-  range?: ByteRange | undefined;
-}
+export type AzureRequest = StoreRequest<"GET" | "HEAD" | "PUT" | "DELETE", Uint8Array>;
 
 const MiB = 1024 * 1024;
 
 /** An ObjectStore over an Azure Blob container, rooted at a key prefix. */
-export class AzureStore implements ObjectStore {
-  readonly root: string;
-  readonly writable = true;
-  readonly listable = true;
+export class AzureStore extends RestStore {
   readonly account: string;
   readonly container: string;
-  readonly prefix: string;
   /** Account endpoint (no trailing slash), e.g. https://acct.blob.core.windows.net. */
   readonly endpoint: string;
-  readonly multipartThreshold: number;
   readonly blockSize: number;
-  private readonly listPageSize: number;
   private readonly signer: SharedKeySigner | undefined;
   private readonly sas: string | undefined;
   private readonly bearer: string | undefined;
-  private readonly transport: Transport;
 
   constructor(options: AzureStoreOptions) {
+    super({
+      scheme: "az",
+      bucket: options.container,
+      prefix: options.prefix,
+      fetch: options.fetch,
+      client: options.client,
+      multipartThresholdBytes: options.multipartThresholdBytes,
+    });
     const emulator = options.useEmulator === true;
     const account = options.accountName ?? (emulator ? AZURITE_ACCOUNT : undefined);
     if (account === undefined) {
@@ -72,8 +63,6 @@ export class AzureStore implements ObjectStore {
     }
     this.account = account;
     this.container = options.container;
-    this.prefix = normalizePrefix(options.prefix);
-    this.root = `az://${this.container}${this.prefix === "" ? "" : `/${this.prefix.slice(0, -1)}`}`;
     const endpoint = options.endpoint ?? (emulator ? `${AZURITE_DEFAULT_URL}/${account}` : `https://${account}.blob.core.windows.net`);
     this.endpoint = checkEndpoint(endpoint, emulator ? (options.client?.allowHttp ?? true) : (options.client?.allowHttp ?? false), this.root);
     const key = options.accountKey ?? (emulator && account === AZURITE_ACCOUNT ? AZURITE_KEY : undefined);
@@ -86,11 +75,8 @@ export class AzureStore implements ObjectStore {
         { path: this.root },
       );
     }
-    this.multipartThreshold = options.multipartThresholdBytes ?? 16 * MiB;
     this.blockSize = options.blockSizeBytes ?? 8 * MiB;
     if (this.blockSize < 1 || this.blockSize > 4000 * MiB) throw new InvalidInputError("blockSizeBytes must be in 1 B..4000 MiB", { path: this.root });
-    this.listPageSize = options.client?.listPageSize ?? 1000;
-    this.transport = new Transport({ fetch: options.fetch, client: options.client });
   }
 
   /** The request URL of a key (without SAS). */
@@ -101,7 +87,7 @@ export class AzureStore implements ObjectStore {
   async get(key: string, options: GetOptions = {}): Promise<Uint8Array> {
     const { range, signal } = options;
     if (range === undefined) return (await this.read(key, undefined, signal)) as Uint8Array;
-    if ("suffix" in range || (range.length !== undefined && range.length <= 0)) {
+    if ("suffix" in range || isEmptyRange(range)) {
       // Azure has no suffix ranges: learn the size, then read [size - n, size) of that version
       // (If-Match); if the blob was replaced in between, start over (twice at most).
       for (let attempt = 0; ; attempt++) {
@@ -130,13 +116,6 @@ export class AzureStore implements ObjectStore {
     }
     if (!res.ok) throw await errorFromResponse(res, this.pathOf(key), "GET");
     return readBytes(res, this.pathOf(key));
-  }
-
-  async head(key: string): Promise<ObjectMeta> {
-    const res = await this.send({ method: "HEAD", key, idempotent: true });
-    if (!res.ok) throw await errorFromResponse(res, this.pathOf(key), "HEAD");
-    await res.body?.cancel();
-    return objectMetaFromHeaders(key, Number(res.headers.get("Content-Length") ?? 0), res.headers);
   }
 
   async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ObjectMeta> {
@@ -195,22 +174,11 @@ export class AzureStore implements ObjectStore {
     await res.body?.cancel();
   }
 
-  async delete(key: string): Promise<void> {
-    const res = await this.send({ method: "DELETE", key, idempotent: true });
-    if (!res.ok && res.status !== 404) throw await errorFromResponse(res, this.pathOf(key), "DELETE");
-    await res.body?.cancel();
-  }
-
   /** Creates the container if it does not exist (tests and first-time setup). */
   async createContainer(): Promise<void> {
     const res = await this.send({ method: "PUT", query: [["restype", "container"]], idempotent: true });
     if (!res.ok && res.status !== 409) throw await errorFromResponse(res, `az://${this.container}`, "Create Container");
     await res.body?.cancel();
-  }
-
-  /** The display path of a key (for error messages). */
-  pathOf(key: string): string {
-    return `${this.root}/${key}`;
   }
 
   /** Signs and sends one request through the retrying transport. */
@@ -219,12 +187,7 @@ export class AzureStore implements ObjectStore {
     const query = queryString([...(request.query ?? [])]);
     const sep = (q: string): string => (q === "" ? "" : `?${q}`);
     const full = this.sas === undefined ? `${base}${sep(query)}` : `${base}?${query === "" ? this.sas : `${query}&${this.sas}`}`;
-    return this.transport.send(() => this.sign(request, full), {
-      idempotent: request.idempotent,
-      signal: request.signal,
-      path: request.key === undefined ? this.root : this.pathOf(request.key),
-      range: request.range,
-    });
+    return this.sendSigned(request, full, (r, u) => this.sign(r, u));
   }
 
   private async sign(request: AzureRequest, url: string): Promise<OutgoingRequest> {

@@ -6,9 +6,9 @@
  * Configuration comes from GOOGLE_HMAC_ACCESS_ID / GOOGLE_HMAC_SECRET (service-account JSON
  * credentials need OAuth and are not supported by this fetch-only store).
  */
-import { InvalidInputError } from "../errors.js";
 import { S3Store, type S3Dialect } from "./s3.js";
-import { clientConfig, parseBool, parseBytes, resolveOptions, type ClientConfig, type OptionSources } from "./storage-options.js";
+import { MULTIPART_FIELDS } from "./s3-config.js";
+import { parseBool, readOptionFields, resolveOptions, withClientConfig, type ClientConfig, type OptionFields, type OptionSources } from "./storage-options.js";
 
 /** The XML API endpoint. */
 export const GCS_ENDPOINT = "https://storage.googleapis.com";
@@ -41,28 +41,14 @@ export interface GcsConfig {
 /** Builds a {@link GcsConfig} from string options and env vars. */
 export function gcsConfig(sources: OptionSources): GcsConfig {
   const opts = resolveOptions("gcs", sources);
-  const config: GcsConfig = {};
-  const str = (name: string): string | undefined => opts.get(name)?.value.trim() || undefined;
-  const id = str("GOOGLE_HMAC_ACCESS_ID");
-  const secret = str("GOOGLE_HMAC_SECRET");
-  const endpoint = str("GOOGLE_ENDPOINT_URL");
-  if (id !== undefined) config.accessId = id;
-  if (secret !== undefined) config.secret = secret;
-  if (endpoint !== undefined) config.endpoint = endpoint;
-  const skip = opts.get("GOOGLE_SKIP_SIGNATURE");
-  if (skip !== undefined) config.skipSignature = parseBool(skip);
-  const threshold = opts.get("MULTIPART_THRESHOLD");
-  if (threshold !== undefined) config.multipartThresholdBytes = parseBytes(threshold);
-  const part = opts.get("MULTIPART_PART_SIZE");
-  if (part !== undefined) {
-    config.multipartPartSizeBytes = parseBytes(part);
-    if (config.multipartPartSizeBytes < 5 * 1024 * 1024) {
-      throw new InvalidInputError(`storage option "${part.key}" must be at least 5MiB, got "${part.value}"`);
-    }
-  }
-  const client = clientConfig("gcs", opts);
-  if (Object.keys(client).length > 0) config.client = client;
-  return config;
+  const fields: OptionFields<GcsConfig> = {
+    accessId: "GOOGLE_HMAC_ACCESS_ID",
+    secret: "GOOGLE_HMAC_SECRET",
+    endpoint: "GOOGLE_ENDPOINT_URL",
+    skipSignature: ["GOOGLE_SKIP_SIGNATURE", parseBool],
+    ...MULTIPART_FIELDS,
+  };
+  return withClientConfig("gcs", opts, readOptionFields(opts, {}, fields));
 }
 
 /** Options of {@link GcsStore}. */

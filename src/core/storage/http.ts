@@ -11,7 +11,8 @@
 import { DeltaError, InvalidInputError, NotFoundError, StorageError } from "../errors.js";
 import { attemptsOf, attemptsSuffix, Transport } from "./retry.js";
 import type { ClientConfig } from "./storage-options.js";
-import { objectMetaFromHeaders, resolveRange, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
+import { isEmptyRange, objectMetaFromHeaders, resolveRange, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta } from "./object-store.js";
+import { ReadOnlyStore } from "./read-only.js";
 
 /** Options of {@link HttpStore}. */
 export interface HttpStoreOptions {
@@ -28,9 +29,8 @@ export interface HttpStoreOptions {
 }
 
 /** A read-only ObjectStore over HTTP(S) GET/HEAD requests. */
-export class HttpStore implements ObjectStore {
+export class HttpStore extends ReadOnlyStore {
   readonly root: string;
-  readonly writable = false;
   readonly listable = false;
   private readonly base: URL;
   private readonly transport: Transport;
@@ -38,6 +38,7 @@ export class HttpStore implements ObjectStore {
   private readonly requestInit: RequestInit;
 
   constructor(options: HttpStoreOptions) {
+    super("the http store is read-only: use s3, r2, azure or a local store to write");
     let base: URL;
     try {
       base = new URL(options.url);
@@ -127,24 +128,6 @@ export class HttpStore implements ObjectStore {
     );
   }
 
-  async put(key: string, _body: PutBody): Promise<void> {
-    throw this.readOnly(key);
-  }
-
-  async putIfAbsent(key: string, _body: PutBody): Promise<void> {
-    throw this.readOnly(key);
-  }
-
-  async delete(key: string): Promise<void> {
-    throw this.readOnly(key);
-  }
-
-  private readOnly(key: string): DeltaError {
-    return new DeltaError("READ_ONLY", "the http store is read-only: use s3, r2, azure or a local store to write", {
-      path: `${this.root}/${key}`,
-    });
-  }
-
   /** The URL of a key as errors name it: without the query string (it may carry credentials). */
   pathOf(key: string): string {
     return `${this.root}/${key}`;
@@ -189,8 +172,4 @@ export function rangeHeader(range: ByteRange): string {
   if ("suffix" in range) return `bytes=-${range.suffix}`;
   if (range.length === undefined) return `bytes=${range.offset}-`;
   return `bytes=${range.offset}-${range.offset + range.length - 1}`;
-}
-
-function isEmptyRange(range: ByteRange): boolean {
-  return "suffix" in range ? range.suffix <= 0 : range.length !== undefined && range.length <= 0;
 }

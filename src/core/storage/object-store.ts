@@ -112,6 +112,11 @@ export function resolveRange(range: ByteRange | undefined, size: number): [numbe
   return [start, Math.max(start, end)];
 }
 
+/** Whether a range asks for no bytes at all (`{suffix: 0}`, a length of 0 or less). */
+export function isEmptyRange(range: ByteRange): boolean {
+  return "suffix" in range ? range.suffix <= 0 : range.length !== undefined && range.length <= 0;
+}
+
 /** ObjectMeta from HTTP response headers (Last-Modified, ETag), with the size given by the caller. */
 export function objectMetaFromHeaders(key: string, size: number, headers: Headers): ObjectMeta {
   const modified = Date.parse(headers.get("Last-Modified") ?? "");

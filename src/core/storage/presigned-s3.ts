@@ -10,36 +10,31 @@
  * refusal is an error that says what is likely wrong. The bucket needs CORS for the page's
  * origin: GET and HEAD, the Range header allowed, Content-Range, Content-Length and ETag exposed.
  */
-import { DeltaError, InvalidInputError, StorageError } from "../errors.js";
-import type { GetOptions, ListOptions, ObjectMeta, ObjectStore, PutBody } from "./object-store.js";
-import { PresignClient, type PresignStats } from "./presign-batch.js";
+import { InvalidInputError, StorageError } from "../errors.js";
+import type { GetOptions, ListOptions, ObjectMeta } from "./object-store.js";
+import { PresignClient, type PresignClientOptions, type PresignStats } from "./presign-batch.js";
+import { ReadOnlyStore } from "./read-only.js";
 import { S3Store, type PresignInput } from "./s3.js";
 import { MAX_LIST_KEYS, type PresignItem } from "./s3-presign.js";
-import { parseBucketUrl } from "./s3-url.js";
+import { parseBucketUrl, prefixedRoot } from "./s3-url.js";
 import type { ClientConfig } from "./storage-options.js";
 
-/** Options of {@link PresignedS3Store}. */
-export interface PresignedS3StoreOptions {
+/**
+ * Options of {@link PresignedS3Store}: the table, and the signing client's options
+ * ({@link PresignClientOptions}: signer, token, maxPerCall, now; the bucket comes from `url`).
+ */
+export interface PresignedS3StoreOptions extends Omit<PresignClientOptions, "bucket" | "fetch" | "client"> {
   /** The table: `s3://bucket/prefix` (or `s3a://`). */
   url: string;
-  /** The signing service: the Worker's origin (posts to `<signer>/api/presign`) or the endpoint URL. */
-  signer: string;
-  /** Bearer token for the signer (the Worker's READ_TOKEN) when it needs one; kept in memory only. */
-  token?: string | undefined;
   /** The fetch for the signer and the bucket (default globalThis.fetch). */
   fetch?: typeof fetch | undefined;
-  /** Requests signed per POST at most (default 500). */
-  maxPerCall?: number | undefined;
   /** Timeouts, retries and listing page size (at most 1000) of bucket and signer requests. */
   client?: ClientConfig | undefined;
-  /** Clock in ms for URL reuse (tests). */
-  now?: (() => number) | undefined;
 }
 
 /** A read-only S3 store whose requests are presigned by a signing service. */
-export class PresignedS3Store implements ObjectStore {
+export class PresignedS3Store extends ReadOnlyStore {
   readonly root: string;
-  readonly writable = false;
   readonly listable = true;
   readonly bucket: string;
   /** Normalized key prefix of the table (`a/b/` or empty). */
@@ -48,20 +43,13 @@ export class PresignedS3Store implements ObjectStore {
   private readonly inner: S3Store;
 
   constructor(options: PresignedS3StoreOptions) {
+    super("a presigned store is read-only (the signer signs reads only)");
     const { bucket, prefix } = parseBucketUrl(options.url, ["s3", "s3a"]);
     this.bucket = bucket;
     this.prefix = prefix;
-    this.root = `s3://${bucket}${prefix === "" ? "" : `/${prefix.slice(0, -1)}`}`;
+    this.root = prefixedRoot("s3", bucket, prefix);
     const listPageSize = Math.min(options.client?.listPageSize ?? MAX_LIST_KEYS, MAX_LIST_KEYS);
-    this.signer = new PresignClient({
-      signer: options.signer,
-      bucket,
-      token: options.token,
-      fetch: options.fetch,
-      maxPerCall: options.maxPerCall,
-      client: options.client,
-      now: options.now,
-    });
+    this.signer = new PresignClient({ ...options, bucket });
     this.inner = new S3Store({
       bucket,
       prefix,
@@ -110,22 +98,6 @@ export class PresignedS3Store implements ObjectStore {
   /** Signs GET URLs for these keys in one round trip (a plan step about to read them). */
   async prepareReads(keys: readonly string[]): Promise<void> {
     await this.signer.prepare(keys.map((k) => ({ method: "GET", key: this.prefix + k })));
-  }
-
-  async put(key: string, _body: PutBody): Promise<void> {
-    throw this.readOnly(key);
-  }
-
-  async putIfAbsent(key: string, _body: PutBody): Promise<void> {
-    throw this.readOnly(key);
-  }
-
-  async delete(key: string): Promise<void> {
-    throw this.readOnly(key);
-  }
-
-  private readOnly(key: string): DeltaError {
-    return new DeltaError("READ_ONLY", "a presigned store is read-only (the signer signs reads only)", { path: `${this.root}/${key}` });
   }
 
   /** Runs a request; a 403 (an expired or stale URL) is signed afresh and sent once more. */

@@ -8,12 +8,15 @@
 import { InvalidInputError } from "../errors.js";
 import type { CopyCondition } from "./s3-dialect.js";
 import {
-  clientConfig,
+  optionText,
   parseBool,
   parseBytes,
   parseDuration,
+  readOptionFields,
   resolveOptions,
+  withClientConfig,
   type ClientConfig,
+  type OptionFields,
   type OptionSources,
   type ResolvedOption,
   type ResolvedOptions,
@@ -127,23 +130,31 @@ export function s3Config(sources: OptionSources): S3Config {
   return s3ConfigFrom(resolveOptions("s3", sources));
 }
 
+/** The multipart settings of the S3 protocol (S3, R2, MinIO, GCS's XML API) and their options. */
+export const MULTIPART_FIELDS = {
+  multipartThresholdBytes: ["MULTIPART_THRESHOLD", parseBytes],
+  multipartPartSizeBytes: ["MULTIPART_PART_SIZE", parsePartSize],
+} as const satisfies OptionFields<S3Config>;
+
+/** Parses MULTIPART_PART_SIZE: a byte size of at least 5 MiB, the smallest part S3 accepts. */
+function parsePartSize(option: ResolvedOption): number {
+  const size = parseBytes(option);
+  if (size < 5 * 1024 * 1024) {
+    throw new InvalidInputError(`storage option "${option.key}" must be at least 5MiB (S3's smallest part), got "${option.value}"`);
+  }
+  return size;
+}
+
 /** Builds an {@link S3Config} from already resolved options. */
 export function s3ConfigFrom(opts: ResolvedOptions): S3Config {
-  const config: S3Config = {};
-  const str = (name: string): string | undefined => {
-    const v = opts.get(name)?.value.trim();
-    return v === undefined || v === "" ? undefined : v;
-  };
-  const endpoint = str("AWS_ENDPOINT_URL");
-  if (endpoint !== undefined) config.endpoint = endpoint;
-  const region = str("AWS_REGION") ?? str("AWS_DEFAULT_REGION");
+  const config = readOptionFields<S3Config>(opts, {}, {
+    endpoint: "AWS_ENDPOINT_URL",
+    accessKeyId: "AWS_ACCESS_KEY_ID",
+    secretAccessKey: "AWS_SECRET_ACCESS_KEY",
+    sessionToken: "AWS_SESSION_TOKEN",
+  });
+  const region = optionText(opts, "AWS_REGION") ?? optionText(opts, "AWS_DEFAULT_REGION");
   if (region !== undefined) config.region = region;
-  const id = str("AWS_ACCESS_KEY_ID");
-  const secret = str("AWS_SECRET_ACCESS_KEY");
-  const token = str("AWS_SESSION_TOKEN");
-  if (id !== undefined) config.accessKeyId = id;
-  if (secret !== undefined) config.secretAccessKey = secret;
-  if (token !== undefined) config.sessionToken = token;
 
   const vhs = opts.get("AWS_VIRTUAL_HOSTED_STYLE_REQUEST");
   const forcePath = opts.get("AWS_FORCE_PATH_STYLE");
@@ -155,21 +166,16 @@ export function s3ConfigFrom(opts: ResolvedOptions): S3Config {
   if (vhs !== undefined) config.virtualHostedStyle = parseBool(vhs);
   else if (forcePath !== undefined) config.virtualHostedStyle = !parseBool(forcePath);
 
-  let o: ResolvedOption | undefined;
-  if ((o = opts.get("AWS_SKIP_SIGNATURE"))) config.skipSignature = parseBool(o);
-  if ((o = opts.get("AWS_REQUEST_PAYER"))) config.requestPayer = parseBool(o);
-  if ((o = opts.get("AWS_UNSIGNED_PAYLOAD")) && !parseBool(o)) {
-    throw new InvalidInputError(`storage option "${o.key}=false" is not supported: payloads are always sent unsigned (UNSIGNED-PAYLOAD)`);
+  const unsigned = opts.get("AWS_UNSIGNED_PAYLOAD");
+  if (unsigned !== undefined && !parseBool(unsigned)) {
+    throw new InvalidInputError(`storage option "${unsigned.key}=false" is not supported: payloads are always sent unsigned (UNSIGNED-PAYLOAD)`);
   }
-  if ((o = opts.get("MULTIPART_THRESHOLD"))) config.multipartThresholdBytes = parseBytes(o);
-  if ((o = opts.get("MULTIPART_PART_SIZE"))) {
-    config.multipartPartSizeBytes = parseBytes(o);
-    if (config.multipartPartSizeBytes < 5 * 1024 * 1024) {
-      throw new InvalidInputError(`storage option "${o.key}" must be at least 5MiB (S3's smallest part), got "${o.value}"`);
-    }
-  }
-  const client = clientConfig("s3", opts);
-  if (Object.keys(client).length > 0) config.client = client;
+  readOptionFields(opts, config, {
+    skipSignature: ["AWS_SKIP_SIGNATURE", parseBool],
+    requestPayer: ["AWS_REQUEST_PAYER", parseBool],
+    ...MULTIPART_FIELDS,
+  });
+  withClientConfig("s3", opts, config);
   const commit = commitOptions(opts, config);
   if (Object.keys(commit).length > 0) config.commit = commit;
   return config;
@@ -199,8 +205,7 @@ function commitOptions(opts: ResolvedOptions, s3: S3Config): S3CommitOptions {
 }
 
 function dynamoConfig(opts: ResolvedOptions, s3: S3Config): DynamoConfig {
-  const str = (name: string): string | undefined => opts.get(name)?.value.trim() || undefined;
-  const dynamo: DynamoConfig = { tableName: str("DELTA_DYNAMO_TABLE_NAME") ?? "delta_log", billingMode: "PAY_PER_REQUEST" };
+  const dynamo: DynamoConfig = { tableName: optionText(opts, "DELTA_DYNAMO_TABLE_NAME") ?? "delta_log", billingMode: "PAY_PER_REQUEST" };
   const billing = opts.get("DELTA_DYNAMO_BILLING_MODE");
   if (billing !== undefined) {
     const v = billing.value.trim().toUpperCase();
@@ -214,15 +219,17 @@ function dynamoConfig(opts: ResolvedOptions, s3: S3Config): DynamoConfig {
     // delta-rs takes whole seconds here; a unit is accepted too.
     dynamo.maxElapsedRequestTimeMs = /^\s*\d+\s*$/.test(elapsed.value) ? Number(elapsed.value) * 1000 : parseDuration(elapsed);
   }
-  const endpoint = str("AWS_ENDPOINT_URL_DYNAMODB") ?? s3.endpoint;
-  const region = str("AWS_REGION_DYNAMODB") ?? s3.region;
-  const id = str("AWS_ACCESS_KEY_ID_DYNAMODB") ?? s3.accessKeyId;
-  const secret = str("AWS_SECRET_ACCESS_KEY_DYNAMODB") ?? s3.secretAccessKey;
-  const token = str("AWS_SESSION_TOKEN_DYNAMODB") ?? s3.sessionToken;
-  if (endpoint !== undefined) dynamo.endpoint = endpoint;
-  if (region !== undefined) dynamo.region = region;
-  if (id !== undefined) dynamo.accessKeyId = id;
-  if (secret !== undefined) dynamo.secretAccessKey = secret;
-  if (token !== undefined) dynamo.sessionToken = token;
+  // Each connection setting falls back to the S3 one.
+  const own = readOptionFields<Partial<DynamoConfig>>(opts, {}, {
+    endpoint: "AWS_ENDPOINT_URL_DYNAMODB",
+    region: "AWS_REGION_DYNAMODB",
+    accessKeyId: "AWS_ACCESS_KEY_ID_DYNAMODB",
+    secretAccessKey: "AWS_SECRET_ACCESS_KEY_DYNAMODB",
+    sessionToken: "AWS_SESSION_TOKEN_DYNAMODB",
+  });
+  for (const field of ["endpoint", "region", "accessKeyId", "secretAccessKey", "sessionToken"] as const) {
+    const value = own[field] ?? s3[field];
+    if (value !== undefined) dynamo[field] = value;
+  }
   return dynamo;
 }

@@ -1,6 +1,6 @@
 /**
  * S3 addressing: parsing `s3://bucket/prefix` (and `s3a://`, `gs://`) table URLs, encoding object
- * keys for request paths, and choosing the bucket endpoint (custom endpoint or AWS, path-style or
+ * keys for request paths, the `scheme://bucket/prefix` root of a store at a key prefix, and choosing the bucket endpoint (custom endpoint or AWS, path-style or
  * virtual-hosted). Keys are encoded per path segment with RFC 3986 rules (everything but
  * `A-Z a-z 0-9 - . _ ~` escaped, `+` as %2B): aws4fetch decodes the path and re-encodes it for the
  * canonical request (turning a literal `+` into a space first), so the path must already be in
@@ -41,6 +41,11 @@ export function queryString(params: readonly (readonly [string, string | undefin
 export function normalizePrefix(prefix: string | undefined): string {
   const parts = (prefix ?? "").split("/").filter((s) => s !== "");
   return parts.length === 0 ? "" : `${parts.join("/")}/`;
+}
+
+/** The root URL of a store at a normalized key prefix in a bucket: `scheme://bucket/a/b` (no trailing slash). */
+export function prefixedRoot(scheme: string, bucket: string, prefix: string): string {
+  return `${scheme}://${bucket}${prefix === "" ? "" : `/${prefix.slice(0, -1)}`}`;
 }
 
 /** A bucket and a key prefix parsed from a table URL. */

@@ -45,6 +45,12 @@ export function parseXml(xml: string, source = "response"): XmlElement {
   const fail = (why: string): never => {
     throw new StorageError(`malformed XML in ${source}: ${why} at offset ${i}`);
   };
+  /** The offset just past the next `marker` from `i` (a construct's end); fails when there is none. */
+  const skipPast = (marker: string, construct: string): number => {
+    const end = xml.indexOf(marker, i);
+    if (end < 0) fail(`unterminated ${construct}`);
+    return end + marker.length;
+  };
   while (i < xml.length) {
     const lt = xml.indexOf("<", i);
     const top = stack[stack.length - 1] as XmlElement;
@@ -55,29 +61,21 @@ export function parseXml(xml: string, source = "response"): XmlElement {
     if (lt > i) top.text += decodeXmlEntities(xml.slice(i, lt));
     i = lt;
     if (xml.startsWith("<?", i)) {
-      const end = xml.indexOf("?>", i);
-      if (end < 0) fail("unterminated declaration");
-      i = end + 2;
+      i = skipPast("?>", "declaration");
     } else if (xml.startsWith("<!--", i)) {
-      const end = xml.indexOf("-->", i);
-      if (end < 0) fail("unterminated comment");
-      i = end + 3;
+      i = skipPast("-->", "comment");
     } else if (xml.startsWith("<![CDATA[", i)) {
-      const end = xml.indexOf("]]>", i);
-      if (end < 0) fail("unterminated CDATA");
-      top.text += xml.slice(i + 9, end);
-      i = end + 3;
+      const end = skipPast("]]>", "CDATA");
+      top.text += xml.slice(i + 9, end - 3);
+      i = end;
     } else if (xml.startsWith("<!", i)) {
-      const end = xml.indexOf(">", i);
-      if (end < 0) fail("unterminated doctype");
-      i = end + 1;
+      i = skipPast(">", "doctype");
     } else if (xml.startsWith("</", i)) {
-      const end = xml.indexOf(">", i);
-      if (end < 0) fail("unterminated end tag");
-      const name = xml.slice(i + 2, end).trim();
+      const end = skipPast(">", "end tag");
+      const name = xml.slice(i + 2, end - 1).trim();
       if (stack.length < 2 || top.name !== name) fail(`unexpected </${name}>`);
       stack.pop();
-      i = end + 1;
+      i = end;
     } else {
       i = readStartTag(xml, i, stack, fail);
     }

@@ -10,14 +10,15 @@
 import { AwsV4Signer } from "aws4fetch";
 import { AlreadyExistsError, InvalidInputError, NotFoundError, StorageError } from "../errors.js";
 import { rangeHeader } from "./http.js";
-import { objectMetaFromHeaders, bodyBytes, resolveRange, type ByteRange, type GetOptions, type ListOptions, type ObjectMeta, type ObjectStore, type PutBody } from "./object-store.js";
+import { bodyBytes, isEmptyRange, resolveRange, type GetOptions, type ListOptions, type ObjectMeta, type PutBody } from "./object-store.js";
 import type { S3CommitOptions, S3Config } from "./s3-config.js";
 import { listQuery, parseListPage } from "./s3-list.js";
 import { multipartUpload } from "./s3-multipart.js";
 import { S3_DIALECT, type CopyCondition, type S3Dialect } from "./s3-dialect.js";
-import { Transport, type OutgoingRequest } from "./retry.js";
+import type { OutgoingRequest } from "./retry.js";
 import { errorFromResponse, parseErrorBody, readBytes, readText } from "./s3-transport.js";
-import { bucketEndpoint, defaultRegion, encodeKey, encodeUrlPath, normalizePrefix, queryString } from "./s3-url.js";
+import { RestStore, type StoreRequest } from "./rest-store.js";
+import { bucketEndpoint, defaultRegion, encodeKey, encodeUrlPath, queryString } from "./s3-url.js";
 import type { CommitTarget } from "./object-store.js";
 
 export { S3_DIALECT, type CopyCondition, type S3Dialect } from "./s3-dialect.js";
@@ -50,47 +51,34 @@ export interface PresignInput {
 }
 
 /** One request of {@link S3Store.send}. */
-export interface S3Request {
-  method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
-  /** Key relative to the store root; absent for bucket-level requests (listing). */
-  key?: string;
-  query?: readonly (readonly [string, string | undefined])[];
-  headers?: Record<string, string>;
-  body?: Uint8Array | string;
-  idempotent: boolean;
-  signal?: AbortSignal | undefined;
-  retryStatuses?: readonly number[];
-  /** The range a GET asks for (its `Range` header): the answer is checked against it. */
-  range?: ByteRange | undefined;
-}
+export type S3Request = StoreRequest<"GET" | "HEAD" | "PUT" | "POST" | "DELETE", Uint8Array | string>;
 
 const MiB = 1024 * 1024;
 
 /** An ObjectStore over an S3 bucket (or S3-compatible service), rooted at a key prefix. */
-export class S3Store implements ObjectStore {
-  readonly root: string;
-  readonly writable = true;
-  readonly listable = true;
+export class S3Store extends RestStore {
   readonly bucket: string;
-  /** Normalized key prefix (`a/b/` or empty). */
-  readonly prefix: string;
   readonly dialect: S3Dialect;
   /** Base URL of the bucket (no trailing slash). */
   readonly bucketUrl: string;
   readonly region: string;
-  readonly multipartThreshold: number;
   readonly partSize: number;
-  readonly listPageSize: number;
   private readonly config: S3StoreOptions;
-  private readonly transport: Transport;
   private readonly signingCache = new Map<string, ArrayBuffer>();
 
   constructor(options: S3StoreOptions) {
+    const dialect = options.dialect ?? S3_DIALECT;
+    super({
+      scheme: dialect.scheme,
+      bucket: options.bucket,
+      prefix: options.prefix,
+      fetch: options.fetch,
+      client: options.client,
+      multipartThresholdBytes: options.multipartThresholdBytes,
+    });
     this.config = options;
-    this.dialect = options.dialect ?? S3_DIALECT;
+    this.dialect = dialect;
     this.bucket = options.bucket;
-    this.prefix = normalizePrefix(options.prefix);
-    this.root = `${this.dialect.scheme}://${this.bucket}${this.prefix === "" ? "" : `/${this.prefix.slice(0, -1)}`}`;
     this.region = options.region ?? defaultRegion(options.endpoint);
     this.bucketUrl = bucketEndpoint({
       bucket: this.bucket,
@@ -110,11 +98,8 @@ export class S3Store implements ObjectStore {
         );
       }
     }
-    this.multipartThreshold = options.multipartThresholdBytes ?? 16 * MiB;
     this.partSize = options.multipartPartSizeBytes ?? 8 * MiB;
     if (this.partSize < 5 * MiB) throw new InvalidInputError("multipartPartSizeBytes must be at least 5 MiB", { path: this.root });
-    this.listPageSize = options.client?.listPageSize ?? 1000;
-    this.transport = new Transport({ fetch: options.fetch, client: options.client });
   }
 
   /** Commit-strategy options (AWS_CONDITIONAL_PUT, AWS_COPY_IF_NOT_EXISTS, ...) for the LogStore layer. */
@@ -140,7 +125,7 @@ export class S3Store implements ObjectStore {
 
   async get(key: string, options: GetOptions = {}): Promise<Uint8Array> {
     const { range, signal } = options;
-    if (range !== undefined && ("suffix" in range ? range.suffix <= 0 : range.length !== undefined && range.length <= 0)) {
+    if (range !== undefined && isEmptyRange(range)) {
       await this.head(key); // nothing to read, but a missing key must still be NotFound
       return new Uint8Array(0);
     }
@@ -159,13 +144,6 @@ export class S3Store implements ObjectStore {
       return bytes.slice(start, end);
     }
     throw await errorFromResponse(res, path, "GET");
-  }
-
-  async head(key: string): Promise<ObjectMeta> {
-    const res = await this.send({ method: "HEAD", key, idempotent: true });
-    if (!res.ok) throw await errorFromResponse(res, this.pathOf(key), "HEAD");
-    await res.body?.cancel();
-    return objectMetaFromHeaders(key, Number(res.headers.get("Content-Length") ?? 0), res.headers);
   }
 
   async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ObjectMeta> {
@@ -221,12 +199,6 @@ export class S3Store implements ObjectStore {
     await res.body?.cancel();
   }
 
-  async delete(key: string): Promise<void> {
-    const res = await this.send({ method: "DELETE", key, idempotent: true });
-    if (!res.ok && res.status !== 404) throw await errorFromResponse(res, this.pathOf(key), "DELETE");
-    await res.body?.cancel();
-  }
-
   /** Copies `from` to `to` server-side (CopyObject), overwriting `to`. */
   async copy(from: string, to: string): Promise<void> {
     await this.copyObject(from, to, undefined);
@@ -273,23 +245,12 @@ export class S3Store implements ObjectStore {
     if (code !== undefined) throw new StorageError(`COPY failed: ${code}${message ? `: ${message}` : ""}`, { path });
   }
 
-  /** The display path of a key (for error messages). */
-  pathOf(key: string): string {
-    return `${this.root}/${key}`;
-  }
-
   /** Signs (unless skipSignature) and sends one request through the retrying transport. */
   send(request: S3Request): Promise<Response> {
     const query = request.query === undefined ? "" : queryString(request.query);
     const base = request.key === undefined ? `${this.bucketUrl}/` : this.urlOf(request.key);
     const url = query === "" ? base : `${base}?${query}`;
-    return this.transport.send(() => this.sign(request, url), {
-      idempotent: request.idempotent,
-      signal: request.signal,
-      path: request.key === undefined ? this.root : this.pathOf(request.key),
-      ...(request.retryStatuses ? { retryStatuses: request.retryStatuses } : {}),
-      range: request.range,
-    });
+    return this.sendSigned(request, url, (r, u) => this.sign(r, u));
   }
 
   /** The transport's retry budget (multipart uses it for completion checks). */

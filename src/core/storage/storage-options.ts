@@ -3,7 +3,9 @@
  * (canonical env-style names plus lower-case aliases, matched case-insensitively), how explicit
  * options and environment variables combine (explicit wins; an unknown explicit key is an
  * InvalidInputError naming it, an unknown env var is ignored), value parsers that name the option
- * on bad input, and the two backend-neutral typed configs: {@link ClientConfig} and
+ * on bad input, the one reader that turns resolved options into a typed config
+ * ({@link readOptionFields}: a table of field -> option name and parser), and the two
+ * backend-neutral typed configs: {@link ClientConfig} and
  * {@link LocalConfig}. Backend configs (s3Config, azureConfig, gcsConfig) build on this; plain
  * http(s) tables take the client keys alone (`HTTP_` prefix in the environment).
  */
@@ -264,6 +266,47 @@ export function parseBytes(option: ResolvedOption): number {
   return Math.round(Number(match[1]) * (units[(match[2] ?? "b").toLowerCase()] ?? 1));
 }
 
+/** The trimmed text of an option; a blank value counts as unset (undefined). */
+function parseText(option: ResolvedOption): string | undefined {
+  return option.value.trim() || undefined;
+}
+
+/** The trimmed text of option `name`, or undefined when it is unset or blank. */
+export function optionText(opts: ResolvedOptions, name: string): string | undefined {
+  const option = opts.get(name);
+  return option === undefined ? undefined : parseText(option);
+}
+
+/**
+ * How one config field is read: the canonical name of a text option (trimmed; blank counts as
+ * unset), or the name and a parser (a parser's undefined leaves the field unset).
+ */
+export type OptionField<T> = (T extends string ? string : never) | readonly [name: string, parse: (option: ResolvedOption) => T | undefined];
+
+/** A config's fields and the options they are read from, in the order they are read. */
+export type OptionFields<C> = { [K in keyof C]?: OptionField<NonNullable<C[K]>> };
+
+/**
+ * Sets every field of `config` whose option is given, parsed (parsers name the option on bad
+ * input), in table order; fields whose option is unset, or parses to undefined, stay unset.
+ */
+export function readOptionFields<C extends object>(opts: ResolvedOptions, config: C, fields: OptionFields<C>): C {
+  for (const [field, spec] of Object.entries(fields) as [string, OptionField<unknown>][]) {
+    const [name, parse] = typeof spec === "string" ? [spec, parseText] : spec;
+    const option = opts.get(name);
+    const value = option === undefined ? undefined : parse(option);
+    if (value !== undefined) (config as Record<string, unknown>)[field] = value;
+  }
+  return config;
+}
+
+/** Sets `config.client` to the backend's client settings when any is given; returns config. */
+export function withClientConfig<C extends { client?: ClientConfig }>(scope: OptionScope, opts: ResolvedOptions, config: C): C {
+  const client = clientConfig(scope, opts);
+  if (Object.keys(client).length > 0) config.client = client;
+  return config;
+}
+
 /** HTTP client settings shared by the S3, GCS and Azure stores. */
 export interface ClientConfig {
   /** Allow plain `http://` endpoints (ALLOW_HTTP / AWS_ALLOW_HTTP / allow_http). Default false. */
@@ -291,28 +334,30 @@ export interface ClientConfig {
 /** Parses the client settings of one backend's options. */
 export function clientConfig(scope: OptionScope, sources: OptionSources | ResolvedOptions): ClientConfig {
   const opts = sources instanceof Map ? sources : resolveOptions(scope, sources);
-  const config: ClientConfig = {};
-  const get = (name: string): ResolvedOption | undefined => opts.get(name);
-  let o: ResolvedOption | undefined;
-  if ((o = get("ALLOW_HTTP"))) config.allowHttp = parseBool(o);
-  if ((o = get("TIMEOUT"))) config.timeoutMs = parseDuration(o);
-  if ((o = get("CONNECT_TIMEOUT"))) config.connectTimeoutMs = parseDuration(o);
-  if ((o = get("USER_AGENT"))) config.userAgent = o.value;
-  if ((o = get("MAX_RETRIES"))) config.retries = parseCount(o);
-  if ((o = get("RETRY_TIMEOUT"))) config.retryTimeoutMs = parseDuration(o);
-  if ((o = get("BACKOFF_CONFIG.INIT_BACKOFF"))) config.retryInitialBackoffMs = parseDuration(o);
-  if ((o = get("BACKOFF_CONFIG.MAX_BACKOFF"))) config.retryMaxBackoffMs = parseDuration(o);
-  if ((o = get("BACKOFF_CONFIG.BASE"))) {
-    const base = Number(o.value);
-    if (!(base >= 1)) throw new InvalidInputError(`storage option "${o.key}" must be a number >= 1, got "${o.value}"`);
-    config.retryBase = base;
-  }
-  if ((o = get("LIST_PAGE_SIZE"))) {
-    const size = parseCount(o, 1);
-    if (size > 5000) throw new InvalidInputError(`storage option "${o.key}" must be at most 5000, got "${o.value}"`);
-    config.listPageSize = size;
-  }
-  return config;
+  return readOptionFields<ClientConfig>(opts, {}, {
+    allowHttp: ["ALLOW_HTTP", parseBool],
+    timeoutMs: ["TIMEOUT", parseDuration],
+    connectTimeoutMs: ["CONNECT_TIMEOUT", parseDuration],
+    userAgent: ["USER_AGENT", (o) => o.value],
+    retries: ["MAX_RETRIES", parseCount],
+    retryTimeoutMs: ["RETRY_TIMEOUT", parseDuration],
+    retryInitialBackoffMs: ["BACKOFF_CONFIG.INIT_BACKOFF", parseDuration],
+    retryMaxBackoffMs: ["BACKOFF_CONFIG.MAX_BACKOFF", parseDuration],
+    retryBase: ["BACKOFF_CONFIG.BASE", parseBackoffBase],
+    listPageSize: ["LIST_PAGE_SIZE", parseListPageSize],
+  });
+}
+
+function parseBackoffBase(option: ResolvedOption): number {
+  const base = Number(option.value);
+  if (!(base >= 1)) throw new InvalidInputError(`storage option "${option.key}" must be a number >= 1, got "${option.value}"`);
+  return base;
+}
+
+function parseListPageSize(option: ResolvedOption): number {
+  const size = parseCount(option, 1);
+  if (size > 5000) throw new InvalidInputError(`storage option "${option.key}" must be at most 5000, got "${option.value}"`);
+  return size;
 }
 
 /** Settings of the local-file store. */
@@ -323,9 +368,5 @@ export interface LocalConfig {
 
 /** Parses local-file store options. */
 export function localConfig(sources: OptionSources): LocalConfig {
-  const opts = resolveOptions("local", sources);
-  const config: LocalConfig = {};
-  const rename = opts.get("MOUNT_ALLOW_UNSAFE_RENAME");
-  if (rename) config.allowUnsafeRename = parseBool(rename);
-  return config;
+  return readOptionFields<LocalConfig>(resolveOptions("local", sources), {}, { allowUnsafeRename: ["MOUNT_ALLOW_UNSAFE_RENAME", parseBool] });
 }
