@@ -5,7 +5,18 @@
  * page; or S3Store with keys the user typed), snapshots, time travel and history — without the
  * write path, so bundles stay small (budgets: test/browser/bundle-budget.test.ts).
  */
-export * from "../core/errors.js";
+export {
+  DeltaError,
+  NotFoundError,
+  AlreadyExistsError,
+  CommitConflictError,
+  UnsupportedFeatureError,
+  ProtocolError,
+  InvalidInputError,
+  StorageError,
+  type DeltaErrorCode,
+  type DeltaErrorOptions,
+} from "../core/errors.js";
 export { HttpStore, type HttpStoreOptions } from "../core/storage/http.js";
 export { MemoryStore } from "../core/storage/memory.js";
 export { CachingStore, type CachingStoreOptions } from "../core/storage/cache.js";

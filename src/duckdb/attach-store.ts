@@ -17,7 +17,7 @@
  * The rows go into a staging table that replaces `name` only when every batch is in: a failed or
  * aborted attach leaves the previous `name` (or none) and no partial table behind.
  */
-import { DeltaError, InvalidInputError } from "../core/errors.js";
+import { InvalidInputError, codedError } from "../core/errors.js";
 import { tableToIPC, Table } from "apache-arrow";
 import { outputSchema, scanBatches } from "../core/scan/execute.js";
 import { planScan } from "../core/scan/plan.js";
@@ -87,11 +87,7 @@ export interface AttachedTable {
 }
 
 /** Failures inside DuckDB while attaching (the DuckDB message is kept; its error is the cause). */
-export class DuckDBAttachError extends DeltaError {
-  constructor(message: string, options: { path?: string; version?: number; cause?: unknown } = {}) {
-    super("DUCKDB_ERROR", message, options);
-  }
-}
+export class DuckDBAttachError extends codedError("DUCKDB_ERROR") {}
 
 /** The table and version errors name. */
 type Context = { path: string; version: number };

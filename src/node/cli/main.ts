@@ -8,7 +8,7 @@
 import { DeltaError } from "../../core/errors.js";
 import { openStore } from "../index.js";
 import { repairIncomplete } from "../../core/logstore/select.js";
-import { parseArgs, type FlagSpec } from "./args.js";
+import { flagsOf, parseArgs, type FlagSpec } from "./args.js";
 import { openOutput, OutputClosed } from "./output.js";
 import { filesCommand, historyCommand, infoCommand } from "./read-commands.js";
 import { optionFlags } from "./storage-options.js";
@@ -19,51 +19,29 @@ import { MERGE_FLAGS, deleteCommand, mergeCommand, restoreCommand, updateCommand
 
 const COMMON: Record<string, FlagSpec> = { option: { kind: "list" }, out: { kind: "string" }, help: { kind: "boolean" } };
 
+/** Which snapshot: `--version N | --timestamp ISO`. */
+const AT = flagsOf("string", "version", "timestamp");
+/** What rows to print and how (scan and changes). */
+const ROWS = flagsOf("string", "columns", "where", "limit", "format", "time-zone");
+
 const COMMANDS: Record<string, { flags: Record<string, FlagSpec>; usage: string }> = {
-  info: { flags: { version: { kind: "string" }, timestamp: { kind: "string" } }, usage: "info <table> [--version N | --timestamp ISO]" },
+  info: { flags: AT, usage: "info <table> [--version N | --timestamp ISO]" },
   history: { flags: { limit: { kind: "string" } }, usage: "history <table> [--limit N]" },
   scan: {
-    flags: {
-      version: { kind: "string" },
-      timestamp: { kind: "string" },
-      columns: { kind: "string" },
-      where: { kind: "string" },
-      limit: { kind: "string" },
-      format: { kind: "string" },
-      "time-zone": { kind: "string" },
-    },
+    flags: { ...AT, ...ROWS },
     usage: "scan <table> [--version N | --timestamp ISO] [--columns a,b] [--where EXPR] [--limit N] [--format ndjson|json|csv|arrow|parquet] [--out FILE]",
   },
   write: {
     flags: {
-      input: { kind: "string" },
-      format: { kind: "string" },
-      mode: { kind: "string" },
-      "partition-by": { kind: "string" },
-      "replace-where": { kind: "string" },
-      "schema-mode": { kind: "string" },
-      compression: { kind: "string" },
+      ...flagsOf("string", "input", "format", "mode", "partition-by", "replace-where", "schema-mode", "compression"),
       property: { kind: "list" },
-      name: { kind: "string" },
-      description: { kind: "string" },
-      "max-line-bytes": { kind: "string" },
-      "max-field-bytes": { kind: "string" },
+      ...flagsOf("string", "name", "description", "max-line-bytes", "max-field-bytes"),
     },
     usage:
       "write <table> --input FILE [--format parquet|arrow|ndjson|csv] [--mode error|append|overwrite|ignore] [--partition-by a,b] [--replace-where EXPR] [--schema-mode merge|overwrite] [--compression snappy|zstd|...] [--property KEY=VALUE] [--name NAME] [--description TEXT] [--max-line-bytes N] [--max-field-bytes N]",
   },
   changes: {
-    flags: {
-      from: { kind: "string" },
-      to: { kind: "string" },
-      "from-timestamp": { kind: "string" },
-      "to-timestamp": { kind: "string" },
-      columns: { kind: "string" },
-      where: { kind: "string" },
-      limit: { kind: "string" },
-      format: { kind: "string" },
-      "time-zone": { kind: "string" },
-    },
+    flags: { ...flagsOf("string", "from", "to", "from-timestamp", "to-timestamp"), ...ROWS },
     usage: "changes <table> --from V [--to V] | --from-timestamp ISO [--to-timestamp ISO] [--columns a,b] [--where EXPR] [--limit N] [--format ndjson|json|csv|arrow] [--out FILE]",
   },
   checkpoint: { flags: { version: { kind: "string" } }, usage: "checkpoint <table> [--version N]" },
@@ -73,7 +51,7 @@ const COMMANDS: Record<string, { flags: Record<string, FlagSpec>; usage: string 
   },
   optimize: { flags: { "target-size": { kind: "string" }, where: { kind: "string" } }, usage: "optimize <table> [--target-size BYTES] [--where EXPR]" },
   files: {
-    flags: { version: { kind: "string" }, timestamp: { kind: "string" }, where: { kind: "string" } },
+    flags: { ...AT, where: { kind: "string" } },
     usage: "files <table> [--version N | --timestamp ISO] [--where EXPR]",
   },
   delete: { flags: { where: { kind: "string" } }, usage: "delete <table> --where EXPR" },
@@ -83,7 +61,7 @@ const COMMANDS: Record<string, { flags: Record<string, FlagSpec>; usage: string 
     usage:
       'merge <table> --source FILE [--format parquet|arrow|ndjson|csv] --on EXPR [--source-alias NAME] [--target-alias NAME] [--when-matched-update "col = EXPR,..."] [--when-matched-update-all [COND]] [--when-matched-delete [COND]] [--when-not-matched-insert "col = EXPR,..."] [--when-not-matched-insert-all [COND]] [--when-not-matched-by-source-update "col = EXPR,..."] [--when-not-matched-by-source-delete [COND]] [--condition COND (of the clause before it)]',
   },
-  restore: { flags: { version: { kind: "string" }, timestamp: { kind: "string" } }, usage: "restore <table> --version N | --timestamp ISO" },
+  restore: { flags: AT, usage: "restore <table> --version N | --timestamp ISO" },
 };
 
 const USAGE = `usage: delta-edge <command> <table> [options]
