@@ -11,7 +11,6 @@
 import type { RecordBatch } from "apache-arrow";
 import type { AddFile } from "../log/actions.js";
 import { boundColumns } from "../expr/bound.js";
-import type { ParquetReader } from "../parquet/reader.js";
 import { planScan } from "../scan/plan.js";
 import { readFileStats } from "../scan/file-stats.js";
 import { predicateMask } from "../scan/row-filter.js";
