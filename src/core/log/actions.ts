@@ -164,7 +164,48 @@ export function toAction(raw: unknown, where: string, source: ActionSource): Act
   const value = raw[known];
   const ctx: Ctx = { where, action: known, source };
   if (!isObject(value)) throw badField(ctx, undefined, "an object", value);
-  ACTION_CHECKS[known]?.(value, ctx);
+  switch (known) {
+    case "add":
+      checkAdd(value, ctx);
+      break;
+    case "remove":
+      checkRemove(value, ctx);
+      break;
+    case "metaData":
+      checkMetadata(value, ctx);
+      break;
+    case "protocol":
+      checkProtocol(value, ctx);
+      break;
+    case "txn":
+      str(value, "appId", ctx);
+      int(value, "version", ctx);
+      optInt(value, "lastUpdated", ctx);
+      break;
+    case "domainMetadata":
+      str(value, "domain", ctx);
+      str(value, "configuration", ctx);
+      bool(value, "removed", ctx);
+      break;
+    case "cdc":
+      str(value, "path", ctx);
+      stringMap(value, "partitionValues", ctx, false);
+      nonNegInt(value, "size", ctx);
+      bool(value, "dataChange", ctx);
+      optStringMap(value, "tags", ctx);
+      break;
+    case "checkpointMetadata":
+      nonNegInt(value, "version", ctx);
+      optStringMap(value, "tags", ctx);
+      break;
+    case "sidecar":
+      str(value, "path", ctx);
+      nonNegInt(value, "sizeInBytes", ctx);
+      int(value, "modificationTime", ctx);
+      optStringMap(value, "tags", ctx);
+      break;
+    // commitInfo: free-form provenance; only its being an object matters.
+  }
   return raw as Action;
 }
 
@@ -174,81 +215,33 @@ interface Ctx {
   source: ActionSource;
 }
 
-/** Checks one field (`key`) of a raw action object; throws a ProtocolError naming it. */
-type FieldCheck = (v: Raw, key: string, ctx: Ctx) => void;
-/** Checks a whole raw action object. */
-type ActionCheck = (v: Raw, ctx: Ctx) => void;
-
-/**
- * A required field's check and its nullable twin (absent or null passes), from one test and the
- * two phrasings of what was expected.
- */
-function fieldChecks(test: (x: unknown) => boolean, expected: string, expectedOrNull: string): [FieldCheck, FieldCheck] {
-  return [
-    (v, key, ctx) => {
-      if (!test(v[key])) throw badField(ctx, key, expected, v[key]);
-    },
-    (v, key, ctx) => {
-      const x = v[key];
-      if (x !== undefined && x !== null && !test(x)) throw badField(ctx, key, expectedOrNull, x);
-    },
-  ];
+function checkAdd(v: Raw, ctx: Ctx): void {
+  str(v, "path", ctx);
+  stringMap(v, "partitionValues", ctx, false);
+  nonNegInt(v, "size", ctx);
+  int(v, "modificationTime", ctx);
+  bool(v, "dataChange", ctx);
+  optStr(v, "stats", ctx);
+  optStringMap(v, "tags", ctx);
+  optDeletionVector(v, ctx);
+  optInt(v, "baseRowId", ctx);
+  optInt(v, "defaultRowCommitVersion", ctx);
+  optStr(v, "clusteringProvider", ctx);
 }
 
-const [str, optStr] = fieldChecks((x) => typeof x === "string", "a string", "a string or null");
-const [bool, optBool] = fieldChecks((x) => typeof x === "boolean", "true or false", "true, false or null");
-// An integer JavaScript holds exactly (|n| <= 2^53-1): larger ones would be rounded.
-const [int, optInt] = fieldChecks(Number.isSafeInteger, "an integer within +-(2^53-1)", "an integer within +-(2^53-1) or null");
-const [nonNegInt, optNonNegInt] = fieldChecks(
-  (x) => Number.isSafeInteger(x) && (x as number) >= 0,
-  "a non-negative integer below 2^53",
-  "a non-negative integer below 2^53 or null",
-);
-const map: FieldCheck = (v, key, ctx) => stringMap(v, key, ctx, false);
-const optMap: FieldCheck = (v, key, ctx) => stringMap(v, key, ctx, true);
-
-/** The check of an action made of its fields' checks, run in the order given. */
-function fields(spec: Readonly<Record<string, FieldCheck>>): ActionCheck {
-  const entries = Object.entries(spec);
-  return (v, ctx) => {
-    for (const [key, check] of entries) check(v, key, ctx);
-  };
+function checkRemove(v: Raw, ctx: Ctx): void {
+  str(v, "path", ctx);
+  bool(v, "dataChange", ctx);
+  optInt(v, "deletionTimestamp", ctx);
+  optBool(v, "extendedFileMetadata", ctx);
+  optStringMap(v, "partitionValues", ctx);
+  optNonNegInt(v, "size", ctx);
+  optStr(v, "stats", ctx);
+  optStringMap(v, "tags", ctx);
+  optDeletionVector(v, ctx);
+  optInt(v, "baseRowId", ctx);
+  optInt(v, "defaultRowCommitVersion", ctx);
 }
-
-const deletionVectorFields = fields({ storageType: str, pathOrInlineDv: str, offset: optNonNegInt, sizeInBytes: nonNegInt, cardinality: nonNegInt });
-
-/** An optional nested deletion vector descriptor (absent or null: none). */
-const optDeletionVector: FieldCheck = (v, key, ctx) => {
-  const dv = v[key];
-  if (dv === undefined || dv === null) return;
-  if (!isObject(dv)) throw badField(ctx, key, "an object or null", dv);
-  deletionVectorFields(dv, { ...ctx, action: `${ctx.action}.${key}` });
-};
-
-/** The row tracking fields of add and remove. */
-const ROW_TRACKING = { baseRowId: optInt, defaultRowCommitVersion: optInt };
-
-/**
- * Each action's check (the shape of the Delta spec's action tables); commitInfo has none: it is
- * free-form provenance and only its being an object matters.
- */
-const ACTION_CHECKS: Readonly<Record<string, ActionCheck>> = {
-  add: fields({
-    path: str, partitionValues: map, size: nonNegInt, modificationTime: int, dataChange: bool, stats: optStr, tags: optMap,
-    deletionVector: optDeletionVector, ...ROW_TRACKING, clusteringProvider: optStr,
-  }),
-  remove: fields({
-    path: str, dataChange: bool, deletionTimestamp: optInt, extendedFileMetadata: optBool, partitionValues: optMap, size: optNonNegInt,
-    stats: optStr, tags: optMap, deletionVector: optDeletionVector, ...ROW_TRACKING,
-  }),
-  metaData: checkMetadata,
-  protocol: checkProtocol,
-  txn: fields({ appId: str, version: int, lastUpdated: optInt }),
-  domainMetadata: fields({ domain: str, configuration: str, removed: bool }),
-  cdc: fields({ path: str, partitionValues: map, size: nonNegInt, dataChange: bool, tags: optMap }),
-  checkpointMetadata: fields({ version: nonNegInt, tags: optMap }),
-  sidecar: fields({ path: str, sizeInBytes: nonNegInt, modificationTime: int, tags: optMap }),
-};
 
 function checkMetadata(v: Raw, ctx: Ctx): void {
   str(v, "id", ctx);
@@ -257,7 +250,7 @@ function checkMetadata(v: Raw, ctx: Ctx): void {
   const format = v.format;
   if (!isObject(format)) throw badField(ctx, "format", "an object", format);
   str(format, "provider", { ...ctx, action: `${ctx.action}.format` });
-  optMap(format, "options", { ...ctx, action: `${ctx.action}.format` });
+  optStringMap(format, "options", { ...ctx, action: `${ctx.action}.format` });
   // Some hand-written logs have none (null in a checkpoint): such a table opens, and reading its
   // schema fails with a ProtocolError (Snapshot.schema).
   optStr(v, "schemaString", ctx);
@@ -267,7 +260,7 @@ function checkMetadata(v: Raw, ctx: Ctx): void {
   }
   // Required by the spec; some writers leave it out (or null in a checkpoint): no properties.
   if (v.configuration === undefined || v.configuration === null) v.configuration = {};
-  else map(v, "configuration", ctx);
+  else stringMap(v, "configuration", ctx, false);
   optInt(v, "createdTime", ctx);
 }
 
@@ -284,6 +277,58 @@ function checkProtocol(v: Raw, ctx: Ctx): void {
   }
 }
 
+function optDeletionVector(v: Raw, ctx: Ctx): void {
+  const dv = v.deletionVector;
+  if (dv === undefined || dv === null) return;
+  const c = { ...ctx, action: `${ctx.action}.deletionVector` };
+  if (!isObject(dv)) throw badField(ctx, "deletionVector", "an object or null", dv);
+  str(dv, "storageType", c);
+  str(dv, "pathOrInlineDv", c);
+  optNonNegInt(dv, "offset", c);
+  nonNegInt(dv, "sizeInBytes", c);
+  nonNegInt(dv, "cardinality", c);
+}
+
+function str(v: Raw, key: string, ctx: Ctx): void {
+  if (typeof v[key] !== "string") throw badField(ctx, key, "a string", v[key]);
+}
+
+function optStr(v: Raw, key: string, ctx: Ctx): void {
+  const x = v[key];
+  if (x !== undefined && x !== null && typeof x !== "string") throw badField(ctx, key, "a string or null", x);
+}
+
+function bool(v: Raw, key: string, ctx: Ctx): void {
+  if (typeof v[key] !== "boolean") throw badField(ctx, key, "true or false", v[key]);
+}
+
+function optBool(v: Raw, key: string, ctx: Ctx): void {
+  const x = v[key];
+  if (x !== undefined && x !== null && typeof x !== "boolean") throw badField(ctx, key, "true, false or null", x);
+}
+
+/** An integer JavaScript holds exactly (|n| <= 2^53-1): larger ones would be rounded. */
+function int(v: Raw, key: string, ctx: Ctx): void {
+  if (!Number.isSafeInteger(v[key])) throw badField(ctx, key, "an integer within +-(2^53-1)", v[key]);
+}
+
+function optInt(v: Raw, key: string, ctx: Ctx): void {
+  const x = v[key];
+  if (x !== undefined && x !== null && !Number.isSafeInteger(x)) throw badField(ctx, key, "an integer within +-(2^53-1) or null", x);
+}
+
+function nonNegInt(v: Raw, key: string, ctx: Ctx): void {
+  const x = v[key];
+  if (!Number.isSafeInteger(x) || (x as number) < 0) throw badField(ctx, key, "a non-negative integer below 2^53", x);
+}
+
+function optNonNegInt(v: Raw, key: string, ctx: Ctx): void {
+  const x = v[key];
+  if (x !== undefined && x !== null && (!Number.isSafeInteger(x) || (x as number) < 0)) {
+    throw badField(ctx, key, "a non-negative integer below 2^53 or null", x);
+  }
+}
+
 /** A string-to-string map (values may be null: a null partition value). */
 function stringMap(v: Raw, key: string, ctx: Ctx, nullable: boolean): void {
   const m = v[key];
@@ -293,6 +338,10 @@ function stringMap(v: Raw, key: string, ctx: Ctx, nullable: boolean): void {
     const x = m[k];
     if (x !== null && typeof x !== "string") throw badField(ctx, `${key}.${k}`, "a string or null", x);
   }
+}
+
+function optStringMap(v: Raw, key: string, ctx: Ctx): void {
+  stringMap(v, key, ctx, true);
 }
 
 function isObject(x: unknown): x is Raw {
