@@ -5,7 +5,7 @@
  * page; or S3Store with keys the user typed), snapshots, time travel and history — without the
  * write path, so bundles stay small (budgets: test/browser/bundle-budget.test.ts).
  */
-export * from "../core/errors.js";
+export * from "../core/public-errors.js";
 export { HttpStore, type HttpStoreOptions } from "../core/storage/http.js";
 export { MemoryStore } from "../core/storage/memory.js";
 export { CachingStore, type CachingStoreOptions } from "../core/storage/cache.js";
@@ -21,4 +21,3 @@ export { readTable, readBatches, readRows, type ReadOptions } from "../core/scan
 export { planScan } from "../core/scan/plan.js";
 export { planChanges, type ChangesOptions, type ChangePlan } from "../core/changes/change-plan.js";
 export { readChanges, readChangeBatches, readChangeRows, type ReadChangesOptions } from "../core/changes/read-changes.js";
-export { ChangeFeedError, type ChangeFeedRefusal } from "../core/changes/errors.js";

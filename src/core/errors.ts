@@ -69,26 +69,30 @@ function formatMessage(message: string, { path, version }: DeltaErrorOptions): s
   return where.length > 0 ? `${message} (${where.join(", ")})` : message;
 }
 
-/** A table, version or object that does not exist. */
-export class NotFoundError extends DeltaError {
-  constructor(message: string, options: DeltaErrorOptions = {}) {
-    super("NOT_FOUND", message, options);
-  }
+/** A DeltaError class whose constructor takes `(message, options)`. */
+export type CodedErrorClass = new (message: string, options?: DeltaErrorOptions) => DeltaError;
+
+/**
+ * The base of a DeltaError subclass with a fixed `code` and the plain `(message, options)`
+ * constructor: `class NotFoundError extends codedError("NOT_FOUND") {}`. The subclass keeps its
+ * own name (`new.target.name`). Internal (not exported by the entries).
+ */
+export function codedError(code: DeltaErrorCode): CodedErrorClass {
+  return class extends DeltaError {
+    constructor(message: string, options: DeltaErrorOptions = {}) {
+      super(code, message, options);
+    }
+  };
 }
+
+/** A table, version or object that does not exist. */
+export class NotFoundError extends codedError("NOT_FOUND") {}
 
 /** An object that put-if-absent found already present (the store-level commit conflict). */
-export class AlreadyExistsError extends DeltaError {
-  constructor(message: string, options: DeltaErrorOptions = {}) {
-    super("ALREADY_EXISTS", message, options);
-  }
-}
+export class AlreadyExistsError extends codedError("ALREADY_EXISTS") {}
 
 /** A commit that lost a race and could not be retried (or exhausted its retries). */
-export class CommitConflictError extends DeltaError {
-  constructor(message: string, options: DeltaErrorOptions = {}) {
-    super("COMMIT_CONFLICT", message, options);
-  }
-}
+export class CommitConflictError extends codedError("COMMIT_CONFLICT") {}
 
 /** A table feature (reader or writer) that delta-edge does not support; names the feature. */
 export class UnsupportedFeatureError extends DeltaError {
@@ -101,18 +105,10 @@ export class UnsupportedFeatureError extends DeltaError {
 }
 
 /** A log that violates the Delta protocol: gaps, missing protocol/metaData, corrupt actions. */
-export class ProtocolError extends DeltaError {
-  constructor(message: string, options: DeltaErrorOptions = {}) {
-    super("PROTOCOL_ERROR", message, options);
-  }
-}
+export class ProtocolError extends codedError("PROTOCOL_ERROR") {}
 
 /** Bad input from the caller: options, predicates, data that does not fit the schema. */
-export class InvalidInputError extends DeltaError {
-  constructor(message: string, options: DeltaErrorOptions = {}) {
-    super("INVALID_INPUT", message, options);
-  }
-}
+export class InvalidInputError extends codedError("INVALID_INPUT") {}
 
 /** A storage request that failed for a reason other than not-found / already-exists. */
 export class StorageError extends DeltaError {

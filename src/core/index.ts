@@ -10,19 +10,7 @@
  */
 
 // Errors: every failure is a DeltaError with a stable code.
-export {
-  DeltaError,
-  NotFoundError,
-  AlreadyExistsError,
-  CommitConflictError,
-  UnsupportedFeatureError,
-  ProtocolError,
-  InvalidInputError,
-  StorageError,
-  type DeltaErrorCode,
-  type DeltaErrorOptions,
-} from "./errors.js";
-export { ChangeFeedError, type ChangeFeedRefusal } from "./changes/errors.js";
+export * from "./public-errors.js";
 
 // Stores: the contract, the backends users construct, and selection by URL.
 export type { ObjectStore, ObjectMeta, ByteRange, GetOptions, ListOptions, PutBody } from "./storage/object-store.js";

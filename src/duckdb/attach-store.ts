@@ -17,19 +17,21 @@
  * The rows go into a staging table that replaces `name` only when every batch is in: a failed or
  * aborted attach leaves the previous `name` (or none) and no partial table behind.
  */
-import { DeltaError, InvalidInputError } from "../core/errors.js";
+import { InvalidInputError, codedError } from "../core/errors.js";
 import { tableToIPC, Table } from "apache-arrow";
 import { outputSchema, scanBatches } from "../core/scan/execute.js";
-import { planScan } from "../core/scan/plan.js";
-import type { BoundExpr } from "../core/expr/bound.js";
+import { planScan, type ScanOptions } from "../core/scan/plan.js";
 import type { ObjectStore } from "../core/storage/object-store.js";
 import { openTable } from "../core/table/open.js";
 import type { Snapshot } from "../core/table/snapshot.js";
 import type { ParquetReader } from "../core/parquet/reader.js";
 import { isConnection, quoteIdentifier, type DuckDBConnectionLike, type DuckDBLike } from "./duckdb-like.js";
 
-/** Options of {@link attachDeltaTable}. */
-export interface AttachDeltaTableOptions {
+/**
+ * Options of {@link attachDeltaTable}; `columns` (top-level, in this order, default all), `where`
+ * and `timeZone` are the scan plan's ({@link ScanOptions}).
+ */
+export interface AttachDeltaTableOptions extends ScanOptions {
   /** The DuckDB table to create (or replace) in the connection's current schema: any name (it is quoted). */
   name: string;
   /** The table's store (give this or `url`). */
@@ -44,12 +46,6 @@ export interface AttachDeltaTableOptions {
   version?: number | undefined;
   /** Time travel by time: the newest version committed at or before it. */
   timestamp?: string | number | Date | undefined;
-  /** Top-level columns to attach, in this order (default: all). */
-  columns?: readonly string[] | undefined;
-  /** A predicate (the CLI's --where syntax or a bound expression), pushed into the scan plan. */
-  where?: string | BoundExpr | undefined;
-  /** Zone for zone-less timestamp partition values (default UTC). */
-  timeZone?: string | undefined;
   /** Replace an existing table `name` (default true); false makes an existing one an error. */
   replace?: boolean | undefined;
   /** Maximum rows per Arrow IPC stream handed to DuckDB (default 65536; larger batches are sliced). */
@@ -87,11 +83,7 @@ export interface AttachedTable {
 }
 
 /** Failures inside DuckDB while attaching (the DuckDB message is kept; its error is the cause). */
-export class DuckDBAttachError extends DeltaError {
-  constructor(message: string, options: { path?: string; version?: number; cause?: unknown } = {}) {
-    super("DUCKDB_ERROR", message, options);
-  }
-}
+export class DuckDBAttachError extends codedError("DUCKDB_ERROR") {}
 
 /** The table and version errors name. */
 type Context = { path: string; version: number };

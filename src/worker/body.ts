@@ -15,6 +15,7 @@ import { createHyparquetReader } from "../core/parquet/hyparquet-reader.js";
 import { sourceFromBytes } from "../core/parquet/source.js";
 import type { StructType } from "../core/schema/types.js";
 import { textBatches } from "../core/write/text-input.js";
+import { concatBytes } from "../core/util/bytes.js";
 import { checkParquetFooter, checkParquetShape, limitArrowSchema, limitBatches, ndjsonFieldLimit } from "./body-limits.js";
 import { HttpError } from "./http.js";
 
@@ -220,16 +221,6 @@ export async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenera
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of chunksOf(stream)) {
-    parts.push(chunk);
-    total += chunk.byteLength;
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
+  for await (const chunk of chunksOf(stream)) parts.push(chunk);
+  return concatBytes(parts);
 }

@@ -58,7 +58,7 @@ describe("status of every error code", () => {
     const codes = new Set<string>();
     for (const file of sourceFiles(join(import.meta.dirname, "../../src"))) {
       const text = readFileSync(file, "utf8");
-      for (const m of text.matchAll(/(?:super|new DeltaError)\(\s*"([A-Z][A-Z_]+)"/g)) codes.add(m[1] as string);
+      for (const m of text.matchAll(/(?:super|new DeltaError|codedError)\(\s*"([A-Z][A-Z_]+)"/g)) codes.add(m[1] as string);
     }
     expect(codes.size).toBeGreaterThan(8);
     for (const code of codes) expect((STATUS_OF_CODE as Readonly<Record<string, number>>)[code], code).toBeDefined();

@@ -14,6 +14,7 @@ import type { LogStore } from "../logstore/log-store.js";
 import { selectLogStore } from "../logstore/select.js";
 import { bindPredicate, snapshotSchema } from "../scan/plan.js";
 import { arrowSchemaToDelta } from "../schema/arrow-schema.js";
+import { dataTypeText } from "../schema/schema-json.js";
 import type { StructType } from "../schema/types.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import { openTable, openTableIfExists } from "../table/open.js";
@@ -29,7 +30,6 @@ import { partitionFilter } from "./partition-filter.js";
 import { mergeSettings, withinPartitions, type DeltaMergeConfig, type MergeSettings } from "./merge-config.js";
 import { locationOf, storeAt, type TableRoot } from "./storage-config.js";
 import { partitionColumnsOf, tableSlice } from "./table-slice.js";
-import { typeString } from "./type-string.js";
 
 /** Parquet writer settings (dagster's writer_properties). */
 export interface WriterProperties {
@@ -173,7 +173,7 @@ export async function writeAssetOutput(root: TableRoot, config: DeltaWriteConfig
     sizeBytes: result.bytes,
     filesAdded: result.filesAdded,
     filesRemoved: result.filesRemoved,
-    columns: snapshotSchema(after).fields.map((f) => ({ name: f.name, type: typeString(f.type) })),
+    columns: snapshotSchema(after).fields.map((f) => ({ name: f.name, type: dataTypeText(f.type, { mapSeparator: "," }) })),
     partitionColumns: [...after.partitionColumns],
     tableProperties: { ...after.properties },
     commitStrategy: logStore.name,

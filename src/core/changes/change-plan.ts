@@ -13,7 +13,7 @@ import type { BoundExpr } from "../expr/bound.js";
 import { columnMappingMode, validateColumnMapping, type ColumnMappingMode } from "../schema/column-mapping.js";
 import { parseSchema } from "../schema/schema-json.js";
 import type { StructField, StructType } from "../schema/types.js";
-import type { ScanPlan } from "../scan/plan.js";
+import type { ScanOptions, ScanPlan } from "../scan/plan.js";
 import { dataFileKey } from "../scan/data-path.js";
 import { prepareReads, type ObjectStore } from "../storage/object-store.js";
 import { parseTimestamp } from "../table/time-travel.js";
@@ -30,8 +30,8 @@ import { stateAtStart, type TableState } from "./start-state.js";
 import { firstVersionAtOrAfter, lastVersionAtOrBefore } from "./timestamp-range.js";
 import { resolveVersionRange, type ChangeRange } from "./version-range.js";
 
-/** What to read: a range of versions (or times) and, as in scans, columns and a predicate. */
-export interface ChangesOptions {
+/** What to read: a range of versions (or times) and, as in scans, columns, a predicate and `timeZone`. */
+export interface ChangesOptions extends ScanOptions {
   store: ObjectStore;
   /** First version of the feed (inclusive). Exclusive with startingTimestamp; one is required. */
   startingVersion?: number | undefined;
@@ -45,8 +45,6 @@ export interface ChangesOptions {
   columns?: readonly string[] | undefined;
   /** A predicate over the table's columns and the change columns; prunes files, filters rows. */
   where?: string | BoundExpr | undefined;
-  /** Zone for zone-less timestamp partition values (default UTC). */
-  timeZone?: string | undefined;
   /**
    * A start of exactly latest + 1 (a client that has seen every commit asks for the next one)
    * yields an empty feed instead of a "startAfterLatest" ChangeFeedError. Such a feed costs one

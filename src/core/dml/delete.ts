@@ -10,22 +10,18 @@
  */
 import type { RecordBatch } from "apache-arrow";
 import type { AddFile } from "../log/actions.js";
-import type { BoundExpr } from "../expr/bound.js";
 import { boundColumns } from "../expr/bound.js";
-import type { ParquetReader } from "../parquet/reader.js";
-import { bindPredicate, planScan } from "../scan/plan.js";
+import { planScan } from "../scan/plan.js";
 import { readFileStats } from "../scan/file-stats.js";
 import { predicateMask } from "../scan/row-filter.js";
 import { filePredicates } from "../write/replace-where.js";
-import { commitRowChanges, type DmlFileMetrics, type DmlResult } from "./dml-commit.js";
-import { openForDml, type DmlOptions } from "./dml-context.js";
-import { DELETE, KEEP, applyRowChanges } from "./row-changes.js";
+import type { DmlFileMetrics, DmlResult } from "./dml-commit.js";
+import { openForDml } from "./dml-context.js";
+import { DELETE, KEEP } from "./row-changes.js";
+import { applyAndCommit, bindWhere, type WhereDmlOptions } from "./where-dml.js";
 
 /** Options of {@link deleteRows}. */
-export interface DeleteOptions extends DmlOptions {
-  /** Which rows to delete (SQL-ish text or a bound predicate); all rows when absent. */
-  where?: string | BoundExpr | undefined;
-}
+export type DeleteOptions = WhereDmlOptions;
 
 /** Metrics of a DELETE (delta-rs's names, plus the file metrics). */
 export interface DeleteMetrics extends DmlFileMetrics {
@@ -42,8 +38,7 @@ export async function deleteRows(options: DeleteOptions): Promise<DmlResult<Dele
   const started = Date.now();
   const ctx = await openForDml(options, { operation: "DELETE", removesRows: true, writesNewValues: false });
   const { snapshot, schema } = ctx;
-  const context = { path: snapshot.tableRoot, version: snapshot.version };
-  const predicate = options.where === undefined ? undefined : bindPredicate(options.where, schema, context);
+  const predicate = bindWhere(options.where, ctx);
   // With DVs and no change data, the predicate's columns are all a file must give.
   const narrow = ctx.deletionVectors && !ctx.changeDataFeed && predicate !== undefined;
   const columns = narrow ? [...new Set(boundColumns(predicate).map((c) => c.path[0] as string))] : undefined;
@@ -66,42 +61,19 @@ export async function deleteRows(options: DeleteOptions): Promise<DmlResult<Dele
     for (let i = 0; i < fate.length; i++) fate[i] = mask[i] === 1 ? DELETE : KEEP;
     return { fate };
   };
-  const changes = await applyRowChanges({
-    store: ctx.store,
-    plan: { ...plan, files: read },
-    decide,
-    deletionVectors: ctx.deletionVectors,
-    changeDataFeed: ctx.changeDataFeed,
-    fileOptions: ctx.fileOptions,
-    scan: scanOptions(options),
-  });
   const wholeRows = [...wholeSet].reduce((n, f) => n + liveRows(f), 0);
-  return commitRowChanges({
+  return applyAndCommit({
     ctx,
     options,
     operation: "DELETE",
-    operationParameters: { predicate: predicateParameter(options.where) },
-    changes,
+    plan,
+    read,
+    decide,
     wholeFiles: whole.map((f) => f.add),
     readPredicate: files?.mayMatch,
-    skippedFiles: plan.counts.prunedByPartition + plan.counts.skippedByStats,
     started,
-    metrics: (m) => ({ numDeletedRows: changes.counts.deletedRows + wholeRows, ...m }),
+    metrics: (changes, m) => ({ numDeletedRows: changes.counts.deletedRows + wholeRows, ...m }),
   });
-}
-
-/** Scan options a DML operation passes on. */
-export function scanOptions(options: DmlOptions): { reader?: ParquetReader; concurrency?: number; signal?: AbortSignal } {
-  return {
-    ...(options.reader ? { reader: options.reader } : {}),
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  };
-}
-
-/** commitInfo's `predicate` parameter: Spark's JSON array of the condition's text. */
-export function predicateParameter(where: string | BoundExpr | undefined): string {
-  return JSON.stringify(where === undefined ? [] : [typeof where === "string" ? where : "(bound predicate)"]);
 }
 
 /** Live rows of a file from its stats (0 when unknown). */

@@ -51,6 +51,15 @@ export interface DmlOptions {
   now?: (() => number) | undefined;
 }
 
+/** Scan options a DML operation passes on. */
+export function scanOptions(options: DmlOptions): { reader?: ParquetReader; concurrency?: number; signal?: AbortSignal } {
+  return {
+    ...(options.reader ? { reader: options.reader } : {}),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+}
+
 /** The opened table and what the operation may do to it. */
 export interface DmlContext {
   store: ObjectStore;

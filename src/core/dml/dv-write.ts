@@ -14,6 +14,7 @@ import { encodeDeletionVectorBitmap, frameDeletionVector } from "../log/deletion
 import { z85EncodeUuid } from "../log/z85.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import { randomDirectory, randomPrefixLength } from "../write/data-files.js";
+import { concatBytes } from "../util/bytes.js";
 
 /** The deleted rows of one data file: physical row indexes, in any order, duplicates allowed. */
 export interface DeletionVectorRows<K> {
@@ -64,12 +65,7 @@ export async function writeDeletionVectors<K>(options: WriteDeletionVectorsOptio
     parts.push(framed);
     offset += framed.length;
   }
-  const body = new Uint8Array(offset);
-  let at = 0;
-  for (const p of parts) {
-    body.set(p, at);
-    at += p.length;
-  }
+  const body = concatBytes(parts);
   await options.store.put(fileKey, body);
   return { fileKey, bytes: body.length, descriptors };
 }

@@ -9,24 +9,21 @@
  * change data files (update_preimage, update_postimage). Updating no row commits nothing.
  */
 import type { RecordBatch } from "apache-arrow";
-import type { BoundExpr } from "../expr/bound.js";
 import { columnsOf } from "../expr/columns-of.js";
-import { bindPredicate, planScan } from "../scan/plan.js";
+import { planScan } from "../scan/plan.js";
 import { predicateMask } from "../scan/row-filter.js";
 import { filePredicates } from "../write/replace-where.js";
 import { assignedRows, compileAssignments } from "./assign.js";
-import { predicateParameter, scanOptions } from "./delete.js";
-import { commitRowChanges, type DmlFileMetrics, type DmlResult } from "./dml-commit.js";
-import { openForDml, type DmlOptions } from "./dml-context.js";
-import { KEEP, UPDATE, applyRowChanges } from "./row-changes.js";
+import type { DmlFileMetrics, DmlResult } from "./dml-commit.js";
+import { openForDml } from "./dml-context.js";
+import { KEEP, UPDATE } from "./row-changes.js";
 import { BatchValues } from "./row-values.js";
+import { applyAndCommit, bindWhere, type WhereDmlOptions } from "./where-dml.js";
 
 /** Options of {@link updateRows}. */
-export interface UpdateOptions extends DmlOptions {
+export interface UpdateOptions extends WhereDmlOptions {
   /** Column -> new value expression, e.g. `{ price: "price * 1.1", note: "'repriced'" }`. */
   set: Readonly<Record<string, string>>;
-  /** Which rows to update (SQL-ish text or a bound predicate); all rows when absent. */
-  where?: string | BoundExpr | undefined;
 }
 
 /** Metrics of an UPDATE (delta-rs's names, plus the file metrics). */
@@ -44,9 +41,8 @@ export async function updateRows(options: UpdateOptions): Promise<DmlResult<Upda
   const started = Date.now();
   const ctx = await openForDml(options, { operation: "UPDATE", removesRows: true, writesNewValues: true });
   const { snapshot, schema } = ctx;
-  const context = { path: snapshot.tableRoot, version: snapshot.version };
   const compiled = compileAssignments({ set: options.set, schema, scope: columnsOf(schema), what: "update" });
-  const predicate = options.where === undefined ? undefined : bindPredicate(options.where, schema, context);
+  const predicate = bindWhere(options.where, ctx);
   const plan = planScan(snapshot, { where: predicate, timeZone: options.timeZone });
   const decide = (batch: RecordBatch) => {
     const mask = predicate ? predicateMask(predicate, plan.outputFields.map((f, i) => [f, batch.data.children[i]] as never), batch.numRows) : undefined;
@@ -72,24 +68,14 @@ export async function updateRows(options: UpdateOptions): Promise<DmlResult<Upda
     );
     return { fate, updated: [updated] };
   };
-  const changes = await applyRowChanges({
-    store: ctx.store,
-    plan,
-    decide,
-    deletionVectors: ctx.deletionVectors,
-    changeDataFeed: ctx.changeDataFeed,
-    fileOptions: ctx.fileOptions,
-    scan: scanOptions(options),
-  });
-  return commitRowChanges({
+  return applyAndCommit({
     ctx,
     options,
     operation: "UPDATE",
-    operationParameters: { predicate: predicateParameter(options.where) },
-    changes,
+    plan,
+    decide,
     readPredicate: predicate ? filePredicates({ snapshot, predicate, schema, columnMapping: ctx.columnMapping, timeZone: options.timeZone }).mayMatch : undefined,
-    skippedFiles: plan.counts.prunedByPartition + plan.counts.skippedByStats,
     started,
-    metrics: (m) => ({ numUpdatedRows: changes.counts.updatedRows, ...m }),
+    metrics: (changes, m) => ({ numUpdatedRows: changes.counts.updatedRows, ...m }),
   });
 }

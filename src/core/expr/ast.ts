@@ -134,45 +134,45 @@ export function columns(expr: Expr): string[][] {
   const stack: Expr[] = [expr]; // iterative: AND/OR chains may be thousands of nodes deep
   while (stack.length > 0) {
     const e = stack.pop() as Expr;
-    switch (e.kind) {
-      case "column": {
-        const key = JSON.stringify(e.path);
-        if (!seen.has(key)) {
-          seen.add(key);
-          out.push([...e.path]);
-        }
-        break;
+    if (e.kind === "column") {
+      const key = JSON.stringify(e.path);
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push([...e.path]);
       }
-      case "literal":
-        break;
-      case "compare":
-        stack.push(e.right, e.left);
-        break;
-      case "in":
-      case "isNull":
-        stack.push(e.value);
-        break;
-      case "not":
-        stack.push(e.arg);
-        break;
-      case "and":
-      case "or":
-      case "arith":
-      case "concat":
-        stack.push(e.right, e.left);
-        break;
-      case "negate":
-      case "cast":
-        stack.push(e.arg);
-        break;
-      case "coalesce":
-        for (let i = e.args.length - 1; i >= 0; i--) stack.push(e.args[i] as Expr);
-        break;
-      case "case":
-        if (e.otherwise) stack.push(e.otherwise);
-        for (let i = e.branches.length - 1; i >= 0; i--) stack.push((e.branches[i] as { then: Expr }).then, (e.branches[i] as { when: Expr }).when);
-        break;
+      continue;
     }
+    const children = exprChildren(e);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as Expr);
   }
   return out;
+}
+
+/** A node's operands, left to right (CASE: each branch's WHEN then THEN, then ELSE); none for a column or literal. */
+export function exprChildren(e: Expr): Expr[] {
+  switch (e.kind) {
+    case "column":
+    case "literal":
+      return [];
+    case "compare":
+    case "and":
+    case "or":
+    case "arith":
+    case "concat":
+      return [e.left, e.right];
+    case "in":
+    case "isNull":
+      return [e.value];
+    case "not":
+    case "negate":
+    case "cast":
+      return [e.arg];
+    case "coalesce":
+      return e.args;
+    case "case": {
+      const out = e.branches.flatMap((b) => [b.when, b.then]);
+      if (e.otherwise) out.push(e.otherwise);
+      return out;
+    }
+  }
 }

@@ -11,6 +11,7 @@
 import { InvalidInputError } from "../errors.js";
 import type { DataType, PrimitiveType, Scalar } from "../schema/types.js";
 import type { ColumnRef, Expr, Literal } from "./ast.js";
+import { exprChildren } from "./ast.js";
 import type { BoundColumn, BoundExpr } from "./bound.js";
 import { castTo, type BoundValue } from "./bound-value.js";
 import { typeName } from "./coerce.js";
@@ -185,37 +186,6 @@ export function checkValueDepth(e: Expr): void {
 
 /** A node's children and how much deeper each one is (0 inside a run of the same AND/OR). */
 function children(x: Expr): [Expr, number][] {
-  switch (x.kind) {
-    case "arith":
-    case "concat":
-      return [
-        [x.left, 1],
-        [x.right, 1],
-      ];
-    case "negate":
-    case "cast":
-      return [[x.arg, 1]];
-    case "coalesce":
-      return x.args.map((a) => [a, 1]);
-    case "case":
-      return [...x.branches.flatMap((b): [Expr, number][] => [[b.when, 1], [b.then, 1]]), ...(x.otherwise ? [[x.otherwise, 1] as [Expr, number]] : [])];
-    case "compare":
-      return [
-        [x.left, 1],
-        [x.right, 1],
-      ];
-    case "in":
-    case "isNull":
-      return [[x.value, 1]];
-    case "not":
-      return [[x.arg, 1]];
-    case "and":
-    case "or":
-      return [
-        [x.left, x.left.kind === x.kind ? 0 : 1],
-        [x.right, x.right.kind === x.kind ? 0 : 1],
-      ];
-    default:
-      return [];
-  }
+  const run = x.kind === "and" || x.kind === "or";
+  return exprChildren(x).map((c) => [c, run && c.kind === x.kind ? 0 : 1]);
 }

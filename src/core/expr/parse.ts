@@ -109,21 +109,20 @@ class Parser {
   }
 
   private parseOr(): Expr {
-    const start = this.peek().start;
-    let left = this.parseAnd();
-    while (this.isKeyword(this.peek(), "or")) {
-      this.next();
-      left = this.span({ kind: "or", left, right: this.parseAnd() }, start);
-    }
-    return left;
+    return this.parseJunction("or", () => this.parseAnd());
   }
 
   private parseAnd(): Expr {
+    return this.parseJunction("and", () => this.parseNot());
+  }
+
+  /** `operand (kind operand)*`, left-associative: `a AND b AND c` is `(a AND b) AND c`. */
+  private parseJunction(kind: "and" | "or", operand: () => Expr): Expr {
     const start = this.peek().start;
-    let left = this.parseNot();
-    while (this.isKeyword(this.peek(), "and")) {
+    let left = operand();
+    while (this.isKeyword(this.peek(), kind)) {
       this.next();
-      left = this.span({ kind: "and", left, right: this.parseNot() }, start);
+      left = this.span({ kind, left, right: operand() }, start);
     }
     return left;
   }

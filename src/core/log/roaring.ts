@@ -12,6 +12,7 @@
  */
 
 import { ProtocolError } from "../errors.js";
+import { concatBytes } from "../util/bytes.js";
 
 /** Sorted, distinct row indexes: Uint32Array when every index is < 2^32, else BigUint64Array. */
 export type SortedRowIndexes = Uint32Array | BigUint64Array;
@@ -198,7 +199,7 @@ export function encodeRoaring64(values: Iterable<number | bigint>, options: Roar
     i = j;
   }
   new DataView(u64.buffer).setBigUint64(0, BigInt(buckets), true);
-  return concat(chunks);
+  return concatBytes(chunks);
 }
 
 interface EncodedContainer {
@@ -236,7 +237,7 @@ function encodeBitmap32(lows: Uint32Array, allowRuns: boolean): Uint8Array {
     if (hasOffsets) view.setUint32(4 + flagsBytes + size * 4 + k * 4, offset, true);
     offset += c.data.length;
   });
-  return concat([header, ...containers.map((c) => c.data)]);
+  return concatBytes([header, ...containers.map((c) => c.data)]);
 }
 
 function encodeContainer(key: number, lows: Uint32Array, allowRuns: boolean): EncodedContainer {
@@ -300,16 +301,6 @@ function highOf(sorted: SortedRowIndexes, i: number): number {
 function lowsOf(sorted: SortedRowIndexes, i: number, j: number): Uint32Array {
   if (sorted instanceof Uint32Array) return sorted.subarray(i, j);
   return Uint32Array.from(sorted.subarray(i, j), (v) => Number(v & 0xffff_ffffn));
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function need(view: DataView, at: number, length: number): void {

@@ -3,14 +3,10 @@
  * and a file column whose type cannot be read as the requested Arrow type. Both are DeltaErrors
  * that name the file (the source's path) in the message.
  */
-import { DeltaError, type DeltaErrorOptions } from "../errors.js";
+import { DeltaError, codedError, type DeltaErrorOptions } from "../errors.js";
 
 /** A file that is not valid Parquet: bad magic, truncated footer, corrupt pages. */
-export class ParquetFormatError extends DeltaError {
-  constructor(message: string, options: DeltaErrorOptions = {}) {
-    super("PARQUET_FORMAT", message, options);
-  }
-}
+export class ParquetFormatError extends codedError("PARQUET_FORMAT") {}
 
 /** A file column that cannot be read as the target type (not a known widening). */
 export class ParquetSchemaMismatchError extends DeltaError {

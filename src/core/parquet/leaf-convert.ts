@@ -29,13 +29,15 @@ export type LeafSource =
 export type LeafBuilder = (values: ArrayLike<unknown>, valid: Uint8Array, length: number) => Data;
 
 const NANOS = { MILLIS: 1_000_000n, MICROS: 1_000n, NANOS: 1n } as const;
-const NANOS_OF_ARROW: Record<number, bigint> = {
+/** Nanoseconds per Arrow time unit (also wasm-convert.ts's). */
+export const NANOS_OF_ARROW: Record<number, bigint> = {
   [TimeUnit.SECOND]: 1_000_000_000n,
   [TimeUnit.MILLISECOND]: 1_000_000n,
   [TimeUnit.MICROSECOND]: 1_000n,
   [TimeUnit.NANOSECOND]: 1n,
 };
-const NANOS_PER_DAY = 86_400_000_000_000n;
+/** Nanoseconds per day. */
+export const NANOS_PER_DAY = 86_400_000_000_000n;
 
 /** Classifies a Parquet leaf element by its physical type and annotations. */
 export function leafSource(element: SchemaElement): LeafSource {

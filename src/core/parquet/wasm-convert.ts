@@ -12,7 +12,7 @@
  */
 import { Data, Precision, TimeUnit, Type, type DataType, type Decimal, type FixedSizeBinary, type Field, type Float, type Int } from "apache-arrow";
 import { nullData, readWideInt, writeWideInt } from "../arrow/builders.js";
-import { halfToNumber, rescale } from "./leaf-convert.js";
+import { NANOS_OF_ARROW, NANOS_PER_DAY, halfToNumber, rescale } from "./leaf-convert.js";
 import type { ReadPlan } from "./read-plan.js";
 
 /** A decoded layout that the conversion does not handle. */
@@ -111,17 +111,10 @@ function andBitmaps(a: Data, b: Data, n: number): { bitmap: Uint8Array; nullCoun
   return { bitmap: out, nullCount: n - valid };
 }
 
-const NANOS_OF_UNIT: Record<number, bigint> = {
-  [TimeUnit.SECOND]: 1_000_000_000n,
-  [TimeUnit.MILLISECOND]: 1_000_000n,
-  [TimeUnit.MICROSECOND]: 1_000n,
-  [TimeUnit.NANOSECOND]: 1n,
-};
-const NANOS_PER_DAY = 86_400_000_000_000n;
 
 /** Nanoseconds per stored unit of a decoded date/time/timestamp type. */
 function nanosOf(type: DataType): bigint | undefined {
-  if (type.typeId === Type.Timestamp || type.typeId === Type.Time) return NANOS_OF_UNIT[(type as unknown as { unit: TimeUnit }).unit];
+  if (type.typeId === Type.Timestamp || type.typeId === Type.Time) return NANOS_OF_ARROW[(type as unknown as { unit: TimeUnit }).unit];
   if (type.typeId === Type.Date) return type.ArrayType === Int32Array ? NANOS_PER_DAY : 1_000_000n;
   return undefined;
 }

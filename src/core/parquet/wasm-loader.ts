@@ -21,7 +21,7 @@
  */
 
 import type * as ParquetWasmModule from "parquet-wasm/esm";
-import { DeltaError, type DeltaErrorOptions } from "../errors.js";
+import { codedError } from "../errors.js";
 
 /** The parquet-wasm `esm` module namespace. */
 export type ParquetWasm = typeof ParquetWasmModule;
@@ -33,11 +33,7 @@ export type ParquetWasmSource = WebAssembly.Module | BufferSource | URL | string
 export type ParquetWasmLoader = () => ParquetWasmSource | Promise<ParquetWasmSource>;
 
 /** Failure to load parquet-wasm or to encode a file with it. */
-export class ParquetWasmError extends DeltaError {
-  constructor(message: string, options: DeltaErrorOptions = {}) {
-    super("PARQUET_WASM", message, options);
-  }
-}
+export class ParquetWasmError extends codedError("PARQUET_WASM") {}
 
 let registered: ParquetWasmLoader | undefined;
 let loading: Promise<ParquetWasm> | undefined;

@@ -7,6 +7,7 @@
 import { AsyncByteQueue, RecordBatchStreamWriter, type RecordBatch, type Schema } from "apache-arrow";
 import type { StructField } from "../schema/types.js";
 import { batchRows, formatRowJson, type JsonValue } from "./rows.js";
+import { concatBytes } from "../util/bytes.js";
 
 /** Streamable output formats. */
 export const ROW_OUTPUT_FORMATS = ["ndjson", "json", "csv", "arrow"] as const;
@@ -57,13 +58,7 @@ class ChunkSink extends AsyncByteQueue {
     if (bytes.byteLength > 0) this.chunks.push(bytes);
   }
   take(): Uint8Array {
-    const total = this.chunks.reduce((n, c) => n + c.byteLength, 0);
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const c of this.chunks) {
-      out.set(c, at);
-      at += c.byteLength;
-    }
+    const out = concatBytes(this.chunks);
     this.chunks = [];
     return out;
   }

@@ -139,6 +139,27 @@ export function primitiveTypeName(type: PrimitiveType): string {
   return type.name === "decimal" ? `decimal(${type.precision},${type.scale})` : type.name;
 }
 
+/**
+ * A data type as short readable text: `integer`, `decimal(10,2)`, `array<string>`,
+ * `map<string, long>`, `struct<a: long, b: string>`. Messages use the default; materialization
+ * metadata passes `mapSeparator: ","` (`map<string,long>`).
+ */
+export function dataTypeText(type: DataType, options: { mapSeparator?: string } = {}): string {
+  const text = (t: DataType): string => {
+    switch (t.kind) {
+      case "primitive":
+        return primitiveTypeName(t);
+      case "array":
+        return `array<${text(t.elementType)}>`;
+      case "map":
+        return `map<${text(t.keyType)}${options.mapSeparator ?? ", "}${text(t.valueType)}>`;
+      case "struct":
+        return `struct<${t.fields.map((f) => `${f.name}: ${text(f.type)}`).join(", ")}>`;
+    }
+  };
+  return text(type);
+}
+
 /** Serializes a schema to the exact `schemaString` form Delta writers produce. */
 export function serializeSchema(schema: StructType): string {
   return serializeDataType(schema);

@@ -18,7 +18,7 @@ import { Data, DataType as ArrowType, Null, RecordBatch, Struct, type Field, typ
 import { InvalidInputError } from "../errors.js";
 import { nullData, packValidity } from "../arrow/builders.js";
 import { deltaSchemaToArrow, deltaTypeToArrow } from "../schema/arrow-schema.js";
-import { primitiveTypeName } from "../schema/schema-json.js";
+import { dataTypeText } from "../schema/schema-json.js";
 import type { DataType, StructType } from "../schema/types.js";
 import { leafCast, type Cast } from "./data-cast.js";
 import { checkNullability } from "./data-nulls.js";
@@ -115,20 +115,6 @@ function structPlan(sourceFields: readonly Field[], target: StructType, parent: 
   return (children, length) => plans.map((p) => p(children, length));
 }
 
-/** Describes a Delta type for messages: `integer`, `array<string>`, `struct<a: long>`... */
-export function describeDeltaType(type: DataType): string {
-  switch (type.kind) {
-    case "primitive":
-      return primitiveTypeName(type);
-    case "array":
-      return `array<${describeDeltaType(type.elementType)}>`;
-    case "map":
-      return `map<${describeDeltaType(type.keyType)}, ${describeDeltaType(type.valueType)}>`;
-    case "struct":
-      return `struct<${type.fields.map((f) => `${f.name}: ${describeDeltaType(f.type)}`).join(", ")}>`;
-  }
-}
-
 const VARIANT_STRUCT: StructType = {
   kind: "struct",
   fields: [
@@ -141,7 +127,7 @@ function castFor(source: ArrowType, target: DataType, column: string, ctx: Conte
   const canonical = deltaTypeToArrow(target);
   const mismatch = (): never => {
     throw new InvalidInputError(
-      `column ${column} has Arrow type ${String(source)}, which cannot be written to Delta type ${describeDeltaType(target)} without loss`,
+      `column ${column} has Arrow type ${String(source)}, which cannot be written to Delta type ${dataTypeText(target)} without loss`,
     );
   };
   if (ArrowType.isDictionary(source)) {

@@ -22,9 +22,9 @@ import { InvalidInputError } from "../errors.js";
 import { PARQUET_FIELD_ID_KEY } from "../arrow/field-id.js";
 import { deltaSchemaToArrow } from "../schema/arrow-schema.js";
 import { physicalSchema, type ColumnMappingMode } from "../schema/column-mapping.js";
+import { dataTypeText } from "../schema/schema-json.js";
 import type { DataType, StructType } from "../schema/types.js";
 import { relabel } from "./data-cast.js";
-import { describeDeltaType } from "./data-validate.js";
 import { encodeParquet, type ParquetWriteSettings } from "../parquet/writer.js";
 
 /** Options of {@link arrowToParquet}. */
@@ -141,7 +141,7 @@ function toPhysicalBatch(batch: RecordBatch, schema: StructType, target: Schema)
 function toPhysical(data: Data, type: DataType, target: ArrowType, column: string): Data {
   const wrong = (): never => {
     throw new InvalidInputError(
-      `column ${column}: Arrow type ${String(data.type)} is not the canonical layout of Delta type ${describeDeltaType(type)}; conform the data first (validateDataSchema)`,
+      `column ${column}: Arrow type ${String(data.type)} is not the canonical layout of Delta type ${dataTypeText(type)}; conform the data first (validateDataSchema)`,
     );
   };
   const nested = (children: Data[], offsets?: unknown): Data =>

@@ -16,6 +16,11 @@ export interface FlagSpec {
   kind: "string" | "boolean" | "list" | "optional";
 }
 
+/** Flags of one kind, in the order named: `flagsOf("string", "version", "timestamp")`. */
+export function flagsOf(kind: FlagSpec["kind"], ...names: string[]): Record<string, FlagSpec> {
+  return Object.fromEntries(names.map((name) => [name, { kind }]));
+}
+
 /** Parsed arguments. */
 export interface ParsedArgs {
   positionals: string[];

@@ -16,17 +16,13 @@ import { restoreTable } from "../../core/dml/restore.js";
 import { updateRows } from "../../core/dml/update.js";
 import { snapshotSchema } from "../../core/scan/plan.js";
 import { loadSnapshot } from "../../core/table/snapshot-load.js";
-import { intFlag, stringFlag, type FlagSpec, type ParsedArgs } from "./args.js";
+import { flagsOf, intFlag, stringFlag, type FlagSpec, type ParsedArgs } from "./args.js";
 import { inputFormat, readMergeSource } from "./input.js";
 import type { Output } from "./output.js";
 
 /** Flags of the MERGE command (clause flags keep their order). */
 export const MERGE_FLAGS: Record<string, FlagSpec> = {
-  source: { kind: "string" },
-  format: { kind: "string" },
-  on: { kind: "string" },
-  "source-alias": { kind: "string" },
-  "target-alias": { kind: "string" },
+  ...flagsOf("string", "source", "format", "on", "source-alias", "target-alias"),
   "when-matched-update": { kind: "list" },
   "when-matched-update-all": { kind: "optional" },
   "when-matched-delete": { kind: "optional" },

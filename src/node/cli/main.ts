@@ -6,10 +6,11 @@
  * the command stops quietly with status 0.
  */
 import { DeltaError } from "../../core/errors.js";
+import type { ObjectStore } from "../../core/storage/object-store.js";
 import { openStore } from "../index.js";
 import { repairIncomplete } from "../../core/logstore/select.js";
-import { parseArgs, type FlagSpec } from "./args.js";
-import { openOutput, OutputClosed } from "./output.js";
+import { flagsOf, parseArgs, type FlagSpec, type ParsedArgs } from "./args.js";
+import { openOutput, OutputClosed, type Output } from "./output.js";
 import { filesCommand, historyCommand, infoCommand } from "./read-commands.js";
 import { optionFlags } from "./storage-options.js";
 import { scanCommand } from "./scan-command.js";
@@ -19,71 +20,58 @@ import { MERGE_FLAGS, deleteCommand, mergeCommand, restoreCommand, updateCommand
 
 const COMMON: Record<string, FlagSpec> = { option: { kind: "list" }, out: { kind: "string" }, help: { kind: "boolean" } };
 
-const COMMANDS: Record<string, { flags: Record<string, FlagSpec>; usage: string }> = {
-  info: { flags: { version: { kind: "string" }, timestamp: { kind: "string" } }, usage: "info <table> [--version N | --timestamp ISO]" },
-  history: { flags: { limit: { kind: "string" } }, usage: "history <table> [--limit N]" },
+/** Which snapshot: `--version N | --timestamp ISO`. */
+const AT = flagsOf("string", "version", "timestamp");
+/** What rows to print and how (scan and changes). */
+const ROWS = flagsOf("string", "columns", "where", "limit", "format", "time-zone");
+
+/** Runs a command on the table's store (most need only their flags; merge keeps their order). */
+type Run = (store: ObjectStore, flags: ParsedArgs["flags"], out: Output, args: ParsedArgs) => Promise<void>;
+
+const COMMANDS: Record<string, { flags: Record<string, FlagSpec>; usage: string; run: Run }> = {
+  info: { flags: AT, usage: "info <table> [--version N | --timestamp ISO]", run: infoCommand },
+  history: { flags: { limit: { kind: "string" } }, usage: "history <table> [--limit N]", run: historyCommand },
   scan: {
-    flags: {
-      version: { kind: "string" },
-      timestamp: { kind: "string" },
-      columns: { kind: "string" },
-      where: { kind: "string" },
-      limit: { kind: "string" },
-      format: { kind: "string" },
-      "time-zone": { kind: "string" },
-    },
+    flags: { ...AT, ...ROWS },
     usage: "scan <table> [--version N | --timestamp ISO] [--columns a,b] [--where EXPR] [--limit N] [--format ndjson|json|csv|arrow|parquet] [--out FILE]",
+    run: scanCommand,
   },
   write: {
     flags: {
-      input: { kind: "string" },
-      format: { kind: "string" },
-      mode: { kind: "string" },
-      "partition-by": { kind: "string" },
-      "replace-where": { kind: "string" },
-      "schema-mode": { kind: "string" },
-      compression: { kind: "string" },
+      ...flagsOf("string", "input", "format", "mode", "partition-by", "replace-where", "schema-mode", "compression"),
       property: { kind: "list" },
-      name: { kind: "string" },
-      description: { kind: "string" },
-      "max-line-bytes": { kind: "string" },
-      "max-field-bytes": { kind: "string" },
+      ...flagsOf("string", "name", "description", "max-line-bytes", "max-field-bytes"),
     },
     usage:
       "write <table> --input FILE [--format parquet|arrow|ndjson|csv] [--mode error|append|overwrite|ignore] [--partition-by a,b] [--replace-where EXPR] [--schema-mode merge|overwrite] [--compression snappy|zstd|...] [--property KEY=VALUE] [--name NAME] [--description TEXT] [--max-line-bytes N] [--max-field-bytes N]",
+    run: writeCommand,
   },
   changes: {
-    flags: {
-      from: { kind: "string" },
-      to: { kind: "string" },
-      "from-timestamp": { kind: "string" },
-      "to-timestamp": { kind: "string" },
-      columns: { kind: "string" },
-      where: { kind: "string" },
-      limit: { kind: "string" },
-      format: { kind: "string" },
-      "time-zone": { kind: "string" },
-    },
+    flags: { ...flagsOf("string", "from", "to", "from-timestamp", "to-timestamp"), ...ROWS },
     usage: "changes <table> --from V [--to V] | --from-timestamp ISO [--to-timestamp ISO] [--columns a,b] [--where EXPR] [--limit N] [--format ndjson|json|csv|arrow] [--out FILE]",
+    run: changesCommand,
   },
-  checkpoint: { flags: { version: { kind: "string" } }, usage: "checkpoint <table> [--version N]" },
+  checkpoint: { flags: { version: { kind: "string" } }, usage: "checkpoint <table> [--version N]", run: checkpointCommand },
   vacuum: {
     flags: { "retention-hours": { kind: "string" }, "dry-run": { kind: "boolean" }, "no-enforce-retention": { kind: "boolean" } },
     usage: "vacuum <table> [--retention-hours N] [--dry-run] [--no-enforce-retention]",
+    run: vacuumCommand,
   },
-  optimize: { flags: { "target-size": { kind: "string" }, where: { kind: "string" } }, usage: "optimize <table> [--target-size BYTES] [--where EXPR]" },
+  optimize: { flags: { "target-size": { kind: "string" }, where: { kind: "string" } }, usage: "optimize <table> [--target-size BYTES] [--where EXPR]", run: optimizeCommand },
   files: {
-    flags: { version: { kind: "string" }, timestamp: { kind: "string" }, where: { kind: "string" } },
+    flags: { ...AT, where: { kind: "string" } },
     usage: "files <table> [--version N | --timestamp ISO] [--where EXPR]",
+    run: filesCommand,
   },
-  delete: { flags: { where: { kind: "string" } }, usage: "delete <table> --where EXPR" },
-  update: { flags: { set: { kind: "list" }, where: { kind: "string" } }, usage: 'update <table> --set "col = EXPR" [--set ...] [--where EXPR]' },
+  delete: { flags: { where: { kind: "string" } }, usage: "delete <table> --where EXPR", run: deleteCommand },
+  update: { flags: { set: { kind: "list" }, where: { kind: "string" } }, usage: 'update <table> --set "col = EXPR" [--set ...] [--where EXPR]', run: updateCommand },
   merge: {
     flags: MERGE_FLAGS,
     usage:
       'merge <table> --source FILE [--format parquet|arrow|ndjson|csv] --on EXPR [--source-alias NAME] [--target-alias NAME] [--when-matched-update "col = EXPR,..."] [--when-matched-update-all [COND]] [--when-matched-delete [COND]] [--when-not-matched-insert "col = EXPR,..."] [--when-not-matched-insert-all [COND]] [--when-not-matched-by-source-update "col = EXPR,..."] [--when-not-matched-by-source-delete [COND]] [--condition COND (of the clause before it)]',
+    run: (store, _flags, out, args) => mergeCommand(store, args, out),
   },
-  restore: { flags: { version: { kind: "string" }, timestamp: { kind: "string" } }, usage: "restore <table> --version N | --timestamp ISO" },
+  restore: { flags: AT, usage: "restore <table> --version N | --timestamp ISO", run: restoreCommand },
 };
 
 const USAGE = `usage: delta-edge <command> <table> [options]
@@ -128,19 +116,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
     await repairIncomplete({ store, tableUri: table });
     const out = await openOutput(typeof flags.out === "string" ? flags.out : undefined);
     try {
-      if (command === "info") await infoCommand(store, flags, out);
-      else if (command === "history") await historyCommand(store, flags, out);
-      else if (command === "files") await filesCommand(store, flags, out);
-      else if (command === "scan") await scanCommand(store, flags, out);
-      else if (command === "changes") await changesCommand(store, flags, out);
-      else if (command === "write") await writeCommand(store, flags, out);
-      else if (command === "checkpoint") await checkpointCommand(store, flags, out);
-      else if (command === "vacuum") await vacuumCommand(store, flags, out);
-      else if (command === "optimize") await optimizeCommand(store, flags, out);
-      else if (command === "delete") await deleteCommand(store, flags, out);
-      else if (command === "update") await updateCommand(store, flags, out);
-      else if (command === "merge") await mergeCommand(store, args, out);
-      else if (command === "restore") await restoreCommand(store, flags, out);
+      await spec.run(store, flags, out, args);
     } finally {
       await out.close();
     }

@@ -205,26 +205,22 @@ export function timeWindowPartitions(options: TimeWindowPartitionsOptions): Time
 
 type Shortcut = Omit<TimeWindowPartitionsOptions, "unit" | "step" | "start"> & { startDate: string | Date };
 
-/** Hourly windows (keys `YYYY-MM-DD-HH:MM`), like dagster's HourlyPartitionsDefinition. */
-export function hourlyPartitions(options: Shortcut): TimeWindowPartitionsDefinition {
-  const { startDate, ...rest } = options;
-  return timeWindowPartitions({ ...rest, unit: "hour", start: startDate });
+/** The options-to-definition function of one unit, starting at `startDate`. */
+function shortcut(unit: TimeWindowPartitionsOptions["unit"]): (options: Shortcut) => TimeWindowPartitionsDefinition {
+  return (options) => {
+    const { startDate, ...rest } = options;
+    return timeWindowPartitions({ ...rest, unit, start: startDate });
+  };
 }
+
+/** Hourly windows (keys `YYYY-MM-DD-HH:MM`), like dagster's HourlyPartitionsDefinition. */
+export const hourlyPartitions = shortcut("hour");
 
 /** Daily windows (keys `YYYY-MM-DD`). */
-export function dailyPartitions(options: Shortcut): TimeWindowPartitionsDefinition {
-  const { startDate, ...rest } = options;
-  return timeWindowPartitions({ ...rest, unit: "day", start: startDate });
-}
+export const dailyPartitions = shortcut("day");
 
 /** Weekly windows starting on `dayOffset` (0 = Sunday, the default), keys `YYYY-MM-DD`. */
-export function weeklyPartitions(options: Shortcut): TimeWindowPartitionsDefinition {
-  const { startDate, ...rest } = options;
-  return timeWindowPartitions({ ...rest, unit: "week", start: startDate });
-}
+export const weeklyPartitions = shortcut("week");
 
 /** Monthly windows starting on day `dayOffset` (default 1), keys `YYYY-MM-DD`. */
-export function monthlyPartitions(options: Shortcut): TimeWindowPartitionsDefinition {
-  const { startDate, ...rest } = options;
-  return timeWindowPartitions({ ...rest, unit: "month", start: startDate });
-}
+export const monthlyPartitions = shortcut("month");

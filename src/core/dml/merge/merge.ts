@@ -23,7 +23,7 @@ import { commitRowChanges, type DmlFileMetrics, type DmlResult } from "../dml-co
 import { openForDml, type DmlOptions } from "../dml-context.js";
 import { DELETE, KEEP, UPDATE, applyRowChanges, type BatchFate } from "../row-changes.js";
 import { takeBatch } from "../row-batches.js";
-import { scanOptions } from "../delete.js";
+import { scanOptions } from "../dml-context.js";
 import { checkClauses, type MergeClauses } from "./clauses.js";
 import { conjunctsOf, earlyFilter, type KeyPair } from "./early-filter.js";
 import { SourceIndex, joinKey, type JoinKey } from "./join-key.js";
