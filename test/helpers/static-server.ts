@@ -52,10 +52,17 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
   const root = resolve(options.root);
   const requests: LoggedRequest[] = [];
   const server: Server = createServer((req, res) => {
-    handle(root, options, req, res).then(
-      (status) => logRequest(requests, req, status),
+    // Logged before the response goes out (a client may see the response before handle() settles).
+    let logged = false;
+    const log = (status: number): void => {
+      if (logged) return;
+      logged = true;
+      logRequest(requests, req, status);
+    };
+    handle(root, options, req, res, log).then(
+      () => undefined,
       (error: unknown) => {
-        logRequest(requests, req, 500);
+        log(500);
         if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });
         res.end(String(error));
       },
@@ -81,8 +88,9 @@ function logRequest(requests: LoggedRequest[], req: IncomingMessage, status: num
   requests.push(entry);
 }
 
-async function handle(root: string, options: StaticServerOptions, req: IncomingMessage, res: ServerResponse): Promise<number> {
+async function handle(root: string, options: StaticServerOptions, req: IncomingMessage, res: ServerResponse, log: (status: number) => void): Promise<number> {
   const send = (status: number, headers: Record<string, string> = {}, body = ""): number => {
+    log(status);
     res.writeHead(status, { "Content-Type": "text/plain", ...headers });
     res.end(req.method === "HEAD" ? undefined : body);
     return status;
@@ -94,6 +102,7 @@ async function handle(root: string, options: StaticServerOptions, req: IncomingM
   if (fault === "500" || fault === "503") return send(Number(fault), {}, "injected failure");
   if (fault === "429") return send(429, { "Retry-After": "0" }, "slow down");
   if (fault === "reset" || fault === "lost" || (fault === "cut" && req.method === "HEAD")) {
+    log(0);
     req.socket.destroy();
     return 0;
   }
@@ -123,6 +132,7 @@ async function handle(root: string, options: StaticServerOptions, req: IncomingM
     }
   }
   headers["Content-Length"] = String(end - start);
+  log(status);
   res.writeHead(status, headers);
   if (req.method === "HEAD" || end === start) {
     res.end();
