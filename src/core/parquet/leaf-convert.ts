@@ -11,6 +11,7 @@
 import { Data, DataType, Precision, Type, TimeUnit, type Decimal, type FixedSizeBinary, type Float, type Int } from "apache-arrow";
 import type { SchemaElement } from "hyparquet";
 import { byteArrayBuffers, bigEndianToBigInt, makeLeafData, writeWideInt } from "../arrow/builders.js";
+import { halfToNumber } from "../arrow/data.js";
 import { ParquetSchemaMismatchError } from "./errors.js";
 
 /** What a leaf's physical values mean. */
@@ -251,15 +252,6 @@ function readHalfBits(bytes: Uint8Array): number {
   return (bytes[0] ?? 0) | ((bytes[1] ?? 0) << 8);
 }
 
-/** The value of IEEE 754 half-precision bits. */
-export function halfToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exp = (bits >> 10) & 0x1f;
-  const frac = bits & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
-}
 
 function describe(element: SchemaElement, src: LeafSource): string {
   const ann = element.logical_type?.type ?? element.converted_type;

@@ -12,7 +12,8 @@
  */
 import { Data, Precision, TimeUnit, Type, type DataType, type Decimal, type FixedSizeBinary, type Field, type Float, type Int } from "apache-arrow";
 import { nullData, readWideInt, writeWideInt } from "../arrow/builders.js";
-import { NANOS_OF_ARROW, NANOS_PER_DAY, halfToNumber, rescale } from "./leaf-convert.js";
+import { NANOS_OF_ARROW, NANOS_PER_DAY, rescale } from "./leaf-convert.js";
+import { halfToNumber } from "../arrow/data.js";
 import type { ReadPlan } from "./read-plan.js";
 
 /** A decoded layout that the conversion does not handle. */

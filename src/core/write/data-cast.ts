@@ -22,7 +22,7 @@ import { DATE_DAYS_RANGE, fitsDecimalPrecision, inBounds, integerRangeError, TIM
 import { formatDecimal, pow10 } from "../schema/decimal.js";
 import { primitiveTypeName } from "../schema/schema-json.js";
 import type { PrimitiveType } from "../schema/types.js";
-import { isValid, validityMask } from "../arrow/data.js";
+import { halfToNumber, isValid, validityMask } from "../arrow/data.js";
 
 /** Converts one column's Data to the canonical layout of its Delta type. */
 export type Cast = (data: Data) => Data;
@@ -312,12 +312,3 @@ function isAscii(bytes: Uint8Array, from: number, to: number): boolean {
   return (acc & 0x80808080) === 0;
 }
 
-/** Decodes an IEEE half-precision float from its 16 bits. */
-export function halfToNumber(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 0x1f) return frac === 0 ? sign * Infinity : NaN;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}

@@ -5,6 +5,7 @@
  */
 import { Precision, Type, type Data, type RecordBatch } from "apache-arrow";
 import { readWideInt } from "../../../src/core/arrow/builders.js";
+import { halfToNumber } from "../../../src/core/arrow/data.js";
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
@@ -36,14 +37,6 @@ function encodeFloat(v: number): unknown {
   return v;
 }
 
-function halfToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exp = (bits >> 10) & 0x1f;
-  const frac = bits & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
-}
 
 /** Encodes value `i` (logical index) of a Data. */
 export function encodeValue(data: Data, i: number): unknown {
